@@ -1,0 +1,132 @@
+package io.quiver.dataplane.lcore;
+
+import io.quiver.dpdk.Threads;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A polling loop on its own thread, pinned to one CPU and registered with the EAL (so it gets an lcore id and the
+ * per-lcore mempool cache). It runs its tasks round-robin, run to completion, until stopped.
+ */
+public final class LcoreLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LcoreLoop.class);
+
+    private final String name;
+    private final int cpu;
+    private final PollTask[] tasks;
+    private final Thread thread;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+    private volatile int lcoreId = -1;
+    /** Loop iterations and the ones that found no work: the control side reads them as a busy ratio. */
+    public long iterations;
+    public long idleIterations;
+
+    public LcoreLoop(String name, int cpu, List<PollTask> tasks) {
+        this.name = name;
+        this.cpu = cpu;
+        this.tasks = tasks.toArray(PollTask[]::new);
+        this.thread = new Thread(this::run, "lcore-" + name);
+    }
+
+    /** Starts the thread and waits until it is pinned and registered (or failed to be). */
+    public LcoreLoop start() {
+        thread.start();
+        try {
+            if (!started.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("lcore " + name + " did not start within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting lcore " + name, e);
+        }
+        Throwable t = failure.get();
+        if (t != null) {
+            throw new IllegalStateException("lcore " + name + " on CPU " + cpu + " failed to start: " + t.getMessage(), t);
+        }
+        return this;
+    }
+
+    private void run() {
+        boolean registered = false;
+        try {
+            Threads.pinCurrentThread(cpu);
+            lcoreId = Threads.register();
+            registered = true;
+        } catch (RuntimeException e) {
+            failure.set(e);
+            running = false;
+        }
+        started.countDown();
+        try {
+            final PollTask[] tasks = this.tasks;
+            while (running) {
+                int work = 0;
+                for (PollTask task : tasks) {
+                    work += task.poll();
+                }
+                iterations++;
+                if (work == 0) {
+                    idleIterations++;
+                    Thread.onSpinWait();
+                }
+            }
+            for (PollTask task : tasks) {
+                task.drain();
+            }
+        } catch (Throwable t) {
+            failure.set(t);
+            LOG.error("lcore {} stopped by an error", name, t);
+        } finally {
+            if (registered) {
+                Threads.unregister();
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    /** The lcore id the EAL gave this thread, -1 before it started. */
+    public int lcoreId() {
+        return lcoreId;
+    }
+
+    /** The Java thread id, for per-thread allocation accounting. */
+    public long threadId() {
+        return thread.threadId();
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    /** The error that stopped the loop, if one did. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    /** Stops the loop at its next iteration and waits for the thread to finish its tasks' drain. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("lcore {} did not stop within 10 s", name);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.quiver.dataplane.packet;
+
+/** The Internet checksum (RFC 1071) over byte arrays, for frames the control path builds. */
+public final class Checksums {
+    private Checksums() {
+    }
+
+    /** The one's-complement checksum of {@code length} bytes at {@code offset}. */
+    public static int internet(byte[] data, int offset, int length) {
+        return ~fold(sum(data, offset, length, 0)) & 0xFFFF;
+    }
+
+    /** The UDP checksum with the IPv4 pseudo-header; 0 is sent as 0xFFFF. */
+    public static int udpIpv4(byte[] frame, int ipOffset, int udpOffset, int udpLength) {
+        long s = sum(frame, ipOffset + 12, 8, 0);
+        s += 17 + udpLength;
+        s = sum(frame, udpOffset, udpLength, s);
+        int c = ~fold(s) & 0xFFFF;
+        return c == 0 ? 0xFFFF : c;
+    }
+
+    private static long sum(byte[] d, int off, int len, long s) {
+        int i = off;
+        for (; i + 1 < off + len; i += 2) {
+            s += ((d[i] & 0xff) << 8) | (d[i + 1] & 0xff);
+        }
+        if (i < off + len) {
+            s += (d[i] & 0xff) << 8;
+        }
+        return s;
+    }
+
+    private static int fold(long s) {
+        while ((s >>> 16) != 0) {
+            s = (s & 0xFFFF) + (s >>> 16);
+        }
+        return (int) s;
+    }
+}

@@ -1,0 +1,69 @@
+package io.quiver.dataplane.port;
+
+import io.quiver.dpdk.Mbufs;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A reusable off-heap array of mbuf pointers, 64-byte aligned, for rx/tx bursts. One per polling task: it is
+ * allocated once and reused for every burst, so the fast path allocates nothing.
+ */
+public final class MbufBurst {
+    public static final int DEFAULT_SIZE = 32;
+
+    private final MemorySegment pointers;
+    private final int capacity;
+    /** Pointers currently held, from index 0. */
+    public int count;
+
+    /** A burst array living in {@code arena}; a shared arena when the burst crosses threads. */
+    public MbufBurst(Arena arena, int capacity) {
+        if (capacity < 1 || capacity > 1024) {
+            throw new IllegalArgumentException("burst size must be 1..1024, not " + capacity);
+        }
+        this.capacity = capacity;
+        this.pointers = arena.allocate(8L * capacity, 64);
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public MemorySegment segment() {
+        return pointers;
+    }
+
+    public long get(int i) {
+        return pointers.getAtIndex(ValueLayout.JAVA_LONG, i);
+    }
+
+    public void set(int i, long mbuf) {
+        pointers.setAtIndex(ValueLayout.JAVA_LONG, i, mbuf);
+    }
+
+    /** Adds one pointer at the end; the caller checks {@link #isFull()} first. */
+    public void add(long mbuf) {
+        pointers.setAtIndex(ValueLayout.JAVA_LONG, count++, mbuf);
+    }
+
+    public boolean isFull() {
+        return count == capacity;
+    }
+
+    /** Frees every held mbuf and empties the burst. */
+    public void freeAll() {
+        if (count > 0) {
+            Mbufs.freeBulk(pointers, count);
+            count = 0;
+        }
+    }
+
+    /** Frees pointers {@code from..count-1} (what a TX queue did not take) and empties the burst. */
+    public void freeFrom(int from) {
+        if (from < count) {
+            Mbufs.freeBulk(pointers.asSlice(8L * from), count - from);
+        }
+        count = 0;
+    }
+}

@@ -1,0 +1,185 @@
+package io.quiver.dataplane.port;
+
+import io.quiver.dpdk.DpdkException;
+import io.quiver.dpdk.EthDev;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DPDK ethdev opened by devargs: probed (unless already present), configured, its queues set up on a pool,
+ * started. Closing stops it, closes it and detaches a device this port probed.
+ */
+public final class Port implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Port.class);
+
+    private final PortConfig config;
+    private final int id;
+    private final boolean probedHere;
+    private final EthDev.Info info;
+    private final QueueCounters[] rxCounters;
+    private final QueueCounters[] txCounters;
+    private boolean started;
+    private boolean closed;
+
+    private Port(PortConfig config, int id, boolean probedHere, EthDev.Info info) {
+        this.config = config;
+        this.id = id;
+        this.probedHere = probedHere;
+        this.info = info;
+        this.rxCounters = new QueueCounters[config.rxQueues()];
+        this.txCounters = new QueueCounters[config.txQueues()];
+        for (int q = 0; q < rxCounters.length; q++) {
+            rxCounters[q] = new QueueCounters(config.name(), q);
+        }
+        for (int q = 0; q < txCounters.length; q++) {
+            txCounters[q] = new QueueCounters(config.name(), q);
+        }
+    }
+
+    /**
+     * Opens and starts the port. On any failure whatever was done is undone and a {@link DpdkException} or
+     * {@link IllegalArgumentException} says what failed.
+     */
+    public static Port open(PortConfig config, PacketPool pool) {
+        String device = config.deviceName();
+        OptionalInt existing = EthDev.portByName(device);
+        boolean probed = false;
+        if (existing.isEmpty()) {
+            EthDev.probe(config.devargs());
+            probed = true;
+            existing = EthDev.portByName(device);
+            if (existing.isEmpty()) {
+                detach(config, true);
+                throw new IllegalArgumentException("port '" + config.name() + "': devargs '" + config.devargs()
+                        + "' attached a device but no ethdev named '" + device + "'");
+            }
+        }
+        int id = existing.getAsInt();
+        Port port = null;
+        try {
+            EthDev.Info info = EthDev.info(id);
+            if (config.rxQueues() > info.maxRxQueues() || config.txQueues() > info.maxTxQueues()) {
+                throw new IllegalArgumentException("port '" + config.name() + "' (" + info.driverName() + ") supports at most "
+                        + info.maxRxQueues() + " rx / " + info.maxTxQueues() + " tx queues, not " + config.rxQueues() + " / " + config.txQueues());
+            }
+            port = new Port(config, id, probed, info);
+            EthDev.configure(id, config.rxQueues(), config.txQueues());
+            int socket = EthDev.socketId(id);
+            for (int q = 0; q < config.rxQueues(); q++) {
+                EthDev.rxQueueSetup(id, q, config.rxDescriptors(), socket, pool.address());
+            }
+            for (int q = 0; q < config.txQueues(); q++) {
+                EthDev.txQueueSetup(id, q, config.txDescriptors(), socket);
+            }
+            EthDev.start(id);
+            port.started = true;
+            if (config.promiscuous()) {
+                try {
+                    EthDev.promiscuousEnable(id);
+                } catch (DpdkException e) {
+                    LOG.info("port {}: promiscuous mode not supported by {} ({})", config.name(), info.driverName(), e.getMessage());
+                }
+            }
+            LOG.info("port {} = ethdev {} ({}, {})", config.name(), id, info.driverName(), config.devargs());
+            return port;
+        } catch (RuntimeException e) {
+            if (port != null) {
+                port.close();
+            } else {
+                detach(config, probed);
+            }
+            throw e;
+        }
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public PortConfig config() {
+        return config;
+    }
+
+    /** The ethdev port id. */
+    public int id() {
+        return id;
+    }
+
+    public String driver() {
+        return info.driverName();
+    }
+
+    public QueueCounters rxCounters(int queue) {
+        return rxCounters[queue];
+    }
+
+    public QueueCounters txCounters(int queue) {
+        return txCounters[queue];
+    }
+
+    public int rxQueues() {
+        return rxCounters.length;
+    }
+
+    public int txQueues() {
+        return txCounters.length;
+    }
+
+    public byte[] macAddress() {
+        return EthDev.macAddress(id);
+    }
+
+    public boolean linkUp() {
+        return EthDev.linkUp(id);
+    }
+
+    /** The device's own counters (DPDK's view, including no-mbuf and missed). */
+    public EthDev.Stats deviceStats() {
+        return EthDev.stats(id);
+    }
+
+    public Map<String, Long> extendedStats() {
+        return EthDev.xstats(id);
+    }
+
+    public void resetStats() {
+        EthDev.resetStats(id);
+        EthDev.resetXstats(id);
+    }
+
+    /** Stops, closes and (when this port probed it) detaches the device. Safe to call twice. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (started) {
+                EthDev.stop(id);
+            }
+            EthDev.close(id);
+        } catch (DpdkException e) {
+            LOG.warn("port {}: {}", config.name(), e.getMessage());
+        }
+        detach(config, probedHere);
+    }
+
+    private static void detach(PortConfig config, boolean probed) {
+        if (!probed) {
+            return;
+        }
+        try {
+            EthDev.hotplugRemove(config.isVirtual() ? "vdev" : "pci", config.deviceName());
+        } catch (DpdkException e) {
+            LOG.warn("port {}: {}", config.name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.name() + "(ethdev " + id + ", " + info.driverName() + ")";
+    }
+}
