@@ -113,6 +113,16 @@ public final class Dataplane implements AutoCloseable {
         return runtimeDir;
     }
 
+    /**
+     * Stops every lcore loop (each drains its tasks) and leaves ports and pool open, so final counters can be read
+     * while nothing changes them any more. Safe to call twice.
+     */
+    public synchronized void stopLoops() {
+        for (LcoreLoop loop : loops) {
+            loop.close();
+        }
+    }
+
     /** Stops loops, ports and pool, cleans up the EAL and removes its runtime folder. Safe to call twice. */
     @Override
     public synchronized void close() {
@@ -120,9 +130,7 @@ public final class Dataplane implements AutoCloseable {
             return;
         }
         closed = true;
-        for (LcoreLoop loop : loops) {
-            loop.close();
-        }
+        stopLoops();
         List<Port> reversed = new ArrayList<>(ports.values());
         Collections.reverse(reversed);
         for (Port port : reversed) {

@@ -1,0 +1,70 @@
+package io.quiver.control.cli;
+
+import io.quiver.dataplane.port.Port;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.runtime.Dataplane;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Live counter lines for {@code quiver run}: per port, rates since the last line and totals. */
+final class CounterReport {
+    private final Dataplane dataplane;
+    private final Map<String, long[]> last = new LinkedHashMap<>();
+    private long lastNanos = System.nanoTime();
+
+    CounterReport(Dataplane dataplane) {
+        this.dataplane = dataplane;
+        for (String name : dataplane.ports().keySet()) {
+            last.put(name, new long[2]);
+        }
+    }
+
+    String header() {
+        return "per port: rx Mpps / tx Mpps | rx total, tx total, dropped, runts, src-mac mismatch, tx-full, no-mbuf";
+    }
+
+    String line() {
+        long now = System.nanoTime();
+        double seconds = (now - lastNanos) / 1e9;
+        lastNanos = now;
+        StringBuilder b = new StringBuilder();
+        for (Port p : dataplane.ports().values()) {
+            Totals t = Totals.of(p);
+            long[] prev = last.get(p.name());
+            b.append(b.isEmpty() ? "" : "  ").append(String.format("%s %.2f/%.2f", p.name(),
+                    (t.rx - prev[0]) / seconds / 1e6, (t.tx - prev[1]) / seconds / 1e6));
+            prev[0] = t.rx;
+            prev[1] = t.tx;
+        }
+        return b.toString();
+    }
+
+    String totals() {
+        StringBuilder b = new StringBuilder("totals:");
+        for (Port p : dataplane.ports().values()) {
+            Totals t = Totals.of(p);
+            b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, runts %d, src-mac mismatch %d, tx-full %d, no-mbuf %d",
+                    p.name(), t.rx, t.tx, t.dropped, t.runts, t.mismatch, t.txFull, p.deviceStats().rxNoMbuf()));
+        }
+        return b.toString();
+    }
+
+    private record Totals(long rx, long tx, long dropped, long runts, long mismatch, long txFull) {
+        static Totals of(Port p) {
+            long rx = 0, tx = 0, dropped = 0, runts = 0, mismatch = 0, txFull = 0;
+            for (int q = 0; q < p.rxQueues(); q++) {
+                QueueCounters c = p.rxCounters(q);
+                rx += c.packets;
+                dropped += c.dropped;
+                runts += c.runts;
+                mismatch += c.sourceMacMismatch;
+            }
+            for (int q = 0; q < p.txQueues(); q++) {
+                QueueCounters c = p.txCounters(q);
+                tx += c.packets;
+                txFull += c.txFull;
+            }
+            return new Totals(rx, tx, dropped, runts, mismatch, txFull);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.quiver.control.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.ForwardConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Quiver's YAML configuration file: what the user writes, with defaults for everything left out, turned into the
+ * dataplane's {@link DataplaneConfig}. See docs/configuration.md for the format.
+ */
+public final class ConfigFile {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** The file's shape; every field optional except what a port and a path cannot do without. */
+    public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding) {
+    }
+
+    public record Eal(Integer mainCpu, Integer memoryMb, Boolean hugePages, Boolean pci, String filePrefix, List<String> extra) {
+    }
+
+    public record Pool(Integer mbufs, Integer cache) {
+    }
+
+    public record Port(String name, String devargs, Integer rxQueues, Integer txQueues, Integer rxDescriptors,
+                       Integer txDescriptors, Boolean promiscuous) {
+    }
+
+    public record Forward(String from, String to, Boolean macSwap, List<String> allowedSourceMacs,
+                          Boolean dropForeignSource, Integer cpu) {
+    }
+
+    private ConfigFile() {
+    }
+
+    /** Reads and checks a configuration file; every problem is an {@link InvalidConfigException} naming the file. */
+    public static DataplaneConfig load(Path file) {
+        try {
+            return toDataplane(YAML.readValue(Files.readString(file), Document.class));
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigException(file + ": no such file");
+        } catch (JacksonException e) {
+            throw new InvalidConfigException(file + ": " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage());
+        }
+    }
+
+    static DataplaneConfig toDataplane(Document d) {
+        if (d == null) {
+            throw new IllegalArgumentException("the file is empty");
+        }
+        EalOptions defaults = EalOptions.virtualDefaults();
+        Eal e = d.eal() == null ? new Eal(null, null, null, null, null, null) : d.eal();
+        EalOptions eal = new EalOptions(or(e.mainCpu(), defaults.mainCpu()), or(e.memoryMb(), defaults.memoryMb()),
+                or(e.hugePages(), defaults.hugePages()), or(e.pci(), defaults.pci()), or(e.filePrefix(), defaults.filePrefix()),
+                or(e.extra(), List.of()));
+        Pool pool = d.pool() == null ? new Pool(null, null) : d.pool();
+        if (d.ports() == null || d.ports().isEmpty()) {
+            throw new IllegalArgumentException("no ports: the file needs a 'ports:' list");
+        }
+        List<PortConfig> ports = d.ports().stream().map(p -> {
+            if (p.name() == null || p.devargs() == null) {
+                throw new IllegalArgumentException("every port needs 'name' and 'devargs'");
+            }
+            return new PortConfig(p.name(), p.devargs(), or(p.rxQueues(), 1), or(p.txQueues(), 1),
+                    or(p.rxDescriptors(), PortConfig.DEFAULT_DESCRIPTORS), or(p.txDescriptors(), PortConfig.DEFAULT_DESCRIPTORS),
+                    or(p.promiscuous(), true));
+        }).toList();
+        List<ForwardConfig> forwards = or(d.forwarding(), List.<Forward>of()).stream().map(f -> {
+            if (f.from() == null || f.to() == null) {
+                throw new IllegalArgumentException("every forwarding path needs 'from' and 'to'");
+            }
+            return new ForwardConfig(f.from(), f.to(), or(f.macSwap(), false), or(f.allowedSourceMacs(), List.of()),
+                    or(f.dropForeignSource(), false), or(f.cpu(), eal.mainCpu() + 1));
+        }).toList();
+        return new DataplaneConfig(eal, or(pool.mbufs(), DataplaneConfig.DEFAULT_POOL_MBUFS),
+                or(pool.cache(), DataplaneConfig.DEFAULT_POOL_CACHE), or(d.burstSize(), 32), ports, forwards);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,53 @@
+package io.quiver.control.config;
+
+import io.quiver.dataplane.capture.PcapFile;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.ForwardConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@code quiver run} starts without a configuration file, on any machine: no NIC, no hugepages. A
+ * {@code net_pcap} port replays generated Ethernet/IPv4/UDP traffic from four guests (a quarter of it with a forged
+ * source MAC) into Quiver's forwarding loop, which checks source MACs, drops the forged frames, swaps MACs and
+ * sends the rest to a {@code net_null} sink.
+ */
+public final class EmbeddedDefault {
+    public static final List<String> GUEST_MACS = List.of("02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "02:00:00:00:00:04");
+
+    private EmbeddedDefault() {
+    }
+
+    public static DataplaneConfig config(Path workDir, EalOptions eal, int cpu) {
+        Path pcap = workDir.resolve("demo-traffic.pcap");
+        try {
+            PcapFile.write(pcap, demoTraffic(1024));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo traffic to " + pcap, e);
+        }
+        return new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS, DataplaneConfig.DEFAULT_POOL_CACHE, 32,
+                List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"),
+                        PortConfig.of("uplink", "net_null0,no-rx=1")),
+                List.of(new ForwardConfig("guests", "uplink", true, GUEST_MACS, true, cpu)));
+    }
+
+    /** 64-byte UDP frames round-robin over the guests' MACs; every 4th frame forges its source MAC. */
+    public static List<byte[]> demoTraffic(int count) {
+        List<byte[]> frames = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            boolean forged = k % 4 == 3;
+            int guest = 1 + k % GUEST_MACS.size();
+            byte[] src = forged ? new byte[] {2, 0x66, 0, 0, 0, (byte) guest} : new byte[] {2, 0, 0, 0, 0, (byte) guest};
+            frames.add(new UdpFrameBuilder().destinationMac(new byte[] {2, 0, 0, 0, (byte) 0xff, (byte) 0xfe})
+                    .sourceMac(src).sourceIp(0x0a000000 | guest).destinationIp(0x0a010000 | (k & 0xffff))
+                    .ports(1024 + k, k % 2 == 0 ? 53 : 4789).payload(new byte[18]).build());
+        }
+        return frames;
+    }
+}

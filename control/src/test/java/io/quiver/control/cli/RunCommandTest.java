@@ -1,0 +1,130 @@
+package io.quiver.control.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.control.QuiverProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code quiver run} in its own process: live counters, clean shutdown on signals, clear errors for bad input. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    private static String runtimeRoot() {
+        return "root".equals(System.getProperty("user.name")) ? "/var/run/dpdk" : null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "INT"})
+    void theEmbeddedDefaultForwardsAndStopsCleanlyOnASignal(String signal) throws Exception {
+        String prefix = "quiver-runtest-" + signal + "-" + ProcessHandle.current().pid();
+        QuiverProcess q = QuiverProcess.start("run", "--file-prefix", prefix);
+        q.awaitOutput("uplink", 30);
+        Thread.sleep(2500);
+        if (runtimeRoot() != null) {
+            assertTrue(Files.isDirectory(Path.of(runtimeRoot(), prefix)), "EAL runtime folder exists while running");
+        }
+        q.signal(signal);
+        assertEquals(0, q.waitFor(), q.stderr());
+        String out = q.stdout();
+        assertTrue(out.contains("quiver: stopped"), out);
+        Matcher m = Pattern.compile("uplink\\s+rx 0, tx (\\d+), dropped 0").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Long.parseLong(m.group(1)) > 0, "frames were forwarded");
+        Matcher g = Pattern.compile("guests\\s+rx (\\d+), tx 0, dropped (\\d+), runts 0, src-mac mismatch (\\d+)").matcher(out);
+        assertTrue(g.find(), out);
+        long rx = Long.parseLong(g.group(1));
+        long dropped = Long.parseLong(g.group(2));
+        assertEquals(dropped, Long.parseLong(g.group(3)), "every drop is a forged source MAC");
+        assertEquals(0.25, (double) dropped / rx, 0.01, "a quarter of the demo traffic forges its source MAC");
+        if (runtimeRoot() != null) {
+            assertFalse(Files.exists(Path.of(runtimeRoot(), prefix)), "shutdown removed the EAL runtime folder");
+        }
+    }
+
+    @Test
+    void badDevargsExitNonZeroNamingTheCall() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, """
+                ports:
+                  - { name: a, devargs: "net_bogus0,x=1" }
+                """);
+        String prefix = "quiver-baddev-" + ProcessHandle.current().pid();
+        QuiverProcess q = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", prefix);
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("quiver: rte_dev_probe(net_bogus0,x=1) failed"), q.stderr());
+        assertNoCrash(q);
+        if (runtimeRoot() != null) {
+            assertFalse(Files.exists(Path.of(runtimeRoot(), prefix)), "a failed start also removes the runtime folder");
+        }
+    }
+
+    @Test
+    void aMissingPciPortIsNamed() throws Exception {
+        Path config = dir.resolve("pci.yaml");
+        Files.writeString(config, """
+                eal: { pci: true }
+                ports:
+                  - { name: nic0, devargs: "0000:99:00.0" }
+                """);
+        QuiverProcess q = QuiverProcess.start("run", "--config", config.toString());
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("0000:99:00.0"), q.stderr());
+        assertNoCrash(q);
+    }
+
+    @Test
+    void aPoolTooSmallIsRefused() throws Exception {
+        Path config = dir.resolve("small.yaml");
+        Files.writeString(config, """
+                pool: { mbufs: 100 }
+                ports:
+                  - { name: a, devargs: "net_null0" }
+                  - { name: b, devargs: "net_null1,no-rx=1" }
+                forwarding:
+                  - { from: a, to: b }
+                """);
+        QuiverProcess q = QuiverProcess.start("run", "--config", config.toString());
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("packet pool of 100 mbufs is too small"), q.stderr());
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() throws Exception {
+        QuiverProcess q = QuiverProcess.start("run", "--frobnicate");
+        assertEquals(2, q.waitFor());
+        assertTrue(q.stderr().contains("Unknown option: '--frobnicate'"), q.stderr());
+    }
+
+    @Test
+    void configMistakesNameTheFileAndTheLine() throws Exception {
+        Path config = dir.resolve("typo.yaml");
+        Files.writeString(config, """
+                ports:
+                  - { name: a, devargs: "net_null0" }
+                forwarding:
+                  - { from: a, to: a, macswap: true }
+                """);
+        QuiverProcess q = QuiverProcess.start("run", "--config", config.toString());
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("typo.yaml") && q.stderr().contains("macswap") && q.stderr().contains("line 4"), q.stderr());
+
+        QuiverProcess missing = QuiverProcess.start("run", "--config", dir.resolve("nope.yaml").toString());
+        assertEquals(1, missing.waitFor());
+        assertTrue(missing.stderr().contains("nope.yaml: no such file"), missing.stderr());
+    }
+
+    private static void assertNoCrash(QuiverProcess q) throws Exception {
+        assertFalse(q.stderr().contains("A fatal error has been detected"), q.stderr());
+        assertFalse(q.stdout().contains("A fatal error has been detected"), q.stdout());
+    }
+}
