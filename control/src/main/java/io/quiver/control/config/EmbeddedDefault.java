@@ -1,7 +1,7 @@
 package io.quiver.control.config;
 
 import io.quiver.dataplane.capture.PcapFile;
-import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -9,7 +9,6 @@ import io.quiver.dataplane.runtime.ForwardConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ import java.util.List;
  * sends the rest to a {@code net_null} sink.
  */
 public final class EmbeddedDefault {
-    public static final List<String> GUEST_MACS = List.of("02:00:00:00:00:01", "02:00:00:00:00:02", "02:00:00:00:00:03", "02:00:00:00:00:04");
+    public static final List<String> GUEST_MACS = GuestTraffic.guestMacs(4);
 
     private EmbeddedDefault() {
     }
@@ -37,17 +36,8 @@ public final class EmbeddedDefault {
                 List.of(new ForwardConfig("guests", "uplink", true, GUEST_MACS, true, cpu)));
     }
 
-    /** 64-byte UDP frames round-robin over the guests' MACs; every 4th frame forges its source MAC. */
+    /** Four guests' 64-byte UDP frames, a quarter of them with a forged source MAC. */
     public static List<byte[]> demoTraffic(int count) {
-        List<byte[]> frames = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            boolean forged = k % 4 == 3;
-            int guest = 1 + k % GUEST_MACS.size();
-            byte[] src = forged ? new byte[] {2, 0x66, 0, 0, 0, (byte) guest} : new byte[] {2, 0, 0, 0, 0, (byte) guest};
-            frames.add(new UdpFrameBuilder().destinationMac(new byte[] {2, 0, 0, 0, (byte) 0xff, (byte) 0xfe})
-                    .sourceMac(src).sourceIp(0x0a000000 | guest).destinationIp(0x0a010000 | (k & 0xffff))
-                    .ports(1024 + k, k % 2 == 0 ? 53 : 4789).payload(new byte[18]).build());
-        }
-        return frames;
+        return GuestTraffic.frames(count, GUEST_MACS.size(), 4);
     }
 }

@@ -1,0 +1,20 @@
+package io.quiver.perf;
+
+import io.quiver.perf.forward.ForwardBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code quiver bench ...}: the end-to-end benchmarks. Run them on an otherwise idle machine. */
+@Command(name = "quiver bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
+        subcommands = {ForwardBenchmark.class, CommandLine.HelpCommand.class})
+public final class BenchCli {
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new BenchCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("quiver bench: " + e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}
