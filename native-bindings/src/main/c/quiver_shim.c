@@ -60,6 +60,12 @@ int64_t quiver_pktmbuf_append(struct rte_mbuf *m, int len)
 	return (int64_t)(uintptr_t)rte_pktmbuf_append(m, (uint16_t)len);
 }
 
+/* A full copy of a packet into a new mbuf from mp (flooding to several guests); returns 0 when mp is empty. */
+int64_t quiver_pktmbuf_copy(struct rte_mbuf *m, struct rte_mempool *mp)
+{
+	return (int64_t)(uintptr_t)rte_pktmbuf_copy(m, mp, 0, UINT32_MAX);
+}
+
 /* ---- per-lcore state that DPDK keeps in thread-local macros ------------------------------------- */
 
 int quiver_errno(void)

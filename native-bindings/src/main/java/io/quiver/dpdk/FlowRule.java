@@ -90,6 +90,13 @@ public final class FlowRule implements AutoCloseable {
         return this;
     }
 
+    /** Matches any IPv4 packet. */
+    public FlowRule ipv4Any() {
+        item(ITEM_IPV4, MemorySegment.NULL, MemorySegment.NULL);
+        description.append(" ipv4");
+        return this;
+    }
+
     /** Steers matching packets to an RX queue. */
     public FlowRule toQueue(int queue) {
         MemorySegment conf = arena.allocate(Layout.of("sizeof.rte_flow_action_queue"), 8);

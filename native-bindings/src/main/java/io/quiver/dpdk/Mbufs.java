@@ -24,6 +24,7 @@ public final class Mbufs {
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     private static final MethodHandle APPEND = NativeLibrary.downcall("quiver_pktmbuf_append",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle COPY = NativeLibrary.downcall("quiver_pktmbuf_copy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CHECK_MTOD = NativeLibrary.downcall("quiver_check_mtod", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CHECK_PKT_LEN = NativeLibrary.downcall("quiver_check_pkt_len", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle CHECK_DATA_LEN = NativeLibrary.downcall("quiver_check_data_len", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
@@ -100,6 +101,32 @@ public final class Mbufs {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /** A full copy of the packet in a new mbuf from {@code pool}, or 0 when the pool is empty. */
+    public static long copy(long mbuf, long pool) {
+        try {
+            return (long) COPY.invokeExact(mbuf, pool);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Moves the start of a single-segment packet by {@code delta} bytes (positive drops bytes from the front,
+     * negative claims headroom) and adjusts its lengths: pure field writes, no downcall. Returns false, changing
+     * nothing, when there is not enough headroom or data.
+     */
+    public static boolean adjustHead(long mbuf, int delta) {
+        int off = Short.toUnsignedInt(M.get(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_OFF));
+        int dataLen = dataLen(mbuf);
+        if (off + delta < 0 || dataLen - delta < 0 || segments(mbuf) != 1) {
+            return false;
+        }
+        M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_OFF, (short) (off + delta));
+        M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_LEN, (short) (dataLen - delta));
+        M.set(ValueLayout.JAVA_INT_UNALIGNED, mbuf + PKT_LEN, pktLen(mbuf) - delta);
+        return true;
     }
 
     /** Appends {@code len} bytes to the packet; returns where they start, or 0 when the buffer has no room. */

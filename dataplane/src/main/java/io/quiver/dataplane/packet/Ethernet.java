@@ -38,6 +38,11 @@ public final class Ethernet {
         M.set(INT, frame + 8, (int) (dst >>> 16));
     }
 
+    public static void setDestination(long frame, long mac) {
+        long lo = M.get(LONG, frame);
+        M.set(LONG, frame, (lo & ~MAC_MASK) | (mac & MAC_MASK));
+    }
+
     public static void setSource(long frame, long mac) {
         long lo = M.get(LONG, frame + 6);
         M.set(LONG, frame + 6, (lo & ~MAC_MASK) | (mac & MAC_MASK));

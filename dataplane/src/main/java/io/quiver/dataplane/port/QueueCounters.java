@@ -1,5 +1,7 @@
 package io.quiver.dataplane.port;
 
+import io.quiver.dataplane.counters.DropReason;
+
 /**
  * Counters of one port queue. Written only by the lcore that polls the queue (plain fields, no atomics: one
  * writer), read by the control side at any time; a reader may see a value a burst old, never a torn one on 64-bit.
@@ -18,6 +20,8 @@ public final class QueueCounters {
     public long runts;
     /** Packets whose source MAC was not among the allowed ones. */
     public long sourceMacMismatch;
+    /** Drops on this queue by {@link DropReason} ordinal, for drops no single VNIC can be charged with. */
+    public final long[] drops = new long[DropReason.COUNT];
 
     public QueueCounters(String port, int queue) {
         this.port = port;

@@ -84,6 +84,29 @@ public final class Dataplane implements AutoCloseable {
         byCpu.forEach((cpu, tasks) -> loops.add(new LcoreLoop("cpu" + cpu, cpu, tasks).start()));
     }
 
+    /**
+     * Closes a port and opens it again with another configuration (e.g. more RX queues once the NIC accepted flow
+     * rules steering to them). Only while no loop polls it.
+     */
+    public synchronized Port reopen(PortConfig changed) {
+        Port old = port(changed.name());
+        old.close();
+        ports.remove(changed.name());
+        Port fresh = Port.open(changed, pool);
+        ports.put(changed.name(), fresh);
+        return fresh;
+    }
+
+    /** Adopts a loop started by a layer above, so {@link #close()} stops it before the ports close. */
+    public synchronized void addLoop(LcoreLoop loop) {
+        loops.add(loop);
+    }
+
+    /** The arena for native structures that live as long as the dataplane (burst arrays). */
+    public Arena arena() {
+        return arena;
+    }
+
     public DataplaneConfig config() {
         return config;
     }

@@ -1,0 +1,65 @@
+package io.quiver.dataplane.classify;
+
+import io.quiver.dataplane.vnic.Ipv4Cidr;
+import io.quiver.dataplane.vnic.VnicSpec;
+import java.util.List;
+
+/**
+ * The lookup state both classifiers implement, built from the VNIC list on the control side: (MAC, VLAN) -> VNIC
+ * for primary and secondary MACs, IPv4 -> owning VNIC, and each VNIC's VLAN and primary MAC. Immutable once built;
+ * a change builds a new one.
+ */
+public final class ClassifierTables {
+    final MacVlanTable macs;
+    final Ipv4Table ips;
+    final int[] vlan;
+    final long[] primaryMac;
+    private final List<VnicSpec> vnics;
+
+    public ClassifierTables(List<VnicSpec> vnics) {
+        this.vnics = List.copyOf(vnics);
+        int n = vnics.size();
+        int macCount = vnics.stream().mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
+        int ipCount = vnics.stream().mapToInt(v -> v.ipv4().size()).sum();
+        macs = new MacVlanTable(macCount);
+        ips = new Ipv4Table(ipCount);
+        vlan = new int[n];
+        primaryMac = new long[n];
+        for (int i = 0; i < n; i++) {
+            VnicSpec v = vnics.get(i);
+            vlan[i] = v.vlan();
+            primaryMac[i] = v.primaryMac();
+            macs.put(v.primaryMac(), v.vlan(), i);
+            for (long m : v.secondaryMacValues()) {
+                macs.put(m, v.vlan(), i);
+            }
+            for (Ipv4Cidr a : v.addresses()) {
+                ips.put(a.address(), i);
+            }
+        }
+    }
+
+    public List<VnicSpec> vnics() {
+        return vnics;
+    }
+
+    public int vnicCount() {
+        return vlan.length;
+    }
+
+    public int vnicOf(long mac, int vlan) {
+        return macs.get(mac, vlan);
+    }
+
+    public int ownerOf(int ipv4) {
+        return ips.get(ipv4);
+    }
+
+    public int vlanOf(int vnic) {
+        return vlan[vnic];
+    }
+
+    public long primaryMacOf(int vnic) {
+        return primaryMac[vnic];
+    }
+}

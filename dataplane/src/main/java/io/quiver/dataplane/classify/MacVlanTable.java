@@ -1,0 +1,74 @@
+package io.quiver.dataplane.classify;
+
+import java.util.Arrays;
+
+/**
+ * (MAC, VLAN) -> VNIC index: open addressing with linear probing over primitive arrays, at most half full, built on
+ * the control side and then only read. A lookup is a multiply, a mask and usually one probe.
+ */
+public final class MacVlanTable {
+    private final long[] keys;
+    private final int[] values;
+    private final int mask;
+    private int size;
+
+    public MacVlanTable(int expected) {
+        int capacity = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
+        keys = new long[capacity];
+        values = new int[capacity];
+        Arrays.fill(values, -1);
+        mask = capacity - 1;
+    }
+
+    static long key(long mac, int vlan) {
+        return mac | ((long) vlan << 48);
+    }
+
+    private static int hash(long key) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    /** Adds a mapping; a (MAC, VLAN) already present with another VNIC is refused. */
+    public void put(long mac, int vlan, int vnic) {
+        if (size * 2 >= keys.length) {
+            throw new IllegalStateException("MAC table full: sized for fewer entries");
+        }
+        long k = key(mac, vlan);
+        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+            if (values[i] < 0) {
+                keys[i] = k;
+                values[i] = vnic;
+                size++;
+                return;
+            }
+            if (keys[i] == k) {
+                if (values[i] != vnic) {
+                    throw new IllegalArgumentException("MAC " + io.quiver.dataplane.packet.Ethernet.formatMac(mac)
+                            + (vlan == 0 ? "" : " in VLAN " + vlan) + " is already used by another VNIC");
+                }
+                return;
+            }
+        }
+    }
+
+    /** The VNIC index for (MAC, VLAN), or -1. */
+    public int get(long mac, int vlan) {
+        long k = key(mac, vlan);
+        final long[] keys = this.keys;
+        final int[] values = this.values;
+        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+            int v = values[i];
+            if (v < 0) {
+                return -1;
+            }
+            if (keys[i] == k) {
+                return v;
+            }
+        }
+    }
+
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,46 @@
+package io.quiver.dataplane.classify;
+
+import io.quiver.dataplane.packet.PacketKind;
+import io.quiver.dataplane.packet.ParsedBurst;
+
+/**
+ * Classification in the poll loop:
+ * <ul>
+ *   <li>broadcast/multicast: an ARP request goes to the VNIC owning the target IP in that VLAN; anything else floods;</li>
+ *   <li>unicast: (destination MAC, VLAN) names the VNIC; IPv4 to one of its own addresses goes to its local ring,
+ *       IPv4 to another address to its forwarding ring; ARP and other ethertypes to its local ring.</li>
+ * </ul>
+ */
+public final class SoftwareClassifier implements Classifier {
+    public static final SoftwareClassifier INSTANCE = new SoftwareClassifier();
+
+    @Override
+    public String name() {
+        return "software";
+    }
+
+    @Override
+    public int classify(ClassifierTables t, ParsedBurst b, int i, int rxQueue, int vlan) {
+        int kind = b.kind[i];
+        if (kind == PacketKind.MALFORMED) {
+            return MALFORMED;
+        }
+        if (b.isMulticast(i)) {
+            if (kind == PacketKind.ARP && b.op[i] == 1) {
+                int owner = t.ips.get(b.dstIp[i]);
+                if (owner >= 0 && t.vlan[owner] == vlan) {
+                    return Classifier.local(owner);
+                }
+            }
+            return FLOOD;
+        }
+        int vnic = t.macs.get(b.dstMac[i], vlan);
+        if (vnic < 0) {
+            return UNKNOWN;
+        }
+        if (kind == PacketKind.IPV4 && t.ips.get(b.dstIp[i]) != vnic) {
+            return Classifier.forwarding(vnic);
+        }
+        return Classifier.local(vnic);
+    }
+}

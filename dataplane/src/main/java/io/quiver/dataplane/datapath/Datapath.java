@@ -1,0 +1,259 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.classify.Classifier;
+import io.quiver.dataplane.classify.FlowRuleClassifier;
+import io.quiver.dataplane.classify.FlowRulePlan;
+import io.quiver.dataplane.classify.SoftwareClassifier;
+import io.quiver.dataplane.lcore.LcoreLoop;
+import io.quiver.dataplane.lcore.PollTask;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.port.Port;
+import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.ring.VnicRing;
+import io.quiver.dataplane.runtime.Dataplane;
+import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.vnic.Ipv4Cidr;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dpdk.EthDev;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running VNIC datapath: the uplink and guest ports, a local and a forwarding ring per VNIC, the classifier,
+ * and the lcores (shared or dedicated). Configuration changes ({@link #updateVnic}) build a new
+ * {@link DatapathState} and publish it; the lcores pick it up at their next burst.
+ */
+public final class Datapath implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Datapath.class);
+
+    private final DatapathConfig config;
+    private final Dataplane dataplane;
+    private final AtomicReference<DatapathState> state = new AtomicReference<>();
+    private final Map<String, Vnic> vnics = new LinkedHashMap<>();
+    private final SpoofWarnings spoofWarnings;
+    private Classifier classifier = SoftwareClassifier.INSTANCE;
+    private FlowRuleClassifier flowRules;
+    private String classifierReason = "";
+
+    private Datapath(DatapathConfig config, Dataplane dataplane) {
+        this.config = config;
+        this.dataplane = dataplane;
+        this.spoofWarnings = new SpoofWarnings(this::vnics);
+    }
+
+    public static Datapath start(DatapathConfig config) {
+        int lcores = config.lcores();
+        List<PortConfig> ports = config.base().ports().stream()
+                .map(p -> new PortConfig(p.name(), p.devargs(), 1, lcores, p.rxDescriptors(), p.txDescriptors(), p.promiscuous()))
+                .toList();
+        DataplaneConfig base = config.base();
+        Dataplane dp = Dataplane.start(new DataplaneConfig(base.eal(), base.poolMbufs(), base.poolCache(), base.burstSize(), ports, List.of()));
+        Datapath datapath = new Datapath(config, dp);
+        try {
+            datapath.createVnics();
+            datapath.chooseClassifier();
+            datapath.startLoops();
+            datapath.spoofWarnings.start();
+            return datapath;
+        } catch (RuntimeException e) {
+            datapath.close();
+            throw e;
+        }
+    }
+
+    private void createVnics() {
+        boolean multi = config.mode() == ThreadingMode.DEDICATED;
+        for (VnicSpec spec : config.vnics()) {
+            int port = dataplane.port(spec.port()).id();
+            vnics.put(spec.name(), new Vnic(vnics.size(), spec, port,
+                    new VnicRing(config.localRingSize(), multi), new VnicRing(config.forwardingRingSize(), false)));
+        }
+        publishState();
+    }
+
+    private void publishState() {
+        int maxPort = dataplane.ports().values().stream().mapToInt(Port::id).max().orElse(0);
+        List<Ipv4Cidr> routes = config.uplinkRoutes().stream().map(Ipv4Cidr::parse).toList();
+        long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
+        state.set(new DatapathState(new ArrayList<>(vnics.values()), maxPort, routes, gateway));
+    }
+
+    private void chooseClassifier() {
+        if (config.classifier() == ClassifierChoice.SOFTWARE) {
+            classifierReason = "chosen in the configuration";
+            return;
+        }
+        Port uplink = dataplane.port(config.uplink());
+        FlowRulePlan plan = new FlowRulePlan(config.vnics());
+        EthDev.Info info = EthDev.info(uplink.id());
+        String refusal;
+        if (plan.queues() > info.maxRxQueues()) {
+            refusal = info.driverName() + " has " + info.maxRxQueues() + " RX queues; rte_flow steering needs " + plan.queues();
+        } else {
+            PortConfig pc = uplink.config();
+            Port multi = dataplane.reopen(new PortConfig(pc.name(), pc.devargs(), plan.queues(), pc.txQueues(),
+                    pc.rxDescriptors(), pc.txDescriptors(), pc.promiscuous()));
+            StringBuilder why = new StringBuilder();
+            Optional<FlowRuleClassifier> programmed = FlowRuleClassifier.program(multi.id(), plan, why);
+            if (programmed.isPresent()) {
+                flowRules = programmed.get();
+                classifier = flowRules;
+                classifierReason = flowRules.ruleCount() + " rte_flow rules on " + info.driverName();
+                LOG.info("uplink {}: hardware classification, {}", config.uplink(), classifierReason);
+                return;
+            }
+            refusal = why.toString();
+            dataplane.reopen(pc);
+        }
+        if (config.classifier() == ClassifierChoice.RTE_FLOW) {
+            throw new IllegalStateException("uplink " + config.uplink() + ": rte_flow classification was required but refused: " + refusal);
+        }
+        classifierReason = "rte_flow refused: " + refusal;
+        LOG.info("uplink {}: software classification ({})", config.uplink(), classifierReason);
+    }
+
+    private void startLoops() {
+        Port uplink = dataplane.port(config.uplink());
+        long pool = dataplane.pool().address();
+        int burst = config.base().burstSize();
+        var arena = dataplane.arena();
+        List<Integer> cpus = config.cpus();
+        LcoreTx rxTx = new LcoreTx(dataplane.ports().values(), 0, arena, burst);
+        List<PollTask> rxTasks = new ArrayList<>();
+        for (Port p : dataplane.ports().values()) {
+            boolean isUplink = p.id() == uplink.id();
+            boolean hasGuests = vnics.values().stream().anyMatch(v -> v.portId() == p.id());
+            if (!isUplink && !hasGuests) {
+                continue;
+            }
+            var counters = new io.quiver.dataplane.port.QueueCounters[p.rxQueues()];
+            for (int q = 0; q < counters.length; q++) {
+                counters[q] = p.rxCounters(q);
+            }
+            rxTasks.add(new PortIngress(p.id(), p.rxQueues(), isUplink, uplink.id(), pool, state, classifier, counters, rxTx, arena, burst));
+        }
+        if (config.mode() == ThreadingMode.SHARED) {
+            rxTasks.add(new RingDelivery(state, 0, 1, uplink.id(), rxTx, arena, burst));
+            dataplane.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks).start());
+            return;
+        }
+        dataplane.addLoop(new LcoreLoop("rx", cpus.get(0), rxTasks).start());
+        int workers = cpus.size() - 1;
+        for (int w = 0; w < workers; w++) {
+            LcoreTx workerTx = new LcoreTx(dataplane.ports().values(), 1 + w, arena, burst);
+            dataplane.addLoop(new LcoreLoop("worker" + w, cpus.get(1 + w),
+                    List.of(new RingDelivery(state, w, workers, uplink.id(), workerTx, arena, burst))).start());
+        }
+    }
+
+    /**
+     * Replaces a VNIC's addresses (MAC, secondary MACs, IPv4, VLAN) live: the classifier (tables, or the NIC's rules)
+     * and the anti-spoof sets move with it at the lcores' next burst. A change that would clash with another VNIC
+     * is refused and nothing changes.
+     */
+    public synchronized VnicSpec updateVnic(String name, UnaryOperator<VnicSpec> change) {
+        Vnic v = vnic(name);
+        VnicSpec before = v.spec();
+        VnicSpec after = change.apply(before);
+        v.spec(after);
+        try {
+            publishState();
+        } catch (RuntimeException e) {
+            v.spec(before);
+            throw e;
+        }
+        if (flowRules != null) {
+            reprogramFlowRules();
+        }
+        LOG.info("VNIC {} updated: mac {}, secondary {}, ipv4 {}, vlan {}", name, after.mac(), after.secondaryMacs(), after.ipv4(), after.vlan());
+        return after;
+    }
+
+    private void reprogramFlowRules() {
+        Port uplink = dataplane.port(config.uplink());
+        flowRules.remove();
+        StringBuilder why = new StringBuilder();
+        FlowRulePlan plan = new FlowRulePlan(vnics.values().stream().map(Vnic::spec).toList());
+        // queue 0 keeps working through the software classifier while the rules are replaced
+        flowRules = FlowRuleClassifier.program(uplink.id(), plan, why).orElseThrow(
+                () -> new IllegalStateException("uplink " + config.uplink() + " refused the updated rules: " + why));
+    }
+
+    public Vnic vnic(String name) {
+        Vnic v = vnics.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no VNIC named '" + name + "' (VNICs: " + vnics.keySet() + ")");
+        }
+        return v;
+    }
+
+    public List<Vnic> vnics() {
+        return List.copyOf(vnics.values());
+    }
+
+    public Map<String, Port> ports() {
+        return dataplane.ports();
+    }
+
+    public Port uplink() {
+        return dataplane.port(config.uplink());
+    }
+
+    public Dataplane dataplane() {
+        return dataplane;
+    }
+
+    public DatapathConfig config() {
+        return config;
+    }
+
+    /** "software" or "rte_flow". */
+    public String classifierName() {
+        return classifier.name();
+    }
+
+    /** Why that classifier runs (e.g. DPDK's refusal of a rule). */
+    public String classifierReason() {
+        return classifierReason;
+    }
+
+    /** Stops the lcores; ports and counters stay readable. */
+    public void stopLoops() {
+        dataplane.stopLoops();
+    }
+
+    @Override
+    public void close() {
+        spoofWarnings.close();
+        dataplane.stopLoops();
+        for (Vnic v : vnics.values()) {
+            drainRing(v.localRing());
+            drainRing(v.forwardingRing());
+        }
+        if (flowRules != null) {
+            flowRules.remove();
+        }
+        dataplane.close();
+    }
+
+    /** Frees what is still queued in a ring once no lcore runs. */
+    private static void drainRing(VnicRing ring) {
+        ring.drain((slot, seq, end) -> {
+            io.quiver.dpdk.Mbufs.free(slot.mbuf);
+            return true;
+        });
+    }
+
+    public List<String> vnicNames() {
+        return Collections.unmodifiableList(new ArrayList<>(vnics.keySet()));
+    }
+}

@@ -1,0 +1,87 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.classify.ClassifierTables;
+import io.quiver.dataplane.classify.MacVlanTable;
+import io.quiver.dataplane.vnic.Ipv4Cidr;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the lcores read to move packets, as one immutable snapshot: the classifier tables, per guest port the
+ * MACs its VNICs may send with, the uplink routes. A configuration change builds a new snapshot and publishes it
+ * with one volatile write; each task reads the reference once per burst, so a change applies at a burst boundary
+ * and no lcore ever waits or sees half of it.
+ */
+public final class DatapathState {
+    final ClassifierTables tables;
+    final Vnic[] vnics;
+    /** By ethdev port id: the MACs of the VNICs attached to that port (VLAN 0 keys), null for non-guest ports. */
+    final MacVlanTable[] sourcesByPort;
+    /** By ethdev port id: the one VNIC a single-VNIC guest port belongs to (for charging its drops), or -1. */
+    final int[] onlyVnicOfPort;
+    /** By VNIC index: VNIC indexes sharing its VLAN (flood domain). */
+    final int[][] floodDomain;
+    /** By VLAN id (0 = untagged): the VNICs in it, for floods arriving from the uplink; null when none. */
+    final int[][] vnicsByVlan = new int[4095][];
+    final int[] routePrefix;
+    final int[] routeMask;
+    final long gatewayMac;
+
+    DatapathState(List<Vnic> vnicList, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac) {
+        List<VnicSpec> specs = vnicList.stream().map(Vnic::spec).toList();
+        this.tables = new ClassifierTables(specs);
+        this.vnics = vnicList.toArray(Vnic[]::new);
+        this.sourcesByPort = new MacVlanTable[maxPort + 1];
+        this.onlyVnicOfPort = new int[maxPort + 1];
+        java.util.Arrays.fill(onlyVnicOfPort, -1);
+        int[] perPort = new int[maxPort + 1];
+        for (Vnic v : vnics) {
+            perPort[v.portId()] += 1 + v.spec().secondaryMacs().size();
+        }
+        for (Vnic v : vnics) {
+            int p = v.portId();
+            if (sourcesByPort[p] == null) {
+                sourcesByPort[p] = new MacVlanTable(perPort[p]);
+                onlyVnicOfPort[p] = v.index();
+            } else {
+                onlyVnicOfPort[p] = -1;
+            }
+            sourcesByPort[p].put(v.spec().primaryMac(), 0, v.index());
+            for (long m : v.spec().secondaryMacValues()) {
+                sourcesByPort[p].put(m, 0, v.index());
+            }
+        }
+        this.floodDomain = new int[vnics.length][];
+        for (Vnic v : vnics) {
+            List<Integer> same = new ArrayList<>();
+            for (Vnic w : vnics) {
+                if (w.spec().vlan() == v.spec().vlan()) {
+                    same.add(w.index());
+                }
+            }
+            floodDomain[v.index()] = same.stream().mapToInt(Integer::intValue).toArray();
+        }
+        for (Vnic v : vnics) {
+            vnicsByVlan[v.spec().vlan()] = floodDomain[v.index()];
+        }
+        this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();
+        this.routeMask = uplinkRoutes.stream().mapToInt(Ipv4Cidr::mask).toArray();
+        this.gatewayMac = gatewayMac;
+    }
+
+    /** True when an uplink route covers {@code ip}. */
+    boolean uplinkRoutes(int ip) {
+        for (int r = 0; r < routePrefix.length; r++) {
+            if ((ip & routeMask[r]) == routePrefix[r]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public ClassifierTables tables() {
+        return tables;
+    }
+}

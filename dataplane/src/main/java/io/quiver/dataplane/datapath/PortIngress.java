@@ -1,0 +1,254 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.classify.Classifier;
+import io.quiver.dataplane.classify.SoftwareClassifier;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.lcore.PollTask;
+import io.quiver.dataplane.packet.PacketKind;
+import io.quiver.dataplane.packet.PacketParser;
+import io.quiver.dataplane.packet.ParsedBurst;
+import io.quiver.dataplane.packet.Vlan;
+import io.quiver.dataplane.port.MbufBurst;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.ring.VnicRing;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dpdk.EthDev;
+import io.quiver.dpdk.Mbufs;
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Receives on one port and steers every packet: parse once, then
+ * <ul>
+ *   <li>from the <b>uplink</b>: classify (hardware queue or software lookup) into a VNIC's local or forwarding ring,
+ *       flood within the VLAN, or drop an unknown destination;</li>
+ *   <li>from a <b>guest port</b>: the egress checks first (source MAC must be the VNIC's primary or a registered
+ *       secondary MAC; IPv4 source and ARP sender must be its own addresses; no VLAN tags), then to another VNIC's
+ *       ring (never the wire), a flood within its VLAN plus the uplink, or the uplink.</li>
+ * </ul>
+ * Everything a burst drops is freed with one bulk call; counters say why.
+ */
+final class PortIngress implements PollTask {
+    private static final int DHCP_BROADCAST = -1;
+
+    private final int port;
+    private final int rxQueues;
+    private final boolean uplink;
+    private final int uplinkPort;
+    private final long pool;
+    private final AtomicReference<DatapathState> state;
+    private final Classifier classifier;
+    private final QueueCounters[] rxCounters;
+    private final LcoreTx tx;
+    private final MbufBurst rx;
+    private final MbufBurst drop;
+    private final ParsedBurst parsed;
+    private int dropsThisBurst;
+
+    PortIngress(int port, int rxQueues, boolean uplink, int uplinkPort, long pool, AtomicReference<DatapathState> state,
+                Classifier classifier, QueueCounters[] rxCounters, LcoreTx tx, Arena arena, int burstSize) {
+        this.port = port;
+        this.rxQueues = rxQueues;
+        this.uplink = uplink;
+        this.uplinkPort = uplinkPort;
+        this.pool = pool;
+        this.state = state;
+        this.classifier = uplink ? classifier : SoftwareClassifier.INSTANCE;
+        this.rxCounters = rxCounters;
+        this.tx = tx;
+        this.rx = new MbufBurst(arena, burstSize);
+        this.drop = new MbufBurst(arena, burstSize);
+        this.parsed = new ParsedBurst(burstSize);
+    }
+
+    @Override
+    public int poll() {
+        final DatapathState s = state.get();
+        int total = 0;
+        for (int q = 0; q < rxQueues; q++) {
+            int n = EthDev.rxBurst(port, q, rx.segment(), rx.capacity());
+            if (n == 0) {
+                continue;
+            }
+            total += n;
+            QueueCounters c = rxCounters[q];
+            final ParsedBurst b = parsed;
+            long bytes = 0;
+            for (int i = 0; i < n; i++) {
+                long m = rx.get(i);
+                b.mbuf[i] = m;
+                b.frame[i] = Mbufs.data(m);
+                int len = Mbufs.dataLen(m);
+                b.length[i] = len;
+                bytes += Mbufs.pktLen(m);
+                PacketParser.parse(b, i);
+            }
+            b.count = n;
+            c.packets += n;
+            c.bytes += bytes;
+            for (int i = 0; i < n; i++) {
+                if (uplink) {
+                    fromUplink(s, b, i, q, c);
+                } else {
+                    fromGuest(s, b, i, c);
+                }
+            }
+            c.dropped += dropsThisBurst;
+            dropsThisBurst = 0;
+            drop.freeAll();
+        }
+        if (total > 0) {
+            tx.flushAll();
+        }
+        return total;
+    }
+
+    private void fromUplink(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
+        long m = b.mbuf[i];
+        int vlan = b.vlan[i];
+        int r = classifier.classify(s.tables, b, i, q, vlan);
+        if (r >= 0) {
+            toRing(s, r, m, vlan != 0, b, i);
+        } else if (r == Classifier.FLOOD) {
+            int[] domain = s.vnicsByVlan[vlan];
+            if (domain == null) {
+                portDrop(c, DropReason.UNKNOWN_DESTINATION, m);
+            } else {
+                flood(s, domain, -1, m, vlan != 0, b, i, false, 0);
+            }
+        } else {
+            portDrop(c, r == Classifier.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
+        }
+    }
+
+    private void fromGuest(DatapathState s, ParsedBurst b, int i, QueueCounters c) {
+        long m = b.mbuf[i];
+        int kind = b.kind[i];
+        if (kind == PacketKind.MALFORMED) {
+            int only = s.onlyVnicOfPort[port];
+            if (only >= 0) {
+                vnicDrop(s.vnics[only].counters(), DropReason.MALFORMED, m);
+            } else {
+                portDrop(c, DropReason.MALFORMED, m);
+            }
+            return;
+        }
+        int v = s.sourcesByPort[port].get(b.srcMac[i], 0);
+        if (v < 0) {
+            int only = s.onlyVnicOfPort[port];
+            if (only >= 0) {
+                VnicCounters vc = s.vnics[only].counters();
+                vc.lastForgedMac = b.srcMac[i];
+                vnicDrop(vc, DropReason.SPOOFED_SOURCE_MAC, m);
+            } else {
+                portDrop(c, DropReason.SPOOFED_SOURCE_MAC, m);
+            }
+            return;
+        }
+        Vnic src = s.vnics[v];
+        VnicCounters vc = src.counters();
+        if (b.vlan[i] != 0 || b.l3[i] != 14) {
+            vnicDrop(vc, DropReason.TAGGED_FROM_GUEST, m);
+            return;
+        }
+        if (kind == PacketKind.IPV4) {
+            int sip = b.srcIp[i];
+            if (s.tables.ownerOf(sip) != v && !(sip == 0 && b.dstIp[i] == DHCP_BROADCAST)) {
+                vc.lastForgedIp = sip;
+                vnicDrop(vc, DropReason.SPOOFED_SOURCE_IP, m);
+                return;
+            }
+        } else if (kind == PacketKind.ARP) {
+            int sender = b.srcIp[i];
+            long senderMac = PacketParser.arpSenderMac(b.frame[i] + b.l3[i]);
+            if ((sender != 0 && s.tables.ownerOf(sender) != v) || s.sourcesByPort[port].get(senderMac, 0) != v) {
+                vc.lastForgedIp = sender;
+                vnicDrop(vc, DropReason.SPOOFED_ARP_SENDER, m);
+                return;
+            }
+        }
+        vc.txPackets++;
+        vc.txBytes += b.length[i];
+        int vlan = s.tables.vlanOf(v);
+        int r = SoftwareClassifier.INSTANCE.classify(s.tables, b, i, 0, vlan);
+        if (r >= 0) {
+            toRing(s, r, m, false, b, i);
+        } else if (r == Classifier.FLOOD) {
+            flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
+        } else {
+            toUplink(m, vlan, vc);
+        }
+    }
+
+    private void toRing(DatapathState s, int r, long m, boolean tagged, ParsedBurst b, int i) {
+        Vnic w = s.vnics[Classifier.vnicOf(r)];
+        VnicRing ring = Classifier.isForwarding(r) ? w.forwardingRing() : w.localRing();
+        if (!ring.offer(m, tagged, b.dstIp[i], b.l3[i])) {
+            vnicDrop(w.counters(), DropReason.RING_FULL, m);
+        }
+    }
+
+    /**
+     * Delivers a broadcast to every VNIC of {@code domain} but {@code except}, and to the uplink when it came from a
+     * guest. The original goes to the last receiver; the others get copies (floods are rare: ARP and the like).
+     */
+    private void flood(DatapathState s, int[] domain, int except, long m, boolean tagged, ParsedBurst b, int i,
+                       boolean alsoUplink, int vlan) {
+        int receivers = domain.length - (except >= 0 ? 1 : 0);
+        int sent = 0;
+        for (int w : domain) {
+            if (w == except) {
+                continue;
+            }
+            boolean last = ++sent == receivers && !alsoUplink;
+            long copy = last ? m : Mbufs.copy(m, pool);
+            if (copy == 0) {
+                s.vnics[w].counters().drops[DropReason.NO_MBUF.ordinal()]++;
+                continue;
+            }
+            toRing(s, Classifier.local(w), copy, tagged, b, i);
+        }
+        if (alsoUplink) {
+            toUplink(m, vlan, except >= 0 ? s.vnics[except].counters() : null);
+        } else if (receivers == 0) {
+            drop.add(m);
+        }
+    }
+
+    private void toUplink(long m, int vlan, VnicCounters charge) {
+        if (vlan != 0 && !Vlan.insert(m, vlan)) {
+            if (charge != null) {
+                vnicDrop(charge, DropReason.MALFORMED, m);
+            } else {
+                addDrop(m);
+            }
+            return;
+        }
+        tx.to(uplinkPort).add(m);
+    }
+
+    private void vnicDrop(VnicCounters vc, DropReason reason, long m) {
+        vc.drops[reason.ordinal()]++;
+        addDrop(m);
+    }
+
+    private void portDrop(QueueCounters c, DropReason reason, long m) {
+        c.drops[reason.ordinal()]++;
+        addDrop(m);
+    }
+
+    private void addDrop(long m) {
+        dropsThisBurst++;
+        if (drop.isFull()) {
+            drop.freeAll();
+        }
+        drop.add(m);
+    }
+
+    @Override
+    public void drain() {
+        drop.freeAll();
+        tx.flushAll();
+    }
+}

@@ -1,0 +1,59 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.port.MbufBurst;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dpdk.EthDev;
+import io.quiver.dpdk.Mbufs;
+import java.lang.foreign.Arena;
+
+/**
+ * Collects packets for one port's TX queue and sends them a burst at a time. Owned by one lcore (each lcore has its
+ * own TX queue on every port). What the queue refuses is freed and counted as tx-full.
+ */
+final class TxBatcher {
+    private final int port;
+    private final int queue;
+    private final MbufBurst burst;
+    private final QueueCounters counters;
+    private long bytes;
+
+    TxBatcher(int port, int queue, QueueCounters counters, Arena arena, int size) {
+        this.port = port;
+        this.queue = queue;
+        this.counters = counters;
+        this.burst = new MbufBurst(arena, size);
+    }
+
+    void add(long mbuf) {
+        burst.add(mbuf);
+        bytes += Mbufs.pktLen(mbuf);
+        if (burst.isFull()) {
+            flush();
+        }
+    }
+
+    void flush() {
+        int n = burst.count;
+        if (n == 0) {
+            return;
+        }
+        int sent = EthDev.txBurst(port, queue, burst.segment(), n);
+        if (sent < n) {
+            for (int j = sent; j < n; j++) {
+                bytes -= Mbufs.pktLen(burst.get(j));
+            }
+            counters.txFull += n - sent;
+            burst.freeFrom(sent);
+        }
+        burst.count = 0;
+        counters.packets += sent;
+        counters.bytes += bytes;
+        bytes = 0;
+    }
+
+    /** Frees what is still queued (at shutdown). */
+    void discard() {
+        burst.freeAll();
+        bytes = 0;
+    }
+}
