@@ -1,19 +1,25 @@
 package io.quiver.control.cli;
 
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.runtime.Dataplane;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicCounters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Live counter lines for {@code quiver run}: per port, rates since the last line and totals. */
 final class CounterReport {
     private final Dataplane dataplane;
+    private final Datapath datapath;
     private final Map<String, long[]> last = new LinkedHashMap<>();
     private long lastNanos = System.nanoTime();
 
-    CounterReport(Dataplane dataplane) {
+    CounterReport(Dataplane dataplane, Datapath datapath) {
         this.dataplane = dataplane;
+        this.datapath = datapath;
         for (String name : dataplane.ports().keySet()) {
             last.put(name, new long[2]);
         }
@@ -45,6 +51,31 @@ final class CounterReport {
             Totals t = Totals.of(p);
             b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, runts %d, src-mac mismatch %d, tx-full %d, no-mbuf %d",
                     p.name(), t.rx, t.tx, t.dropped, t.runts, t.mismatch, t.txFull, p.deviceStats().rxNoMbuf()));
+            String drops = dropsText(p.rxCounters(0).drops);
+            if (!drops.isEmpty()) {
+                b.append(" (").append(drops).append(')');
+            }
+        }
+        if (datapath != null) {
+            for (Vnic v : datapath.vnics()) {
+                VnicCounters c = v.counters();
+                b.append(String.format("%n  vnic %-10s rx %d, tx %d, forwarded %d, dropped %d", v.name(), c.rxPackets, c.txPackets,
+                        c.forwarded, c.totalDrops()));
+                String drops = dropsText(c.drops);
+                if (!drops.isEmpty()) {
+                    b.append(" (").append(drops).append(')');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static String dropsText(long[] drops) {
+        StringBuilder b = new StringBuilder();
+        for (DropReason r : DropReason.values()) {
+            if (drops[r.ordinal()] > 0) {
+                b.append(b.isEmpty() ? "" : ", ").append(r.label()).append(' ').append(drops[r.ordinal()]);
+            }
         }
         return b.toString();
     }

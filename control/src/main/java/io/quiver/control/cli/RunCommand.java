@@ -2,6 +2,8 @@ package io.quiver.control.cli;
 
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.runtime.Dataplane;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -43,6 +45,39 @@ public final class RunCommand implements Callable<Integer> {
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
+    /** Prints counter lines until stopped, then stops the loops and prints the final totals. */
+    private void report(PrintWriter out, Dataplane dataplane, Datapath datapath) throws InterruptedException {
+        CounterReport report = new CounterReport(dataplane, datapath);
+        out.println(report.header());
+        out.flush();
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+        while (!stop.await(interval, TimeUnit.SECONDS)) {
+            out.println(report.line());
+            out.flush();
+            dataplane.loops().stream().filter(l -> l.failure() != null).findFirst().ifPresent(l -> {
+                throw new IllegalStateException("lcore " + l.name() + " failed: " + l.failure());
+            });
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+        }
+        out.println("quiver: stopping");
+        dataplane.stopLoops();
+        out.println(report.totals());
+        out.flush();
+    }
+
+    private static ConfigFile.Loaded withFilePrefix(ConfigFile.Loaded l, String prefix) {
+        DataplaneConfig d = l.dataplane();
+        DataplaneConfig base = new DataplaneConfig(d.eal().withFilePrefix(prefix), d.poolMbufs(), d.poolCache(), d.burstSize(), d.ports(), d.forwards());
+        if (!l.isDatapath()) {
+            return new ConfigFile.Loaded(base, null);
+        }
+        DatapathConfig p = l.datapath();
+        return new ConfigFile.Loaded(base, new DatapathConfig(base, p.uplink(), p.uplinkRoutes(), p.gatewayMac(), p.vnics(), p.mode(),
+                p.cpus(), p.localRingSize(), p.forwardingRingSize(), p.classifier()));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (interval < 1) {
@@ -50,38 +85,31 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path workDir = Files.createTempDirectory("quiver-run");
         workDir.toFile().deleteOnExit();
-        DataplaneConfig dc = config != null ? ConfigFile.load(config)
-                : EmbeddedDefault.config(workDir, EalOptions.virtualDefaults(), cpu);
+        ConfigFile.Loaded loaded = config != null ? ConfigFile.loadAny(config)
+                : new ConfigFile.Loaded(EmbeddedDefault.config(workDir, EalOptions.virtualDefaults(), cpu), null);
         workDir.resolve("demo-traffic.pcap").toFile().deleteOnExit();
         if (filePrefix != null) {
-            dc = new DataplaneConfig(dc.eal().withFilePrefix(filePrefix), dc.poolMbufs(), dc.poolCache(), dc.burstSize(), dc.ports(), dc.forwards());
+            loaded = withFilePrefix(loaded, filePrefix);
         }
         PrintWriter out = spec.commandLine().getOut();
         // Handle the signals ourselves: the loops stop, the ports close, the EAL is cleaned up, and the exit code is 0.
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        try (Dataplane dataplane = Dataplane.start(dc)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(dataplane::close, "quiver-shutdown"));
-            CounterReport report = new CounterReport(dataplane);
-            out.println(config == null ? "quiver: running the embedded default (net_pcap guests -> anti-spoof + MAC swap -> net_null uplink); Ctrl-C stops"
-                    : "quiver: running " + config + "; Ctrl-C stops");
-            out.println(report.header());
-            out.flush();
-            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
-            while (!stop.await(interval, TimeUnit.SECONDS)) {
-                out.println(report.line());
-                out.flush();
-                dataplane.loops().stream().filter(l -> l.failure() != null).findFirst().ifPresent(l -> {
-                    throw new IllegalStateException("lcore " + l.name() + " failed: " + l.failure());
-                });
-                if (System.nanoTime() >= deadline) {
-                    break;
-                }
+        if (loaded.isDatapath()) {
+            try (Datapath datapath = Datapath.start(loaded.datapath())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(datapath::close, "quiver-shutdown"));
+                out.printf("quiver: running %s: %d VNIC(s), uplink %s, %s classifier (%s), %s threading; Ctrl-C stops%n",
+                        config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
+                        datapath.classifierReason(), datapath.config().mode().name().toLowerCase(java.util.Locale.ROOT));
+                report(out, datapath.dataplane(), datapath);
             }
-            out.println("quiver: stopping");
-            dataplane.stopLoops();
-            out.println(report.totals());
-            out.flush();
+        } else {
+            try (Dataplane dataplane = Dataplane.start(loaded.dataplane())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(dataplane::close, "quiver-shutdown"));
+                out.println(config == null ? "quiver: running the embedded default (net_pcap guests -> anti-spoof + MAC swap -> net_null uplink); Ctrl-C stops"
+                        : "quiver: running " + config + "; Ctrl-C stops");
+                report(out, dataplane, null);
+            }
         }
         out.println("quiver: stopped");
         out.flush();

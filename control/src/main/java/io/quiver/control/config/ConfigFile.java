@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quiver.dataplane.datapath.ClassifierChoice;
+import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.dataplane.datapath.ThreadingMode;
 import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.vnic.VnicSpec;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.ForwardConfig;
@@ -24,7 +28,24 @@ public final class ConfigFile {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /** The file's shape; every field optional except what a port and a path cannot do without. */
-    public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding) {
+    public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
+                           Uplink uplink, List<Vnic> vnics, Datapath datapath) {
+    }
+
+    public record Uplink(String port, List<String> routes, String gatewayMac, String classifier) {
+    }
+
+    public record Vnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, Integer vlan, String port) {
+    }
+
+    public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing) {
+    }
+
+    /** What a file describes: plain port-to-port forwarding, or the VNIC datapath (when it has an uplink). */
+    public record Loaded(DataplaneConfig dataplane, DatapathConfig datapath) {
+        public boolean isDatapath() {
+            return datapath != null;
+        }
     }
 
     public record Eal(Integer mainCpu, Integer memoryMb, Boolean hugePages, Boolean pci, String filePrefix, List<String> extra) {
@@ -44,10 +65,17 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** Reads and checks a configuration file; every problem is an {@link InvalidConfigException} naming the file. */
+    /** Reads and checks a port-forwarding configuration file. */
     public static DataplaneConfig load(Path file) {
+        return loadAny(file).dataplane();
+    }
+
+    /** Reads and checks a configuration file; every problem is an {@link InvalidConfigException} naming the file. */
+    public static Loaded loadAny(Path file) {
         try {
-            return toDataplane(YAML.readValue(Files.readString(file), Document.class));
+            Document d = YAML.readValue(Files.readString(file), Document.class);
+            DataplaneConfig dataplane = toDataplane(d);
+            return new Loaded(dataplane, d.uplink() == null ? null : toDatapath(d, dataplane));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -55,7 +83,7 @@ public final class ConfigFile {
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
             throw new InvalidConfigException(file + ": " + e.getMessage());
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
             throw new InvalidConfigException(file + ": " + e.getMessage());
         }
     }
@@ -90,6 +118,35 @@ public final class ConfigFile {
         }).toList();
         return new DataplaneConfig(eal, or(pool.mbufs(), DataplaneConfig.DEFAULT_POOL_MBUFS),
                 or(pool.cache(), DataplaneConfig.DEFAULT_POOL_CACHE), or(d.burstSize(), 32), ports, forwards);
+    }
+
+    static DatapathConfig toDatapath(Document d, DataplaneConfig base) {
+        Uplink u = d.uplink();
+        if (u.port() == null) {
+            throw new IllegalArgumentException("the uplink needs a 'port'");
+        }
+        if (d.forwarding() != null && !d.forwarding().isEmpty()) {
+            throw new IllegalArgumentException("a file with an uplink runs the VNIC datapath: remove the 'forwarding:' paths");
+        }
+        List<VnicSpec> vnics = or(d.vnics(), List.<Vnic>of()).stream().map(v -> new VnicSpec(v.name(), v.mac(),
+                v.secondaryMacs(), v.ipv4(), or(v.vlan(), 0), v.port())).toList();
+        Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null) : d.datapath();
+        ThreadingMode mode = dp.mode() == null ? ThreadingMode.SHARED : enumOf(ThreadingMode.class, dp.mode(), "datapath.mode");
+        List<Integer> cpus = or(dp.cpus(), mode == ThreadingMode.SHARED ? List.of(base.eal().mainCpu() + 1)
+                : List.of(base.eal().mainCpu() + 1, base.eal().mainCpu()));
+        ClassifierChoice classifier = u.classifier() == null ? ClassifierChoice.AUTO
+                : enumOf(ClassifierChoice.class, u.classifier().replace("rte_flow", "RTE_FLOW"), "uplink.classifier");
+        return new DatapathConfig(base, u.port(), u.routes(), u.gatewayMac(), vnics, mode, cpus,
+                or(dp.localRing(), DatapathConfig.DEFAULT_LOCAL_RING), or(dp.forwardingRing(), DatapathConfig.DEFAULT_FORWARDING_RING),
+                classifier);
+    }
+
+    private static <E extends Enum<E>> E enumOf(Class<E> type, String text, String field) {
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": '" + text + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private static <T> T or(T value, T fallback) {

@@ -59,6 +59,7 @@ public final class Datapath implements AutoCloseable {
         Dataplane dp = Dataplane.start(new DataplaneConfig(base.eal(), base.poolMbufs(), base.poolCache(), base.burstSize(), ports, List.of()));
         Datapath datapath = new Datapath(config, dp);
         try {
+            datapath.matchRxQueuesToDriver();
             datapath.createVnics();
             datapath.chooseClassifier();
             datapath.startLoops();
@@ -67,6 +68,26 @@ public final class Datapath implements AutoCloseable {
         } catch (RuntimeException e) {
             datapath.close();
             throw e;
+        }
+    }
+
+    /**
+     * Some drivers spread received packets over every queue they have (af_packet's fanout sockets with qpairs > 1,
+     * a multi-queue TAP): a port whose driver offers more RX queues than the one opened gets up to one per lcore,
+     * and its ingress polls them all.
+     */
+    private void matchRxQueuesToDriver() {
+        int lcores = config.lcores();
+        if (lcores == 1) {
+            return;
+        }
+        for (Port p : List.copyOf(dataplane.ports().values())) {
+            int queues = Math.min(lcores, EthDev.info(p.id()).maxRxQueues());
+            if (queues > p.rxQueues()) {
+                PortConfig pc = p.config();
+                dataplane.reopen(new PortConfig(pc.name(), pc.devargs(), queues, pc.txQueues(), pc.rxDescriptors(),
+                        pc.txDescriptors(), pc.promiscuous()));
+            }
         }
     }
 

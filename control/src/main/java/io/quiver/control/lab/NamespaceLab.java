@@ -1,0 +1,146 @@
+package io.quiver.control.lab;
+
+import io.quiver.dataplane.packet.Ethernet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A lab of network namespaces joined to Quiver: guests {@code qv-g1..N} and an uplink host {@code qv-up}, each
+ * with a veth pair whose root-side end Quiver drives as a {@code net_af_packet} port, all in one IPv4 subnet;
+ * plus the Quiver configuration that gives every guest its VNIC. Needs root and iproute2.
+ *
+ * <p>Offloads are turned off on every veth end: a veth hands over TCP/UDP with checksums left for hardware to fill
+ * and TSO super-frames, which a packet socket would pass on as they are. IPv6 is off in the namespaces so the only
+ * traffic is what a test sends (and ARP).
+ */
+public final class NamespaceLab {
+    public static final String SUBNET = "10.77.0.";
+    public static final String UPLINK_NS = "qv-up";
+    public static final String UPLINK_IP = SUBNET + "254";
+    public static final String UPLINK_MAC = "02:00:00:00:ff:fe";
+
+    private final int guests;
+    private final String mode;
+    private final Path dir;
+
+    /**
+     * @param guests how many guest namespaces
+     * @param mode   "shared" or "dedicated" threading for the generated configuration
+     * @param dir    where the generated configuration goes
+     */
+    public NamespaceLab(int guests, String mode, Path dir) {
+        if (guests < 1 || guests > 50) {
+            throw new IllegalArgumentException("a lab has 1..50 guests, not " + guests);
+        }
+        this.guests = guests;
+        this.mode = mode;
+        this.dir = dir;
+    }
+
+    public static String guestNamespace(int i) {
+        return "qv-g" + i;
+    }
+
+    public static String guestIp(int i) {
+        return SUBNET + i;
+    }
+
+    public static String guestMac(int i) {
+        return Ethernet.formatMac(new byte[] {2, 0, 0, 0, 0, (byte) i});
+    }
+
+    /** A second MAC guest i's VNIC accepts (registered in the generated configuration for the even guests). */
+    public static String secondaryMac(int i) {
+        return Ethernet.formatMac(new byte[] {2, 0, 0, 0, 1, (byte) i});
+    }
+
+    /** Creates the namespaces and veth pairs and writes the configuration; returns its path. */
+    public Path up() throws IOException {
+        down(guests);
+        for (int i = 1; i <= guests; i++) {
+            host(guestNamespace(i), "qvg" + i, guestMac(i), guestIp(i));
+        }
+        host(UPLINK_NS, "qvup", UPLINK_MAC, UPLINK_IP);
+        Files.createDirectories(dir);
+        Path config = dir.resolve("lab.yaml");
+        Files.writeString(config, configuration());
+        return config;
+    }
+
+    private static void host(String ns, String dev, String mac, String ip) {
+        String hostEnd = dev + "h";
+        Shell.check("ip", "netns", "add", ns);
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", dev, "netns", ns);
+        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "address", mac);
+        Shell.check("ip", "netns", "exec", ns, "ip", "addr", "add", ip + "/24", "dev", dev);
+        Shell.check("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
+        for (String[] end : new String[][] {{ns, dev}, {null, hostEnd}}) {
+            List<String> cmd = new ArrayList<>();
+            if (end[0] != null) {
+                cmd.addAll(List.of("ip", "netns", "exec", end[0]));
+            }
+            cmd.addAll(List.of("ethtool", "-K", end[1], "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off"));
+            Shell.Result r = Shell.run(cmd, 10);
+            if (r.exitCode() != 0 && !r.output().contains("Could not change any device features")) {
+                throw new IllegalStateException(String.join(" ", cmd) + ": " + r.output().strip());
+            }
+        }
+        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "up");
+        Shell.check("ip", "link", "set", hostEnd, "up");
+    }
+
+    String configuration() {
+        int lcores = "dedicated".equals(mode) ? 2 : 1;
+        StringBuilder y = new StringBuilder();
+        y.append("# Written by 'quiver lab up': ").append(guests).append(" guest namespace(s) and an uplink namespace, veth + af_packet\n");
+        y.append("ports:\n");
+        y.append("  - { name: uplink, devargs: \"net_af_packet0,iface=qvuph,qpairs=").append(lcores).append("\" }\n");
+        for (int i = 1; i <= guests; i++) {
+            y.append("  - { name: g").append(i).append(", devargs: \"net_af_packet").append(i).append(",iface=qvg").append(i)
+                    .append("h,qpairs=").append(lcores).append("\" }\n");
+        }
+        y.append("uplink: { port: uplink }\n");
+        y.append("datapath: { mode: ").append(mode).append(" }\n");
+        y.append("vnics:\n");
+        for (int i = 1; i <= guests; i++) {
+            y.append("  - { name: g").append(i).append(", mac: \"").append(guestMac(i)).append("\", ipv4: [\"").append(guestIp(i))
+                    .append("/24\"], port: g").append(i);
+            if (i % 2 == 0) {
+                y.append(", secondaryMacs: [\"").append(secondaryMac(i)).append("\"]");
+            }
+            y.append(" }\n");
+        }
+        return y.toString();
+    }
+
+    /** Removes every namespace a lab of up to {@code guests} guests made (their veths go with them). */
+    public static void down(int guests) {
+        for (int i = 1; i <= Math.max(guests, 50); i++) {
+            remove(guestNamespace(i), "qvg" + i + "h");
+        }
+        remove(UPLINK_NS, "qvuph");
+    }
+
+    /** A process still running in a namespace keeps it (and its veth) alive after 'ip netns del': end them first. */
+    private static void remove(String ns, String hostEnd) {
+        Shell.Result pids = Shell.run(List.of("ip", "netns", "pids", ns), 10);
+        if (pids.exitCode() == 0) {
+            pids.output().lines().map(String::strip).filter(p -> p.matches("\\d+")).forEach(p -> Shell.quietly("kill", "-9", p));
+            Shell.quietly("ip", "netns", "del", ns);
+        }
+        Shell.quietly("ip", "link", "del", hostEnd);
+    }
+
+    /** Runs a command inside a namespace. */
+    public static Shell.Result exec(String ns, long timeoutSeconds, String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(List.of(command));
+        return Shell.run(cmd, timeoutSeconds);
+    }
+}
