@@ -14,6 +14,8 @@ public final class ClassifierTables {
     final Ipv4Table ips;
     final int[] vlan;
     final long[] primaryMac;
+    /** By VNIC: its IPv4 addresses, for "is this one of its own" without a hash lookup. */
+    final int[][] addresses;
     private final List<VnicSpec> vnics;
 
     public ClassifierTables(List<VnicSpec> vnics) {
@@ -25,6 +27,7 @@ public final class ClassifierTables {
         ips = new Ipv4Table(ipCount);
         vlan = new int[n];
         primaryMac = new long[n];
+        addresses = new int[n][];
         for (int i = 0; i < n; i++) {
             VnicSpec v = vnics.get(i);
             vlan[i] = v.vlan();
@@ -33,6 +36,7 @@ public final class ClassifierTables {
             for (long m : v.secondaryMacValues()) {
                 macs.put(m, v.vlan(), i);
             }
+            addresses[i] = v.addresses().stream().mapToInt(Ipv4Cidr::address).toArray();
             for (Ipv4Cidr a : v.addresses()) {
                 ips.put(a.address(), i);
             }
@@ -53,6 +57,16 @@ public final class ClassifierTables {
 
     public int ownerOf(int ipv4) {
         return ips.get(ipv4);
+    }
+
+    /** Whether {@code ipv4} is one of {@code vnic}'s own addresses (a VNIC has few: a compare each). */
+    public boolean owns(int vnic, int ipv4) {
+        for (int a : addresses[vnic]) {
+            if (a == ipv4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int vlanOf(int vnic) {

@@ -17,9 +17,15 @@ public final class Ipv4Table {
         mask = capacity - 1;
     }
 
-    private static int hash(int key) {
-        int h = key * 0x9E3779B9;
-        return h ^ (h >>> 16);
+    /** murmur3's 32-bit finalizer, for the same reason as {@link MacVlanTable#hash}. */
+    static int hash(int key) {
+        int h = key;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
     }
 
     public void put(int ip, int vnic) {

@@ -24,9 +24,18 @@ public final class MacVlanTable {
         return mac | ((long) vlan << 48);
     }
 
-    private static int hash(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
+    /**
+     * murmur3's 64-bit finalizer: every key bit reaches the low bits the mask keeps. (MACs of one vendor differ only
+     * in their last bytes, the high bits of the key; a plain multiply carries those only upwards.)
+     */
+    static int hash(long key) {
+        long h = key;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     /** Adds a mapping; a (MAC, VLAN) already present with another VNIC is refused. */

@@ -38,7 +38,7 @@ public final class SoftwareClassifier implements Classifier {
         if (vnic < 0) {
             return UNKNOWN;
         }
-        if (kind == PacketKind.IPV4 && t.ips.get(b.dstIp[i]) != vnic) {
+        if (kind == PacketKind.IPV4 && !t.owns(vnic, b.dstIp[i])) {
             return Classifier.forwarding(vnic);
         }
         return Classifier.local(vnic);

@@ -93,6 +93,9 @@ public final class Datapath implements AutoCloseable {
 
     private void createVnics() {
         boolean multi = config.mode() == ThreadingMode.DEDICATED;
+        if (config.vnics().size() > PendingVnics.MAX_VNICS) {
+            throw new IllegalArgumentException("at most " + PendingVnics.MAX_VNICS + " VNICs, not " + config.vnics().size());
+        }
         for (VnicSpec spec : config.vnics()) {
             int port = dataplane.port(spec.port()).id();
             vnics.put(spec.name(), new Vnic(vnics.size(), spec, port,
@@ -149,6 +152,7 @@ public final class Datapath implements AutoCloseable {
         var arena = dataplane.arena();
         List<Integer> cpus = config.cpus();
         LcoreTx rxTx = new LcoreTx(dataplane.ports().values(), 0, arena, burst);
+        PendingVnics pending = config.mode() == ThreadingMode.SHARED ? new PendingVnics() : null;
         List<PollTask> rxTasks = new ArrayList<>();
         for (Port p : dataplane.ports().values()) {
             boolean isUplink = p.id() == uplink.id();
@@ -160,10 +164,10 @@ public final class Datapath implements AutoCloseable {
             for (int q = 0; q < counters.length; q++) {
                 counters[q] = p.rxCounters(q);
             }
-            rxTasks.add(new PortIngress(p.id(), p.rxQueues(), isUplink, uplink.id(), pool, state, classifier, counters, rxTx, arena, burst));
+            rxTasks.add(new PortIngress(p.id(), p.rxQueues(), isUplink, uplink.id(), pool, state, classifier, counters, rxTx, pending, arena, burst));
         }
         if (config.mode() == ThreadingMode.SHARED) {
-            rxTasks.add(new RingDelivery(state, 0, 1, uplink.id(), rxTx, arena, burst));
+            rxTasks.add(new RingDelivery(state, 0, 1, uplink.id(), rxTx, pending, arena, burst));
             dataplane.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks).start());
             return;
         }
@@ -172,7 +176,7 @@ public final class Datapath implements AutoCloseable {
         for (int w = 0; w < workers; w++) {
             LcoreTx workerTx = new LcoreTx(dataplane.ports().values(), 1 + w, arena, burst);
             dataplane.addLoop(new LcoreLoop("worker" + w, cpus.get(1 + w),
-                    List.of(new RingDelivery(state, w, workers, uplink.id(), workerTx, arena, burst))).start());
+                    List.of(new RingDelivery(state, w, workers, uplink.id(), workerTx, null, arena, burst))).start());
         }
     }
 
@@ -223,6 +227,10 @@ public final class Datapath implements AutoCloseable {
 
     public Map<String, Port> ports() {
         return dataplane.ports();
+    }
+
+    public Port port(String name) {
+        return dataplane.port(name);
     }
 
     public Port uplink() {

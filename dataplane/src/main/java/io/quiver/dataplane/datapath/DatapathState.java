@@ -5,7 +5,6 @@ import io.quiver.dataplane.classify.MacVlanTable;
 import io.quiver.dataplane.vnic.Ipv4Cidr;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicSpec;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,18 +52,22 @@ public final class DatapathState {
                 sourcesByPort[p].put(m, 0, v.index());
             }
         }
+        // one shared array per VLAN: linear in the VNIC count even with thousands of VNICs
+        int[] perVlan = new int[4095];
+        for (Vnic v : vnics) {
+            perVlan[v.spec().vlan()]++;
+        }
+        int[] filled = new int[4095];
+        for (Vnic v : vnics) {
+            int vlan = v.spec().vlan();
+            if (vnicsByVlan[vlan] == null) {
+                vnicsByVlan[vlan] = new int[perVlan[vlan]];
+            }
+            vnicsByVlan[vlan][filled[vlan]++] = v.index();
+        }
         this.floodDomain = new int[vnics.length][];
         for (Vnic v : vnics) {
-            List<Integer> same = new ArrayList<>();
-            for (Vnic w : vnics) {
-                if (w.spec().vlan() == v.spec().vlan()) {
-                    same.add(w.index());
-                }
-            }
-            floodDomain[v.index()] = same.stream().mapToInt(Integer::intValue).toArray();
-        }
-        for (Vnic v : vnics) {
-            vnicsByVlan[v.spec().vlan()] = floodDomain[v.index()];
+            floodDomain[v.index()] = vnicsByVlan[v.spec().vlan()];
         }
         this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();
         this.routeMask = uplinkRoutes.stream().mapToInt(Ipv4Cidr::mask).toArray();

@@ -41,13 +41,17 @@ final class PortIngress implements PollTask {
     private final Classifier classifier;
     private final QueueCounters[] rxCounters;
     private final LcoreTx tx;
+    private final PendingVnics pending;
     private final MbufBurst rx;
     private final MbufBurst drop;
     private final ParsedBurst parsed;
     private int dropsThisBurst;
+    /** Rings staged into during this burst, published together at its end. */
+    private final VnicRing[] staged;
+    private int stagedCount;
 
     PortIngress(int port, int rxQueues, boolean uplink, int uplinkPort, long pool, AtomicReference<DatapathState> state,
-                Classifier classifier, QueueCounters[] rxCounters, LcoreTx tx, Arena arena, int burstSize) {
+                Classifier classifier, QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
         this.port = port;
         this.rxQueues = rxQueues;
         this.uplink = uplink;
@@ -57,9 +61,11 @@ final class PortIngress implements PollTask {
         this.classifier = uplink ? classifier : SoftwareClassifier.INSTANCE;
         this.rxCounters = rxCounters;
         this.tx = tx;
+        this.pending = pending;
         this.rx = new MbufBurst(arena, burstSize);
         this.drop = new MbufBurst(arena, burstSize);
         this.parsed = new ParsedBurst(burstSize);
+        this.staged = new VnicRing[burstSize * 2];
     }
 
     @Override
@@ -94,6 +100,10 @@ final class PortIngress implements PollTask {
                     fromGuest(s, b, i, c);
                 }
             }
+            for (int k = 0; k < stagedCount; k++) {
+                staged[k].publishStaged();
+            }
+            stagedCount = 0;
             c.dropped += dropsThisBurst;
             dropsThisBurst = 0;
             drop.freeAll();
@@ -154,7 +164,7 @@ final class PortIngress implements PollTask {
         }
         if (kind == PacketKind.IPV4) {
             int sip = b.srcIp[i];
-            if (s.tables.ownerOf(sip) != v && !(sip == 0 && b.dstIp[i] == DHCP_BROADCAST)) {
+            if (!s.tables.owns(v, sip) && !(sip == 0 && b.dstIp[i] == DHCP_BROADCAST)) {
                 vc.lastForgedIp = sip;
                 vnicDrop(vc, DropReason.SPOOFED_SOURCE_IP, m);
                 return;
@@ -162,7 +172,7 @@ final class PortIngress implements PollTask {
         } else if (kind == PacketKind.ARP) {
             int sender = b.srcIp[i];
             long senderMac = PacketParser.arpSenderMac(b.frame[i] + b.l3[i]);
-            if ((sender != 0 && s.tables.ownerOf(sender) != v) || s.sourcesByPort[port].get(senderMac, 0) != v) {
+            if ((sender != 0 && !s.tables.owns(v, sender)) || s.sourcesByPort[port].get(senderMac, 0) != v) {
                 vc.lastForgedIp = sender;
                 vnicDrop(vc, DropReason.SPOOFED_ARP_SENDER, m);
                 return;
@@ -182,10 +192,25 @@ final class PortIngress implements PollTask {
     }
 
     private void toRing(DatapathState s, int r, long m, boolean tagged, ParsedBurst b, int i) {
-        Vnic w = s.vnics[Classifier.vnicOf(r)];
+        int vnic = Classifier.vnicOf(r);
+        Vnic w = s.vnics[vnic];
         VnicRing ring = Classifier.isForwarding(r) ? w.forwardingRing() : w.localRing();
-        if (!ring.offer(m, tagged, b.dstIp[i], b.l3[i])) {
+        int r2 = ring.stage(m, tagged, b.dstIp[i], b.l3[i]);
+        if (r2 < 0) {
             vnicDrop(w.counters(), DropReason.RING_FULL, m);
+            return;
+        }
+        if (r2 > 0) {
+            if (stagedCount == staged.length) { // more rings than slots (floods): publish early
+                for (int k = 0; k < stagedCount; k++) {
+                    staged[k].publishStaged();
+                }
+                stagedCount = 0;
+            }
+            staged[stagedCount++] = ring;
+        }
+        if (pending != null) {
+            pending.mark(vnic);
         }
     }
 

@@ -29,18 +29,26 @@ final class RingDelivery implements PollTask {
     private final int workers;
     private final int uplinkPort;
     private final LcoreTx tx;
+    private final PendingVnics pending;
     private final MbufBurst drop;
     private final int budget;
     private final LocalHandler local = new LocalHandler();
+    private final PendingVnics.Visitor visitor = this::visit;
+    private DatapathState current;
     private final ForwardingHandler forwarding = new ForwardingHandler();
 
-    RingDelivery(AtomicReference<DatapathState> state, int worker, int workers, int uplinkPort, LcoreTx tx, Arena arena,
-                 int burstSize) {
+    /**
+     * @param pending the VNICs the same lcore published to (shared mode), or null for a worker that checks each of
+     *                its VNICs' rings (dedicated mode)
+     */
+    RingDelivery(AtomicReference<DatapathState> state, int worker, int workers, int uplinkPort, LcoreTx tx,
+                 PendingVnics pending, Arena arena, int burstSize) {
         this.state = state;
         this.worker = worker;
         this.workers = workers;
         this.uplinkPort = uplinkPort;
         this.tx = tx;
+        this.pending = pending;
         this.drop = new MbufBurst(arena, burstSize);
         this.budget = burstSize;
     }
@@ -50,19 +58,39 @@ final class RingDelivery implements PollTask {
         DatapathState s = state.get();
         Vnic[] vnics = s.vnics;
         int work = 0;
-        for (int v = worker; v < vnics.length; v += workers) {
-            Vnic vnic = vnics[v];
-            local.start(vnic);
-            vnic.localRing().drain(local);
-            forwarding.start(s, vnic);
-            vnic.forwardingRing().drain(forwarding);
-            work += local.handled + forwarding.handled;
+        if (pending != null) {
+            current = s;
+            work = pending.drain(visitor);
+        } else {
+            for (int v = worker; v < vnics.length; v += workers) {
+                Vnic vnic = vnics[v];
+                if (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork()) {
+                    work += deliver(s, vnic);
+                }
+            }
         }
         if (work > 0) {
             drop.freeAll();
             tx.flushAll();
         }
         return work;
+    }
+
+    private int visit(int v) {
+        DatapathState s = current;
+        return v < s.vnics.length ? deliver(s, s.vnics[v]) : 0;
+    }
+
+    private int deliver(DatapathState s, Vnic vnic) {
+        local.start(vnic);
+        vnic.localRing().drain(local);
+        forwarding.start(s, vnic);
+        vnic.forwardingRing().drain(forwarding);
+        int handled = local.handled + forwarding.handled;
+        if (pending != null && (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork())) {
+            pending.mark(vnic.index()); // more than a budget's worth: visited again in this walk
+        }
+        return handled;
     }
 
     private void addDrop(VnicCounters c, DropReason reason, long m) {
@@ -137,6 +165,9 @@ final class RingDelivery implements PollTask {
                     addDrop(s.vnics[owner].counters(), DropReason.RING_FULL, m);
                 } else {
                     c.forwarded++;
+                    if (pending != null) {
+                        pending.mark(owner);
+                    }
                 }
             } else if (s.uplinkRoutes(slot.dstIp)) {
                 Ipv4.decrementTtl(ip);

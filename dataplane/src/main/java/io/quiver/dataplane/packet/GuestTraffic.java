@@ -31,8 +31,20 @@ public final class GuestTraffic {
         return macs;
     }
 
-    /** {@code count} frames over {@code guests} guests; {@code forgedEvery} 0 forges none. */
+    /** {@code count} frames over {@code guests} guests to the gateway; {@code forgedEvery} 0 forges none. */
     public static List<byte[]> frames(int count, int guests, int forgedEvery) {
+        return frames(count, guests, forgedEvery, false);
+    }
+
+    /**
+     * East-west traffic: guest i sends to guest i+1 (MAC and IPv4), so every legitimate frame crosses the appliance
+     * from one VNIC into another's receive ring.
+     */
+    public static List<byte[]> eastWest(int count, int guests, int forgedEvery) {
+        return frames(count, guests, forgedEvery, true);
+    }
+
+    private static List<byte[]> frames(int count, int guests, int forgedEvery, boolean eastWest) {
         List<byte[]> frames = new ArrayList<>(count);
         int legit = 0;
         int forged = 0;
@@ -48,8 +60,9 @@ public final class GuestTraffic {
                 src = guestMac(i);
                 sip = guestIp(i);
             }
-            frames.add(new UdpFrameBuilder().destinationMac(GATEWAY_MAC).sourceMac(src).sourceIp(sip)
-                    .destinationIp(0x0a010000 | (k & 0xffff)).ports(1024 + (k % 60000), k % 2 == 1 ? 4789 : 53)
+            int peer = 1 + (k + 1) % guests; // a different guest than most senders; any VNIC works for the path
+            frames.add(new UdpFrameBuilder().destinationMac(eastWest ? guestMac(peer) : GATEWAY_MAC).sourceMac(src).sourceIp(sip)
+                    .destinationIp(eastWest ? guestIp(peer) : 0x0a010000 | (k & 0xffff)).ports(1024 + (k % 60000), k % 2 == 1 ? 4789 : 53)
                     .payload(new byte[18]).build());
         }
         return frames;

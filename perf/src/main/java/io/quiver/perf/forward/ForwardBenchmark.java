@@ -14,6 +14,7 @@ import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.perf.JvmWindow;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
+import io.quiver.perf.peers.TestPmd;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;

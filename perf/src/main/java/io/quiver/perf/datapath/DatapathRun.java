@@ -1,0 +1,99 @@
+package io.quiver.perf.datapath;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.datapath.ClassifierChoice;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.dataplane.datapath.ThreadingMode;
+import io.quiver.dataplane.packet.GuestTraffic;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.perf.JvmWindow;
+import io.quiver.perf.ResultFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One Quiver measurement of {@code bench datapath}, in its own JVM (the EAL initialises once per process): N VNICs
+ * whose guests share one trunk port replaying the pcap, the full path (parse, anti-spoof, classify, ring, deliver,
+ * TX) on one lcore in shared mode. Prints one line {@code RESULT {json}}.
+ */
+@Command(name = "datapath-run", hidden = true, description = "one Quiver datapath measurement (used by bench datapath)")
+public final class DatapathRun implements Callable<Integer> {
+    @Option(names = "--vnics", required = true)
+    int vnics;
+
+    @Option(names = "--pcap", required = true)
+    Path pcap;
+
+    @Option(names = "--seconds", defaultValue = "10")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3")
+    int warmup;
+
+    @Option(names = "--cpu", defaultValue = "1")
+    int cpu;
+
+    @Option(names = "--main-cpu", defaultValue = "0")
+    int mainCpu;
+
+    @Override
+    public Integer call() throws Exception {
+        List<VnicSpec> specs = new ArrayList<>(vnics);
+        for (int i = 1; i <= vnics; i++) {
+            specs.add(new VnicSpec("v" + i, io.quiver.dataplane.packet.Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
+                    List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
+        }
+        var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
+        // net_pcap's infinite_rx keeps every frame of the file in mbufs of the pool
+        int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
+        var base = new DataplaneConfig(eal, 16383 + frames, 256, 32,
+                List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"), PortConfig.of("uplink", "net_null0,no-rx=1")),
+                List.of());
+        int localRing = vnics <= 64 ? 256 : 32;
+        var config = new DatapathConfig(base, "uplink", List.of(), null, specs, ThreadingMode.SHARED, List.of(cpu), localRing, 16,
+                ClassifierChoice.SOFTWARE);
+        try (Datapath dp = Datapath.start(config)) {
+            QueueCounters rx = dp.port("guests").rxCounters(0);
+            Thread.sleep(warmup * 1000L);
+            JvmWindow window = JvmWindow.open(dp.dataplane().loops().get(0).threadId());
+            long before = rx.packets;
+            long delivered0 = delivered(dp);
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            long packets = rx.packets - before;
+            long delivered = delivered(dp) - delivered0;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long allocated = window.allocatedBytes();
+            long gcs = window.collections();
+            dp.stopLoops();
+            ObjectNode r = ResultFile.JSON.createObjectNode();
+            r.put("vnics", vnics).put("mpps", packets / elapsed / 1e6).put("deliveredMpps", delivered / elapsed / 1e6)
+                    .put("allocatedBytes", allocated).put("gcCount", gcs)
+                    .put("spoofDrops", dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.SPOOFED_SOURCE_MAC)).sum()
+                            + rx.drops[DropReason.SPOOFED_SOURCE_MAC.ordinal()])
+                    .put("ringFull", dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.RING_FULL)).sum());
+            System.out.println("RESULT " + ResultFile.JSON.writeValueAsString(r).replace('\n', ' '));
+        }
+        return 0;
+    }
+
+    private static long delivered(Datapath dp) {
+        long n = 0;
+        for (Vnic v : dp.vnics()) {
+            n += v.counters().rxPackets;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,168 @@
+package io.quiver.perf.peers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Open vSwitch with DPDK (Debian's openvswitch-switch-dpdk) as the peer, run the way ../shared/peers/ found that it
+ * works on a machine without hugepages: its own database, run folder, unixctl sockets and EAL file prefix (never the
+ * system instance), {@code --legacy-mem} so OVS does not add {@code --in-memory}, one PMD thread on the forwarding
+ * CPU, a netdev bridge in fail-secure mode, port 1 the source vdev and port 2 the sink, megaflows flushed after
+ * every policy change.
+ */
+public final class OvsDpdk implements AutoCloseable {
+    public static final Path VSWITCHD = Path.of("/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk");
+    private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
+    private static final Pattern RX = Pattern.compile("rx pkts=(\\d+)");
+
+    private final Path dir;
+    private final Path run;
+    private final String prefix;
+
+    /** Every OVS tool and daemon gets the same run, log and db folders: ovs-ofctl finds br0.mgmt through them. */
+    private List<String> env(String... command) {
+        List<String> cmd = new ArrayList<>(List.of("env", "OVS_RUNDIR=" + run, "OVS_LOGDIR=" + dir, "OVS_DBDIR=" + dir));
+        cmd.addAll(List.of(command));
+        return cmd;
+    }
+
+    private OvsDpdk(Path dir) {
+        this.dir = dir;
+        this.run = dir.resolve("run");
+        this.prefix = "quiver-bench-ovs-" + ProcessHandle.current().pid();
+    }
+
+    public static boolean available() {
+        return Files.isExecutable(VSWITCHD) && Files.isReadable(SCHEMA);
+    }
+
+    /** Starts ovsdb-server and ovs-vswitchd with DPDK, a bridge br0 and the sink as port 2. */
+    public static OvsDpdk start(Path dir, int mainCpu, int pmdCpu, String sinkDevargs) throws IOException {
+        OvsDpdk ovs = new OvsDpdk(dir);
+        Files.createDirectories(ovs.run);
+        Path db = dir.resolve("conf.db");
+        Files.deleteIfExists(db);
+        Commands.run(ovs.env("ovsdb-tool", "create", db.toString(), SCHEMA.toString()));
+        Commands.run(ovs.env("ovsdb-server", db.toString(), "--remote=punix:" + ovs.run.resolve("db.sock"),
+                "--pidfile=" + ovs.run.resolve("ovsdb-server.pid"), "--unixctl=" + ovs.run.resolve("ovsdb-server.ctl"),
+                "--log-file=" + dir.resolve("ovsdb-server.log"), "--detach", "--no-chdir"));
+        ovs.vsctl("--no-wait", "init");
+        ovs.vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
+                "other_config:dpdk-extra=--no-huge -m 2048 --no-pci --legacy-mem --file-prefix " + ovs.prefix,
+                "other_config:dpdk-lcore-mask=0x" + Integer.toHexString(1 << mainCpu),
+                "other_config:pmd-cpu-mask=0x" + Integer.toHexString(1 << pmdCpu));
+        Commands.run(ovs.env(VSWITCHD.toString(), "unix:" + ovs.run.resolve("db.sock"), "--pidfile=" + ovs.run.resolve("ovs-vswitchd.pid"),
+                "--unixctl=" + ovs.run.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "--no-chdir"));
+        if (!ovs.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized").strip().equals("true")) {
+            throw new IllegalStateException("OVS did not initialise DPDK; see " + dir.resolve("ovs-vswitchd.log"));
+        }
+        ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev", "fail_mode=secure");
+        ovs.vsctl("add-port", "br0", "p2", "--", "set", "Interface", "p2", "type=dpdk", "options:dpdk-devargs=" + sinkDevargs, "ofport_request=2");
+        return ovs;
+    }
+
+    /** Makes {@code devargs} port 1 (the source). */
+    public void source(String devargs) {
+        ofctl("del-flows", "br0");
+        vsctl("--if-exists", "del-port", "br0", "p1");
+        vsctl("add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dpdk", "options:dpdk-devargs=" + devargs, "ofport_request=1");
+    }
+
+    /**
+     * The equivalent of Quiver's guest egress for {@code macs}: table 0 lets port 1 send only with a VNIC's source
+     * MAC (the rest drops), table 1 forwards by destination MAC (a VNIC's MAC to the sink that stands for the VNICs).
+     */
+    public void antiSpoofAndMacForwarding(List<String> macs) throws IOException {
+        List<String> flows = new ArrayList<>();
+        for (String m : macs) {
+            flows.add("table=0,priority=100,in_port=1,dl_src=" + m + ",actions=resubmit(,1)");
+        }
+        flows.add("table=0,priority=0,actions=drop");
+        for (String m : macs) {
+            flows.add("table=1,priority=100,dl_dst=" + m + ",actions=output:2");
+        }
+        flows.add("table=1,priority=0,actions=drop");
+        Path file = dir.resolve("flows.txt");
+        Files.write(file, flows);
+        ofctl("del-flows", "br0");
+        ofctl("add-flows", "br0", file.toString());
+        // stale, more specific megaflows from the previous policy would skew the next case
+        try {
+            appctl("dpctl/del-flows");
+        } catch (IllegalStateException ignored) {
+            // nothing to flush
+        }
+    }
+
+    /** Packets port 1 received per second over {@code seconds}, after {@code warmup} seconds. */
+    public double measureRxMpps(int warmup, int seconds) throws InterruptedException {
+        Thread.sleep(warmup * 1000L);
+        long rx0 = rxPackets();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long rx1 = rxPackets();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        return (rx1 - rx0) / elapsed / 1e6;
+    }
+
+    private long rxPackets() {
+        Matcher m = RX.matcher(ofctl("dump-ports", "br0", "1"));
+        if (!m.find()) {
+            throw new IllegalStateException("no rx counter for OVS port 1");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private String vsctl(String... args) {
+        List<String> cmd = env("ovs-vsctl", "--db=unix:" + run.resolve("db.sock"));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd);
+    }
+
+    private String ofctl(String... args) {
+        List<String> cmd = env("ovs-ofctl");
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd);
+    }
+
+    private String appctl(String... args) {
+        List<String> cmd = env("ovs-appctl", "-t", run.resolve("ovs-vswitchd.ctl").toString());
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd);
+    }
+
+    /** Stops both daemons and removes the EAL runtime folder. */
+    @Override
+    public void close() {
+        for (String d : new String[] {"ovs-vswitchd", "ovsdb-server"}) {
+            try {
+                Commands.run("ovs-appctl", "-t", run.resolve(d + ".ctl").toString(), "exit");
+            } catch (IllegalStateException e) {
+                Path pid = run.resolve(d + ".pid");
+                try {
+                    if (Files.exists(pid)) {
+                        Commands.run("kill", Files.readString(pid).strip());
+                    }
+                } catch (IOException | IllegalStateException ignored) {
+                    // already gone
+                }
+            }
+        }
+        try {
+            Thread.sleep(500);
+            Path runtime = Path.of("/var/run/dpdk", prefix);
+            if (Files.exists(runtime)) {
+                try (var s = Files.walk(runtime)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException | InterruptedException ignored) {
+            // best effort
+        }
+    }
+}
