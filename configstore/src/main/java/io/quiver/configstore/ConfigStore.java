@@ -1,0 +1,533 @@
+package io.quiver.configstore;
+
+import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.files.WriterLock;
+import io.quiver.configstore.journal.Action;
+import io.quiver.configstore.journal.AuditLog;
+import io.quiver.configstore.journal.ChangeFeed;
+import io.quiver.configstore.journal.ChangeListener;
+import io.quiver.configstore.journal.Journal;
+import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.vnic.MacAddress;
+import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.vnic.VnicParameter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The VNIC configuration database, opened for writing: one process (the daemon) holds it; others read the same files
+ * live through {@link ConfigStoreReader}.
+ * <p>
+ * Every request, allowed or not, becomes one journal record (the audit log); a commit's record carries the whole
+ * resulting VNIC config or policy, is written before the VNIC or policy map is updated, and is replayed on the next
+ * open if the process died in between. Commits are serialised by one lock, so a guest request and an administrator's
+ * change to the same VNIC never interleave: each sees the other's complete result. A method that returned has its
+ * change in the memory-mapped files, which survive the death of the process ({@code kill -9}); see
+ * {@code docs/configstore.md} for what they do not survive.
+ * <p>
+ * {@link #check} answers from an in-memory copy of the committed state, without locks or allocation when it allows.
+ */
+public final class ConfigStore implements ConfigView {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
+    private static final int MAX_PARAMETER_CHARS = 64;
+
+    /** Test hook: where to stop the process dead inside a commit. Never set outside tests. */
+    static volatile CrashPoints crashPoints;
+
+    private final Path dir;
+    private final StoreOptions options;
+    private final WriterLock writerLock;
+    private final StateMaps maps;
+    private final Journal journal;
+    private final AuditLog audit;
+    private final ChangeFeed changes;
+    private final RecoveryReport recovery;
+    private final ConcurrentHashMap<String, VnicState> states = new ConcurrentHashMap<>();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_LIST]);
+    private long commitsSinceCheckpoint;
+    private volatile String failure;
+    private volatile boolean closed;
+
+    private ConfigStore(Path dir, StoreOptions options, WriterLock writerLock, StateMaps maps, Journal journal,
+                        RecoveryReport recovery) {
+        this.dir = dir;
+        this.options = options;
+        this.writerLock = writerLock;
+        this.maps = maps;
+        this.journal = journal;
+        this.audit = new AuditLog(journal);
+        this.changes = new ChangeFeed(journal);
+        this.recovery = recovery;
+    }
+
+    /** Opens (creating it if the directory holds no store) the store in {@code dir} with default options. */
+    public static ConfigStore open(Path dir) {
+        return open(dir, StoreOptions.defaults());
+    }
+
+    /**
+     * Opens the store in {@code dir} for writing, creating it when the directory holds none. Fails with a
+     * {@link ConfigException} when another process has it open for writing, and with a {@link SchemaVersionException}
+     * when its files have another schema version. When the last writer died, runs Chronicle's recovery and replays
+     * the journal from the last checkpoint first (see {@link #recoveryReport()}).
+     */
+    public static ConfigStore open(Path dir, StoreOptions options) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ConfigException("cannot create the configstore directory " + dir + ": " + e.getMessage(), e);
+        }
+        WriterLock lock = WriterLock.acquire(dir, options.writerLockWait());
+        StateMaps maps = null;
+        Journal journal = null;
+        try {
+            WriterLock.Status previous = lock.previous();
+            boolean exists = Files.exists(dir.resolve(ChronicleFiles.VNICS));
+            boolean recover = exists && previous.state().needsRecovery();
+            long checkpoint = Math.max(0, previous.checkpoint());
+            if (recover) {
+                lock.mark(WriterLock.State.RECOVERING, checkpoint); // first, so readers keep off meanwhile
+                LOG.warn("configstore {}: the last writer (pid {}) did not close it ({}); recovering", dir,
+                        previous.pid(), previous.state());
+            }
+            WriterLock.removeTemporaryFiles(dir);
+            if (!exists) {
+                create(dir, options, lock, previous);
+                checkpoint = 0;
+            }
+            List<String> log = new ArrayList<>();
+            maps = StateMaps.open(dir, recover, log);
+            journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);
+            long replayed = Recovery.replay(journal, maps, checkpoint);
+            RecoveryReport report = new RecoveryReport(recover, checkpoint, replayed, journal.lastSequence(), log);
+            ConfigStore store = new ConfigStore(dir, options, lock, maps, journal, report);
+            store.load();
+            lock.mark(WriterLock.State.OPEN, journal.lastSequence());
+            if (recover) {
+                LOG.warn("configstore {}: recovered; replayed {} journal records after checkpoint {}, last sequence {}",
+                        dir, replayed, checkpoint, journal.lastSequence());
+            }
+            return store;
+        } catch (RuntimeException e) {
+            if (journal != null) {
+                journal.close();
+            }
+            if (maps != null) {
+                maps.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static void create(Path dir, StoreOptions options, WriterLock lock, WriterLock.Status previous) {
+        List<Path> leftovers;
+        try (var files = Files.list(dir)) {
+            leftovers = files.filter(p -> p.getFileName().toString().equals(ChronicleFiles.POLICIES)
+                    || ChronicleFiles.segmentFirstSequence(p) > 0).toList();
+        } catch (IOException e) {
+            throw new ConfigException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (!leftovers.isEmpty()) {
+            if (previous.state() != WriterLock.State.CREATING) {
+                throw new ConfigException("the configstore in " + dir + " is incomplete: " + ChronicleFiles.VNICS
+                        + " is missing but " + leftovers.getFirst().getFileName() + " exists; restore the directory "
+                        + "from a backup, or move it away to start a new store");
+            }
+            for (Path p : leftovers) {
+                try {
+                    Files.delete(p); // the remains of a creation that died before it finished; they hold no data
+                } catch (IOException e) {
+                    throw new ConfigException("cannot remove " + p + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        lock.mark(WriterLock.State.CREATING, 0);
+        StateMaps.createPolicies(dir, options.maxVnics());
+        Journal.create(dir, options.journalSegmentRecords());
+        StateMaps.createVnics(dir, options.maxVnics()); // last: its presence marks a complete store
+        LOG.info("configstore {}: created (schema {}, {} VNICs, {} records per journal file)", dir,
+                SchemaVersion.CURRENT, options.maxVnics(), options.journalSegmentRecords());
+    }
+
+    private void load() {
+        for (String name : maps.vnicNames()) {
+            VnicConfig config = maps.vnic(name);
+            GuestPolicy policy = maps.policy(name);
+            states.put(name, new VnicState(config, policy == null ? GuestPolicy.NONE : policy));
+        }
+        for (String name : maps.policyNames()) {
+            if (!states.containsKey(name)) {
+                LOG.warn("configstore {}: a policy exists for VNIC {}, which does not", dir, name);
+            }
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Reading
+
+    @Override
+    public Optional<VnicConfig> vnic(String name) {
+        VnicState s = name == null ? null : states.get(name);
+        return s == null ? Optional.empty() : Optional.of(s.config());
+    }
+
+    @Override
+    public List<String> vnicNames() {
+        return states.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public Optional<GuestPolicy> policy(String vnic) {
+        VnicState s = vnic == null ? null : states.get(vnic);
+        return s == null ? Optional.empty() : Optional.of(s.policy());
+    }
+
+    @Override
+    public ChangeFeed changes() {
+        return changes;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public long lastSequence() {
+        return journal.lastSequence();
+    }
+
+    /** Tells {@code listener} about every later commit, in order, before the committing call returns. */
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Permission check: no lock, no Chronicle Map access, no allocation when allowed
+
+    /**
+     * Whether {@code requester} may set {@code parameter} (a wire name) of {@code vnic} to {@code value}, against the
+     * committed state. Commits nothing and audits nothing: {@link #requestChange} does both.
+     */
+    public Decision check(Requester requester, String vnic, String parameter, CharSequence value) {
+        return check(requester, vnic, parameter, VnicParameter.lookup(parameter), value);
+    }
+
+    /** As {@link #check(Requester, String, String, CharSequence)}, for a parameter already resolved. */
+    public Decision check(Requester requester, String vnic, VnicParameter parameter, CharSequence value) {
+        return check(requester, vnic, parameter == null ? null : parameter.wireName(), parameter, value);
+    }
+
+    private Decision check(Requester requester, String vnic, String name, VnicParameter parameter,
+                           CharSequence value) {
+        VnicState state = vnic == null ? null : states.get(vnic);
+        return PermissionChecker.check(requester, vnic, name, parameter, value, state, scratch.get());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Commits: each one check + journal + apply, under the commit lock
+
+    /**
+     * A guest's request to set one parameter of its VNIC: checked against its policy and, if allowed, committed;
+     * audited either way. {@code guest} is the VNIC the request arrived on ({@link Requester#guest}).
+     */
+    public ChangeResult requestChange(Requester guest, String vnic, String parameter, String value) {
+        if (guest == null || !guest.isGuest()) {
+            throw new IllegalArgumentException("requestChange is for guests; use adminChange for " + guest);
+        }
+        return changeParameter(guest, Action.GUEST_CHANGE, vnic, parameter, value);
+    }
+
+    /** An administrator sets one parameter of a VNIC: validated, committed, audited; no guest policy applies. */
+    public ChangeResult adminChange(Requester admin, String vnic, String parameter, String value) {
+        requireAdmin(admin);
+        return changeParameter(admin, Action.ADMIN_CHANGE, vnic, parameter, value);
+    }
+
+    private ChangeResult changeParameter(Requester requester, Action action, String vnic, String parameterName,
+                                         String value) {
+        VnicParameter parameter = VnicParameter.lookup(parameterName);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            VnicState state = vnic == null ? null : states.get(vnic);
+            Decision decision = PermissionChecker.check(requester, vnic, parameterName, parameter, value, state,
+                    scratch.get());
+            if (!decision.allowed()) {
+                return deny(requester, action, vnic, parameterName, value, decision);
+            }
+            VnicConfig next;
+            try {
+                next = state.config().with(parameter, value);
+            } catch (ConfigException e) {
+                return deny(requester, action, vnic, parameterName, value,
+                        Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
+            }
+            Decision conflict = conflicts(next);
+            if (conflict != null) {
+                return deny(requester, action, vnic, parameterName, value, conflict);
+            }
+            String reason = requester.isGuest()
+                    ? "allowed by the guest policy " + parameter.wireName() + "="
+                    + state.policy().allowed(parameter).toText()
+                    : "administrator's change";
+            return commit(requester, action, vnic, parameterName, value, next, null, reason);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator creates a VNIC, or replaces all of an existing one's parameters. */
+    public ChangeResult putVnic(Requester admin, VnicConfig config) {
+        requireAdmin(admin);
+        if (config == null) {
+            throw new IllegalArgumentException("putVnic needs a config");
+        }
+        String value = JournalRecord.clip(config.toString(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            VnicState current = states.get(config.name());
+            if (current == null && states.size() >= options.maxVnics()) {
+                return deny(admin, Action.VNIC_PUT, config.name(), "", value, Decision.denied(DenialReason.STORE_FULL,
+                        "the store holds " + states.size() + " VNICs, as many as it was created for ("
+                                + options.maxVnics() + "): delete one, or create a store with a larger maxVnics"));
+            }
+            Decision conflict = conflicts(config);
+            if (conflict != null) {
+                return deny(admin, Action.VNIC_PUT, config.name(), "", value, conflict);
+            }
+            return commit(admin, Action.VNIC_PUT, config.name(), "", value, config, null,
+                    current == null ? "administrator created the VNIC" : "administrator replaced the VNIC");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator deletes a VNIC and the policy of its guest. */
+    public ChangeResult deleteVnic(Requester admin, String vnic) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (vnic == null || !states.containsKey(vnic)) {
+                return deny(admin, Action.VNIC_DELETE, vnic, "", "", Decision.unknownVnic(vnic));
+            }
+            return commit(admin, Action.VNIC_DELETE, vnic, "", "", null, null, "administrator deleted the VNIC");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator sets what the guest on {@code vnic} may change ({@link GuestPolicy#NONE}: nothing). */
+    public ChangeResult setPolicy(Requester admin, String vnic, GuestPolicy policy) {
+        requireAdmin(admin);
+        if (policy == null) {
+            throw new IllegalArgumentException("setPolicy needs a policy (GuestPolicy.NONE allows nothing)");
+        }
+        String value = JournalRecord.clip(policy.toText(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (vnic == null || !states.containsKey(vnic)) {
+                return deny(admin, Action.POLICY_SET, vnic, "", value, Decision.unknownVnic(vnic));
+            }
+            return commit(admin, Action.POLICY_SET, vnic, "", value, null, policy, "administrator set the policy");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private static void requireAdmin(Requester admin) {
+        if (admin == null || !admin.isAdmin()) {
+            throw new IllegalArgumentException("only an administrator may do this, not " + admin);
+        }
+    }
+
+    /** The result would reuse, on the same VLAN, a MAC address of another VNIC; the classifier could not tell them apart. */
+    private Decision conflicts(VnicConfig next) {
+        List<MacAddress> macs = next.allMacs();
+        for (VnicState other : states.values()) {
+            VnicConfig o = other.config();
+            if (o.name().equals(next.name()) || o.vlan() != next.vlan()) {
+                continue;
+            }
+            for (MacAddress mac : o.allMacs()) {
+                if (macs.contains(mac)) {
+                    return Decision.denied(DenialReason.CONFLICT, "MAC " + mac + " is already used by VNIC "
+                            + o.name() + (o.vlan() == 0 ? " (untagged)" : " on VLAN " + o.vlan())
+                            + ": two VNICs on one VLAN need different MAC addresses");
+                }
+            }
+        }
+        return null;
+    }
+
+    private ChangeResult deny(Requester requester, Action action, String vnic, String parameter, String value,
+                              Decision decision) {
+        long seq = journal.lastSequence() + 1;
+        JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, text(vnic),
+                JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
+                decision.reason(), JournalRecord.clip(decision.message(), JournalRecord.MAX_REASON_CHARS), null, null);
+        append(record);
+        return new ChangeResult(decision, seq, null, null);
+    }
+
+    private ChangeResult commit(Requester requester, Action action, String vnic, String parameter, String value,
+                                VnicConfig config, GuestPolicy policy, String reason) {
+        long seq = journal.lastSequence() + 1;
+        VnicConfig vnicAfter = config == null ? null : config.withRevision(seq);
+        GuestPolicy policyAfter = policy == null ? null : policy.withRevision(seq);
+        JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, vnic,
+                JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
+                null, JournalRecord.clip(reason, JournalRecord.MAX_REASON_CHARS), vnicAfter, policyAfter);
+        append(record);
+        CrashPoints crash = crashPoints;
+        if (crash != null) {
+            crash.reached(CrashPoints.JOURNAL_APPENDED, seq);
+        }
+        try {
+            maps.apply(record, crash);
+        } catch (RuntimeException e) {
+            fail("commit " + seq + " is in the journal but was not applied to the maps (" + e + ")", e);
+        }
+        switch (action) {
+            case VNIC_DELETE -> states.remove(vnic);
+            case POLICY_SET -> states.computeIfPresent(vnic, (k, s) -> new VnicState(s.config(), policyAfter));
+            default -> states.compute(vnic, (k, s) -> new VnicState(vnicAfter, s == null ? GuestPolicy.NONE : s.policy()));
+        }
+        if (++commitsSinceCheckpoint >= options.checkpointInterval()) {
+            commitsSinceCheckpoint = 0;
+            writerLock.mark(WriterLock.State.OPEN, seq);
+        }
+        if (!listeners.isEmpty()) {
+            var change = record.toChange();
+            for (ChangeListener l : listeners) {
+                try {
+                    l.onChange(change);
+                } catch (RuntimeException e) {
+                    LOG.error("configstore {}: change listener {} failed on commit {}", dir, l, seq, e);
+                }
+            }
+        }
+        return new ChangeResult(Decision.ALLOWED, seq, vnicAfter, policyAfter);
+    }
+
+    private void append(JournalRecord record) {
+        try {
+            journal.append(record);
+        } catch (RuntimeException e) {
+            fail("journal record " + record.sequence() + " could not be written (" + e + ")", e);
+        }
+    }
+
+    /** Stops all further commits: the files stay as they are and the next open recovers them. */
+    private void fail(String what, RuntimeException cause) {
+        failure = what;
+        try {
+            writerLock.mark(WriterLock.State.FAILED, 0);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.error("configstore {}: {}; refusing further changes until it is reopened", dir, what, cause);
+        throw new ConfigException("configstore " + dir + ": " + what + "; it refuses further changes until it is "
+                + "reopened, which recovers it", cause);
+    }
+
+    private void ensureWritable() {
+        if (closed) {
+            throw new ConfigException("configstore " + dir + " is closed");
+        }
+        String f = failure;
+        if (f != null) {
+            throw new ConfigException("configstore " + dir + " refuses changes after an earlier failure (" + f
+                    + "): reopen it to recover");
+        }
+    }
+
+    private long nowMicros() {
+        Instant now = options.clock().instant();
+        return ChronoUnit.MICROS.between(Instant.EPOCH, now);
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : JournalRecord.clip(s, 64);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Checks the whole store: the journal is complete and readable, and the VNIC and policy maps hold exactly what it
+     * committed last for each VNIC. Returns the problems found; empty for a consistent store. Reads the whole journal.
+     */
+    public List<String> verify() {
+        commitLock.lock();
+        try {
+            List<String> problems = new ArrayList<>(StoreVerifier.verify(journal, maps));
+            for (String name : maps.vnicNames()) {
+                VnicState s = states.get(name);
+                if (s == null || !s.config().equals(maps.vnic(name))) {
+                    problems.add("VNIC " + name + " in memory differs from its map entry");
+                }
+            }
+            if (states.size() != maps.vnicNames().size()) {
+                problems.add("memory holds " + states.size() + " VNICs, the map " + maps.vnicNames().size());
+            }
+            return problems;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Closes the files and marks the store closed cleanly (unless a commit failed: then the next open recovers). */
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            long last = journal.lastSequence();
+            try {
+                journal.close();
+                maps.close();
+                if (failure == null) {
+                    writerLock.mark(WriterLock.State.CLOSED, last);
+                }
+            } finally {
+                writerLock.close();
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.quiver.configstore;
+
+import io.quiver.configstore.SchemaVersion.Role;
+import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.files.GuestPolicyCodec;
+import io.quiver.configstore.files.VnicConfigCodec;
+import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.vnic.VnicNames;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The current state in two Chronicle Maps: {@code vnics.cm3} (VNIC name -> config) and {@code policies.cm3} (VNIC
+ * name -> the policy of the guest on it). {@link #apply} writes what a journal record committed, only over an older
+ * revision, so replaying a record twice changes nothing.
+ */
+final class StateMaps implements AutoCloseable {
+    private final Path dir;
+    private final ChronicleMap<CharSequence, byte[]> vnics;
+    private final ChronicleMap<CharSequence, byte[]> policies;
+
+    private StateMaps(Path dir, ChronicleMap<CharSequence, byte[]> vnics, ChronicleMap<CharSequence, byte[]> policies) {
+        this.dir = dir;
+        this.vnics = vnics;
+        this.policies = policies;
+    }
+
+    static void createPolicies(Path dir, int maxVnics) {
+        ChronicleFiles.createNamed(dir.resolve(ChronicleFiles.POLICIES), Role.POLICIES, maxVnics);
+    }
+
+    static void createVnics(Path dir, int maxVnics) {
+        ChronicleFiles.createNamed(dir.resolve(ChronicleFiles.VNICS), Role.VNICS, maxVnics);
+    }
+
+    static StateMaps open(Path dir, boolean recover, List<String> recoveryLog) {
+        ChronicleMap<CharSequence, byte[]> vnics =
+                ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.VNICS), Role.VNICS, recover, recoveryLog);
+        try {
+            ChronicleMap<CharSequence, byte[]> policies =
+                    ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.POLICIES), Role.POLICIES, recover, recoveryLog);
+            return new StateMaps(dir, vnics, policies);
+        } catch (RuntimeException e) {
+            vnics.close();
+            throw e;
+        }
+    }
+
+    VnicConfig vnic(String name) {
+        if (!VnicNames.isValid(name)) {
+            return null;
+        }
+        byte[] bytes = vnics.get(name);
+        return bytes == null ? null : VnicConfigCodec.decode(bytes, "VNIC " + name + " in " + dir);
+    }
+
+    GuestPolicy policy(String name) {
+        if (!VnicNames.isValid(name)) {
+            return null;
+        }
+        byte[] bytes = policies.get(name);
+        return bytes == null ? null : GuestPolicyCodec.decode(bytes, "policy of VNIC " + name + " in " + dir);
+    }
+
+    List<String> vnicNames() {
+        return names(vnics);
+    }
+
+    List<String> policyNames() {
+        return names(policies);
+    }
+
+    private static List<String> names(ChronicleMap<CharSequence, byte[]> map) {
+        List<String> out = new ArrayList<>();
+        for (CharSequence k : map.keySet()) {
+            String s = k.toString();
+            if (!s.equals(ChronicleFiles.HEADER_KEY)) {
+                out.add(s);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** Writes what {@code record} committed, where the stored revision is older; returns true if anything changed. */
+    boolean apply(JournalRecord record, CrashPoints crash) {
+        long seq = record.sequence();
+        return switch (record.action()) {
+            case GUEST_CHANGE, ADMIN_CHANGE, VNIC_PUT -> write(vnics, record.vnic(), seq,
+                    VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);
+            case POLICY_SET -> write(policies, record.vnic(), seq,
+                    GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash);
+            case VNIC_DELETE -> write(vnics, record.vnic(), seq, null, this::vnicRevision, crash)
+                    | write(policies, record.vnic(), seq, null, this::policyRevision, crash);
+        };
+    }
+
+    private long vnicRevision(byte[] bytes) {
+        return VnicConfigCodec.decode(bytes, "VNIC entry").revision();
+    }
+
+    private long policyRevision(byte[] bytes) {
+        return GuestPolicyCodec.decode(bytes, "policy entry").revision();
+    }
+
+    private interface Revision {
+        long of(byte[] bytes);
+    }
+
+    /** Puts {@code value} (or removes the entry when null) unless the entry already has revision >= seq. */
+    private static boolean write(ChronicleMap<CharSequence, byte[]> map, String key, long seq, byte[] value,
+                                 Revision revision, CrashPoints crash) {
+        try (ExternalMapQueryContext<CharSequence, byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<CharSequence, byte[]> entry = c.entry();
+            if (entry != null && newer(entry.value().get(), seq, revision)) {
+                return false;
+            }
+            if (crash != null) {
+                crash.reached(CrashPoints.MAP_LOCKED, seq);
+            }
+            if (value == null) {
+                if (entry != null) {
+                    c.remove(entry);
+                    return true;
+                }
+                return false;
+            }
+            Data<byte[]> data = c.wrapValueAsData(value);
+            if (entry != null) {
+                c.replaceValue(entry, data);
+            } else {
+                c.insert(c.absentEntry(), data);
+            }
+            return true;
+        }
+    }
+
+    private static boolean newer(byte[] current, long seq, Revision revision) {
+        try {
+            return revision.of(current) >= seq;
+        } catch (RuntimeException damaged) {
+            return false; // a damaged entry is overwritten by the journal's version
+        }
+    }
+
+    @Override
+    public void close() {
+        vnics.close();
+        policies.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.quiver.configstore;
+
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * Every tunable of a store, with its default in one place. Sizes apply when files are created; an existing store
+ * keeps the sizes it was created with.
+ *
+ * @param maxVnics              VNICs (and guest policies) the store holds; a create beyond it is denied
+ * @param journalSegmentRecords records per journal file; a full file rolls over to a new one
+ * @param checkpointInterval    commits between two checkpoints of the writer lock file (bounds replay on recovery)
+ * @param writerLockWait        how long {@link ConfigStore#open} waits for another writer to let go
+ * @param clock                 the time stamped on audit records
+ */
+public record StoreOptions(int maxVnics, int journalSegmentRecords, int checkpointInterval, Duration writerLockWait,
+                           InstantSource clock) {
+    public static final int DEFAULT_MAX_VNICS = 4096;
+    public static final int DEFAULT_JOURNAL_SEGMENT_RECORDS = 65_536;
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 256;
+    public static final Duration DEFAULT_WRITER_LOCK_WAIT = Duration.ofSeconds(5);
+
+    public StoreOptions {
+        if (maxVnics < 1 || maxVnics > 1_000_000) {
+            throw new IllegalArgumentException("maxVnics " + maxVnics + " is not in 1..1000000");
+        }
+        if (journalSegmentRecords < 16 || journalSegmentRecords > 16_000_000) {
+            throw new IllegalArgumentException("journalSegmentRecords " + journalSegmentRecords
+                    + " is not in 16..16000000");
+        }
+        if (checkpointInterval < 1) {
+            throw new IllegalArgumentException("checkpointInterval must be positive");
+        }
+        if (writerLockWait == null || writerLockWait.isNegative() || clock == null) {
+            throw new IllegalArgumentException("writerLockWait and clock are required");
+        }
+    }
+
+    public static StoreOptions defaults() {
+        return new StoreOptions(DEFAULT_MAX_VNICS, DEFAULT_JOURNAL_SEGMENT_RECORDS, DEFAULT_CHECKPOINT_INTERVAL,
+                DEFAULT_WRITER_LOCK_WAIT, InstantSource.system());
+    }
+
+    public StoreOptions withMaxVnics(int n) {
+        return new StoreOptions(n, journalSegmentRecords, checkpointInterval, writerLockWait, clock);
+    }
+
+    public StoreOptions withJournalSegmentRecords(int n) {
+        return new StoreOptions(maxVnics, n, checkpointInterval, writerLockWait, clock);
+    }
+
+    public StoreOptions withCheckpointInterval(int n) {
+        return new StoreOptions(maxVnics, journalSegmentRecords, n, writerLockWait, clock);
+    }
+
+    public StoreOptions withWriterLockWait(Duration d) {
+        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, d, clock);
+    }
+
+    public StoreOptions withClock(InstantSource c) {
+        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, writerLockWait, c);
+    }
+}

@@ -1,0 +1,36 @@
+package io.quiver.configstore.journal;
+
+import io.quiver.configstore.ConfigException;
+
+/** What a request asked for. {@link #code} is part of the journal record format: never reuse one. */
+public enum Action {
+    /** A guest asked to change one parameter of its VNIC. */
+    GUEST_CHANGE(1),
+    /** An administrator changed one parameter of a VNIC. */
+    ADMIN_CHANGE(2),
+    /** An administrator created or replaced a whole VNIC. */
+    VNIC_PUT(3),
+    /** An administrator deleted a VNIC (and with it its guest policy). */
+    VNIC_DELETE(4),
+    /** An administrator set the policy of the guest on a VNIC. */
+    POLICY_SET(5);
+
+    private final int code;
+
+    Action(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static Action byCode(int code) {
+        for (Action a : values()) {
+            if (a.code == code) {
+                return a;
+            }
+        }
+        throw new ConfigException("unknown journal action code " + code);
+    }
+}

@@ -1,0 +1,27 @@
+package io.quiver.configstore.journal;
+
+import io.quiver.configstore.Requester;
+import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.vnic.VnicConfig;
+
+import java.time.Instant;
+
+/**
+ * A committed change, as the change feed delivers it: enough to update the dataplane (the VNIC's whole new config)
+ * and to notify the guest (who asked, which parameter).
+ *
+ * @param vnicAfter   the VNIC after the change; null when the VNIC was deleted or for a policy change
+ * @param policyAfter the guest policy after a {@link Action#POLICY_SET}; otherwise null
+ */
+public record Change(long sequence, Instant time, Requester requester, Action action, String vnic, String parameter,
+                     String value, VnicConfig vnicAfter, GuestPolicy policyAfter) {
+
+    public boolean vnicDeleted() {
+        return action == Action.VNIC_DELETE;
+    }
+
+    /** True for a change to the VNIC itself (what the dataplane applies); false for a policy change. */
+    public boolean changesVnic() {
+        return action != Action.POLICY_SET;
+    }
+}

@@ -1,0 +1,73 @@
+package io.quiver.configstore.journal;
+
+import io.quiver.configstore.DenialReason;
+import io.quiver.configstore.Requester;
+import io.quiver.configstore.files.GuestPolicyCodec;
+import io.quiver.configstore.files.VnicConfigCodec;
+import io.quiver.configstore.files.RecordReader;
+import io.quiver.configstore.files.RecordWriter;
+import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.vnic.VnicConfig;
+
+/**
+ * The schema-1 value of a journal entry: {@code u8 'J', i64 sequence, i64 time (µs since the epoch), u8 requester
+ * kind, str requester name, u8 action, str vnic, str parameter, str value, u8 denial code (0 = committed),
+ * str reason, u8 payload (0 none, 1 VNIC config, 2 policy), payload}. See {@code docs/configstore.md}.
+ */
+public final class JournalCodec {
+    private static final int TAG = 'J';
+    private static final int PAYLOAD_NONE = 0;
+    private static final int PAYLOAD_VNIC = 1;
+    private static final int PAYLOAD_POLICY = 2;
+
+    private JournalCodec() {
+    }
+
+    public static byte[] encode(JournalRecord r) {
+        RecordWriter w = new RecordWriter();
+        w.u8(TAG).i64(r.sequence()).i64(r.timeMicros()).u8(r.requester().kind().code()).str(r.requester().name())
+                .u8(r.action().code()).str(r.vnic()).str(r.parameter()).str(r.value())
+                .u8(r.denial() == null ? 0 : r.denial().code()).str(r.reason());
+        if (r.vnicAfter() != null) {
+            VnicConfigCodec.write(w.u8(PAYLOAD_VNIC), r.vnicAfter());
+        } else if (r.policyAfter() != null) {
+            GuestPolicyCodec.write(w.u8(PAYLOAD_POLICY), r.policyAfter());
+        } else {
+            w.u8(PAYLOAD_NONE);
+        }
+        return w.toBytes();
+    }
+
+    public static JournalRecord decode(byte[] bytes, long expectedSequence) {
+        RecordReader r = new RecordReader(bytes, "journal record " + expectedSequence);
+        if (r.u8() != TAG) {
+            throw r.corrupt("it is not a journal record");
+        }
+        long sequence = r.i64();
+        if (sequence != expectedSequence) {
+            throw r.corrupt("it holds sequence " + sequence);
+        }
+        long time = r.i64();
+        Requester requester = new Requester(Requester.Kind.byCode(r.u8()), r.str());
+        Action action = Action.byCode(r.u8());
+        String vnic = r.str();
+        String parameter = r.str();
+        String value = r.str();
+        int denialCode = r.u8();
+        DenialReason denial = denialCode == 0 ? null : DenialReason.byCode(denialCode);
+        String reason = r.str();
+        VnicConfig vnicAfter = null;
+        GuestPolicy policyAfter = null;
+        int payload = r.u8();
+        switch (payload) {
+            case PAYLOAD_NONE -> {
+            }
+            case PAYLOAD_VNIC -> vnicAfter = VnicConfigCodec.read(r);
+            case PAYLOAD_POLICY -> policyAfter = GuestPolicyCodec.read(r);
+            default -> throw r.corrupt("unknown payload kind " + payload);
+        }
+        r.expectEnd();
+        return new JournalRecord(sequence, time, requester, action, vnic, parameter, value, denial, reason,
+                vnicAfter, policyAfter);
+    }
+}

@@ -1,0 +1,42 @@
+package io.quiver.configstore;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The permission check that allows allocates nothing: no boxing, no Chronicle Map deserialisation, no strings. */
+class PermissionCheckAllocationTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anAllowedCheckAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (ConfigStore store = ConfigStoreTest.storeWithTwoVnics(dir, StoreOptions.defaults())) {
+            Requester guest = ConfigStoreTest.GUEST1;
+            StringBuilder value = new StringBuilder("10.0.0.7/24,10.0.0.8/24");
+            Decision d = null;
+            for (int i = 0; i < 50_000; i++) {
+                d = store.check(guest, "vm1", "ipv4-addresses", value);
+                d = store.check(guest, "vm1", "mtu", "1400");
+            }
+            assertSame(Decision.ALLOWED, d);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 100_000; i++) {
+                d = store.check(guest, "vm1", "ipv4-addresses", value);
+                d = store.check(guest, "vm1", "mtu", "1400");
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertSame(Decision.ALLOWED, d);
+            assertTrue(allocated < 4096, "200000 checks allocated " + allocated + " bytes");
+            assertEquals(DenialReason.VALUE_NOT_ALLOWED, store.check(guest, "vm1", "mtu", "9000").reason());
+        }
+    }
+}
