@@ -18,11 +18,12 @@ public final class ClassifierTables {
     final int[][] addresses;
     private final List<VnicSpec> vnics;
 
+    /** @param vnics by VNIC index; a null entry is a free index (a removed VNIC) */
     public ClassifierTables(List<VnicSpec> vnics) {
-        this.vnics = List.copyOf(vnics);
+        this.vnics = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(vnics));
         int n = vnics.size();
-        int macCount = vnics.stream().mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
-        int ipCount = vnics.stream().mapToInt(v -> v.ipv4().size()).sum();
+        int macCount = vnics.stream().filter(java.util.Objects::nonNull).mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
+        int ipCount = vnics.stream().filter(java.util.Objects::nonNull).mapToInt(v -> v.ipv4().size()).sum();
         macs = new MacVlanTable(macCount);
         ips = new Ipv4Table(ipCount);
         vlan = new int[n];
@@ -30,6 +31,11 @@ public final class ClassifierTables {
         addresses = new int[n][];
         for (int i = 0; i < n; i++) {
             VnicSpec v = vnics.get(i);
+            if (v == null) {
+                vlan[i] = -1;
+                addresses[i] = new int[0];
+                continue;
+            }
             vlan[i] = v.vlan();
             primaryMac[i] = v.primaryMac();
             macs.put(v.primaryMac(), v.vlan(), i);

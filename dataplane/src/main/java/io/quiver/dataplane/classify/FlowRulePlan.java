@@ -49,6 +49,9 @@ public final class FlowRulePlan {
         List<Rule> r = new ArrayList<>();
         for (int v = 0; v < vnics.size(); v++) {
             VnicSpec spec = vnics.get(v);
+            if (spec == null) {
+                continue;
+            }
             List<Long> macs = new ArrayList<>();
             macs.add(spec.primaryMac());
             for (long m : spec.secondaryMacValues()) {

@@ -4,6 +4,8 @@ import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.FlowRuleClassifier;
 import io.quiver.dataplane.classify.FlowRulePlan;
 import io.quiver.dataplane.classify.SoftwareClassifier;
+import io.quiver.dataplane.guest.GuestRequestQueue;
+import io.quiver.dataplane.guest.InjectionQueue;
 import io.quiver.dataplane.lcore.LcoreLoop;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Ethernet;
@@ -39,6 +41,10 @@ public final class Datapath implements AutoCloseable {
     private final Dataplane dataplane;
     private final AtomicReference<DatapathState> state = new AtomicReference<>();
     private final Map<String, Vnic> vnics = new LinkedHashMap<>();
+    /** VNICs by index, null where a VNIC was removed; indexes are never reused while the datapath runs. */
+    private final List<Vnic> slots = new ArrayList<>();
+    private final GuestRequestQueue guestRequests = new GuestRequestQueue(1024);
+    private final InjectionQueue injections = new InjectionQueue(1024);
     private final SpoofWarnings spoofWarnings;
     private Classifier classifier = SoftwareClassifier.INSTANCE;
     private FlowRuleClassifier flowRules;
@@ -97,18 +103,25 @@ public final class Datapath implements AutoCloseable {
             throw new IllegalArgumentException("at most " + PendingVnics.MAX_VNICS + " VNICs, not " + config.vnics().size());
         }
         for (VnicSpec spec : config.vnics()) {
-            int port = dataplane.port(spec.port()).id();
-            vnics.put(spec.name(), new Vnic(vnics.size(), spec, port,
-                    new VnicRing(config.localRingSize(), multi), new VnicRing(config.forwardingRingSize(), false)));
+            newVnic(spec, multi);
         }
         publishState();
+    }
+
+    private Vnic newVnic(VnicSpec spec, boolean multi) {
+        int port = dataplane.port(spec.port()).id();
+        Vnic v = new Vnic(slots.size(), spec, port, new VnicRing(config.localRingSize(), multi),
+                new VnicRing(config.forwardingRingSize(), false));
+        vnics.put(spec.name(), v);
+        slots.add(v);
+        return v;
     }
 
     private void publishState() {
         int maxPort = dataplane.ports().values().stream().mapToInt(Port::id).max().orElse(0);
         List<Ipv4Cidr> routes = config.uplinkRoutes().stream().map(Ipv4Cidr::parse).toList();
         long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
-        state.set(new DatapathState(new ArrayList<>(vnics.values()), maxPort, routes, gateway));
+        state.set(new DatapathState(slots.toArray(Vnic[]::new), maxPort, routes, gateway));
     }
 
     private void chooseClassifier() {
@@ -156,16 +169,13 @@ public final class Datapath implements AutoCloseable {
         List<PollTask> rxTasks = new ArrayList<>();
         for (Port p : dataplane.ports().values()) {
             boolean isUplink = p.id() == uplink.id();
-            boolean hasGuests = vnics.values().stream().anyMatch(v -> v.portId() == p.id());
-            if (!isUplink && !hasGuests) {
-                continue;
-            }
             var counters = new io.quiver.dataplane.port.QueueCounters[p.rxQueues()];
             for (int q = 0; q < counters.length; q++) {
                 counters[q] = p.rxCounters(q);
             }
-            rxTasks.add(new PortIngress(p.id(), p.rxQueues(), isUplink, uplink.id(), pool, state, classifier, counters, rxTx, pending, arena, burst));
+            rxTasks.add(new PortIngress(p.id(), p.rxQueues(), isUplink, uplink.id(), pool, state, classifier, counters, rxTx, pending, guestRequests, arena, burst));
         }
+        rxTasks.add(new InjectTask(injections, state, pool, pending));
         if (config.mode() == ThreadingMode.SHARED) {
             rxTasks.add(new RingDelivery(state, 0, 1, uplink.id(), rxTx, pending, arena, burst));
             dataplane.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks).start());
@@ -207,10 +217,85 @@ public final class Datapath implements AutoCloseable {
         Port uplink = dataplane.port(config.uplink());
         flowRules.remove();
         StringBuilder why = new StringBuilder();
-        FlowRulePlan plan = new FlowRulePlan(vnics.values().stream().map(Vnic::spec).toList());
+        FlowRulePlan plan = new FlowRulePlan(slots.stream().map(v -> v == null ? null : v.spec()).toList());
         // queue 0 keeps working through the software classifier while the rules are replaced
         flowRules = FlowRuleClassifier.program(uplink.id(), plan, why).orElseThrow(
                 () -> new IllegalStateException("uplink " + config.uplink() + " refused the updated rules: " + why));
+    }
+
+    /**
+     * Adds a VNIC on one of the configured ports while the datapath runs: its rings are made, the classifier and
+     * anti-spoof tables are rebuilt with it, and the lcores see it from their next burst.
+     */
+    public synchronized Vnic addVnic(VnicSpec spec) {
+        if (vnics.containsKey(spec.name())) {
+            throw new IllegalArgumentException("a VNIC named '" + spec.name() + "' exists already");
+        }
+        if (spec.port().equals(config.uplink())) {
+            throw new IllegalArgumentException("VNIC " + spec.name() + " cannot be attached to the uplink '" + config.uplink() + "'");
+        }
+        if (slots.size() >= PendingVnics.MAX_VNICS) {
+            throw new IllegalStateException("at most " + PendingVnics.MAX_VNICS + " VNICs");
+        }
+        if (flowRules != null) {
+            throw new IllegalStateException("the uplink classifies in hardware with a queue per VNIC: adding VNICs live needs a restart");
+        }
+        dataplane.port(spec.port());
+        Vnic v = newVnic(spec, config.mode() == ThreadingMode.DEDICATED);
+        try {
+            publishState();
+        } catch (RuntimeException e) {
+            vnics.remove(spec.name());
+            slots.set(v.index(), null);
+            throw e;
+        }
+        LOG.info("VNIC {} added on port {}: mac {}, ipv4 {}, vlan {}", spec.name(), spec.port(), spec.mac(), spec.ipv4(), spec.vlan());
+        return v;
+    }
+
+    /**
+     * Removes a VNIC: it leaves the tables at the lcores' next burst; once every lcore has passed a burst boundary
+     * without it, what is left in its rings is freed.
+     */
+    public synchronized void removeVnic(String name) {
+        Vnic v = vnic(name);
+        if (flowRules != null) {
+            throw new IllegalStateException("the uplink classifies in hardware with a queue per VNIC: removing VNICs live needs a restart");
+        }
+        vnics.remove(name);
+        slots.set(v.index(), null);
+        publishState();
+        awaitBurstBoundary();
+        drainRing(v.localRing());
+        drainRing(v.forwardingRing());
+        LOG.info("VNIC {} removed", name);
+    }
+
+    /** Waits until every running lcore has started a new loop iteration (so none still uses an older state). */
+    private void awaitBurstBoundary() {
+        List<LcoreLoop> loops = dataplane.loops();
+        long[] seen = loops.stream().mapToLong(LcoreLoop::iterationsSeen).toArray();
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        for (int i = 0; i < seen.length; i++) {
+            while (loops.get(i).isRunning() && loops.get(i).iterationsSeen() < seen[i] + 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Requests guests sent to the configuration service, for the control side to poll. */
+    public GuestRequestQueue guestRequests() {
+        return guestRequests;
+    }
+
+    /** Frames for guests (replies, notifications), delivered through the lcore. */
+    public InjectionQueue injections() {
+        return injections;
+    }
+
+    /** The VNIC with index {@code index}, if it still exists. */
+    public Optional<Vnic> vnicAt(int index) {
+        return index >= 0 && index < slots.size() ? Optional.ofNullable(slots.get(index)) : Optional.empty();
     }
 
     public Vnic vnic(String name) {

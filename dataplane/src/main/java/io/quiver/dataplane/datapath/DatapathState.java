@@ -28,18 +28,20 @@ public final class DatapathState {
     final int[] routeMask;
     final long gatewayMac;
 
-    DatapathState(List<Vnic> vnicList, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac) {
-        List<VnicSpec> specs = vnicList.stream().map(Vnic::spec).toList();
+    /** @param slots VNICs by index; null for a free index */
+    DatapathState(Vnic[] slots, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac) {
+        List<VnicSpec> specs = java.util.Arrays.stream(slots).map(v -> v == null ? null : v.spec()).toList();
         this.tables = new ClassifierTables(specs);
-        this.vnics = vnicList.toArray(Vnic[]::new);
+        this.vnics = slots.clone();
+        List<Vnic> vnicList = java.util.Arrays.stream(slots).filter(java.util.Objects::nonNull).toList();
         this.sourcesByPort = new MacVlanTable[maxPort + 1];
         this.onlyVnicOfPort = new int[maxPort + 1];
         java.util.Arrays.fill(onlyVnicOfPort, -1);
         int[] perPort = new int[maxPort + 1];
-        for (Vnic v : vnics) {
+        for (Vnic v : vnicList) {
             perPort[v.portId()] += 1 + v.spec().secondaryMacs().size();
         }
-        for (Vnic v : vnics) {
+        for (Vnic v : vnicList) {
             int p = v.portId();
             if (sourcesByPort[p] == null) {
                 sourcesByPort[p] = new MacVlanTable(perPort[p]);
@@ -54,11 +56,11 @@ public final class DatapathState {
         }
         // one shared array per VLAN: linear in the VNIC count even with thousands of VNICs
         int[] perVlan = new int[4095];
-        for (Vnic v : vnics) {
+        for (Vnic v : vnicList) {
             perVlan[v.spec().vlan()]++;
         }
         int[] filled = new int[4095];
-        for (Vnic v : vnics) {
+        for (Vnic v : vnicList) {
             int vlan = v.spec().vlan();
             if (vnicsByVlan[vlan] == null) {
                 vnicsByVlan[vlan] = new int[perVlan[vlan]];
@@ -66,7 +68,7 @@ public final class DatapathState {
             vnicsByVlan[vlan][filled[vlan]++] = v.index();
         }
         this.floodDomain = new int[vnics.length][];
-        for (Vnic v : vnics) {
+        for (Vnic v : vnicList) {
             floodDomain[v.index()] = vnicsByVlan[v.spec().vlan()];
         }
         this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();

@@ -3,6 +3,9 @@ package io.quiver.dataplane.datapath;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.SoftwareClassifier;
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.guest.GuestRequestQueue;
+import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.packet.ArpResponder;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.PacketParser;
@@ -42,6 +45,7 @@ final class PortIngress implements PollTask {
     private final QueueCounters[] rxCounters;
     private final LcoreTx tx;
     private final PendingVnics pending;
+    private final GuestRequestQueue guestRequests;
     private final MbufBurst rx;
     private final MbufBurst drop;
     private final ParsedBurst parsed;
@@ -51,7 +55,8 @@ final class PortIngress implements PollTask {
     private int stagedCount;
 
     PortIngress(int port, int rxQueues, boolean uplink, int uplinkPort, long pool, AtomicReference<DatapathState> state,
-                Classifier classifier, QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
+                Classifier classifier, QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending,
+                GuestRequestQueue guestRequests, Arena arena, int burstSize) {
         this.port = port;
         this.rxQueues = rxQueues;
         this.uplink = uplink;
@@ -62,6 +67,7 @@ final class PortIngress implements PollTask {
         this.rxCounters = rxCounters;
         this.tx = tx;
         this.pending = pending;
+        this.guestRequests = guestRequests;
         this.rx = new MbufBurst(arena, burstSize);
         this.drop = new MbufBurst(arena, burstSize);
         this.parsed = new ParsedBurst(burstSize);
@@ -178,6 +184,10 @@ final class PortIngress implements PollTask {
                 return;
             }
         }
+        if (b.dstIp[i] == GuestServiceAddress.IP) {
+            toService(b, i, v, vc, m);
+            return;
+        }
         vc.txPackets++;
         vc.txBytes += b.length[i];
         int vlan = s.tables.vlanOf(v);
@@ -189,6 +199,40 @@ final class PortIngress implements PollTask {
         } else {
             toUplink(m, vlan, vc);
         }
+    }
+
+    /**
+     * Traffic for the configuration service never leaves the appliance: a UDP request to its port goes to the
+     * control side (the VNIC it arrived on is the requester), an ARP request for its address is answered in place,
+     * anything else to it is dropped.
+     */
+    private void toService(ParsedBurst b, int i, int v, VnicCounters vc, long m) {
+        long frame = b.frame[i];
+        long l3 = frame + b.l3[i];
+        if (b.kind[i] == PacketKind.ARP) {
+            if (b.op[i] == 1) {
+                ArpResponder.answerInPlace(frame, l3, GuestServiceAddress.MAC_LONG, GuestServiceAddress.IP);
+                tx.to(port).add(m);
+            } else {
+                addDrop(m);
+            }
+            return;
+        }
+        int ihl = (PacketParser.u8(l3) & 0x0f) * 4;
+        int l4Room = b.length[i] - b.l3[i] - ihl;
+        if (b.op[i] != 17 || l4Room < 8 || PacketParser.be16(l3 + ihl + 2) != GuestServiceAddress.PORT) {
+            vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
+            return;
+        }
+        int udpLength = PacketParser.be16(l3 + ihl + 4);
+        int payload = udpLength - 8;
+        if (payload < 0 || udpLength > l4Room || payload > GuestServiceAddress.MAX_PAYLOAD) {
+            vnicDrop(vc, DropReason.MALFORMED, m);
+            return;
+        }
+        vc.guestRequests++;
+        guestRequests.offer(v, b.srcMac[i], b.srcIp[i], PacketParser.be16(l3 + ihl), l3 + ihl + 8, payload);
+        release(m); // the payload was copied; the mbuf goes back to the pool
     }
 
     private void toRing(DatapathState s, int r, long m, boolean tagged, ParsedBurst b, int i) {
@@ -265,6 +309,11 @@ final class PortIngress implements PollTask {
 
     private void addDrop(long m) {
         dropsThisBurst++;
+        release(m);
+    }
+
+    /** Returns an mbuf to the pool with the burst's others (one bulk free), without counting a drop. */
+    private void release(long m) {
         if (drop.isFull()) {
             drop.freeAll();
         }

@@ -64,7 +64,7 @@ final class RingDelivery implements PollTask {
         } else {
             for (int v = worker; v < vnics.length; v += workers) {
                 Vnic vnic = vnics[v];
-                if (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork()) {
+                if (vnic != null && (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork())) {
                     work += deliver(s, vnic);
                 }
             }
@@ -78,7 +78,7 @@ final class RingDelivery implements PollTask {
 
     private int visit(int v) {
         DatapathState s = current;
-        return v < s.vnics.length ? deliver(s, s.vnics[v]) : 0;
+        return v < s.vnics.length && s.vnics[v] != null ? deliver(s, s.vnics[v]) : 0;
     }
 
     private int deliver(DatapathState s, Vnic vnic) {

@@ -89,6 +89,24 @@ public final class LcoreLoop implements AutoCloseable {
         }
     }
 
+    private static final java.lang.invoke.VarHandle ITERATIONS;
+
+    static {
+        try {
+            ITERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(LcoreLoop.class, "iterations", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Loop iterations so far, read from another thread so that a waiting loop sees it change (an opaque read: the
+     * lcore itself writes the plain field, with no fence on its path).
+     */
+    public long iterationsSeen() {
+        return (long) ITERATIONS.getOpaque(this);
+    }
+
     public String name() {
         return name;
     }

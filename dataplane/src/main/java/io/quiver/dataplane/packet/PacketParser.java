@@ -92,11 +92,15 @@ public final class PacketParser {
         return M.get(ValueLayout.JAVA_LONG_UNALIGNED, arp + 8) & Ethernet.MAC_MASK;
     }
 
-    static int be16(long address) {
+    public static int u8(long address) {
+        return M.get(ValueLayout.JAVA_BYTE, address) & 0xff;
+    }
+
+    public static int be16(long address) {
         return Short.toUnsignedInt(Short.reverseBytes(M.get(U16, address)));
     }
 
-    static int be32(long address) {
+    public static int be32(long address) {
         return Integer.reverseBytes(M.get(U32, address));
     }
 }

@@ -16,6 +16,8 @@ public final class VnicCounters {
     /** Packets the guest sent that passed the egress checks, and their bytes. */
     public long txPackets;
     public long txBytes;
+    /** Configuration requests the guest sent to the service address (handed to the control side). */
+    public long guestRequests;
     /** Packets that went through this VNIC's forwarding ring and were routed on. */
     public long forwarded;
     /** Drops by {@link DropReason} ordinal. */

@@ -1,0 +1,71 @@
+package io.quiver.dataplane.datapath;
+
+import com.lmax.disruptor.EventPoller;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.guest.InjectionQueue;
+import io.quiver.dataplane.lcore.PollTask;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dpdk.Mbufs;
+import io.quiver.dpdk.NativeMemory;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs on the RX lcore: moves frames the control side queued for a guest into mbufs and into the VNIC's local
+ * ring, where delivery sends them like any other frame. Control-plane traffic: a handful per second.
+ */
+final class InjectTask implements PollTask {
+    private final InjectionQueue queue;
+    private final AtomicReference<DatapathState> state;
+    private final long pool;
+    private final PendingVnics pending;
+    private final Handler handler = new Handler();
+
+    InjectTask(InjectionQueue queue, AtomicReference<DatapathState> state, long pool, PendingVnics pending) {
+        this.queue = queue;
+        this.state = state;
+        this.pool = pool;
+        this.pending = pending;
+    }
+
+    @Override
+    public int poll() {
+        handler.s = state.get();
+        handler.count = 0;
+        queue.poll(handler);
+        return handler.count;
+    }
+
+    private final class Handler implements EventPoller.Handler<InjectionQueue.Slot> {
+        DatapathState s;
+        int count;
+
+        @Override
+        public boolean onEvent(InjectionQueue.Slot slot, long sequence, boolean endOfBatch) {
+            count++;
+            if (slot.vnic >= s.vnics.length || s.vnics[slot.vnic] == null) {
+                return true; // the VNIC was removed meanwhile
+            }
+            Vnic v = s.vnics[slot.vnic];
+            long m = Mbufs.alloc(pool);
+            if (m == 0) {
+                v.counters().drops[DropReason.NO_MBUF.ordinal()]++;
+                return true;
+            }
+            long data = Mbufs.append(m, slot.length);
+            if (data == 0) {
+                Mbufs.free(m);
+                v.counters().drops[DropReason.MALFORMED.ordinal()]++;
+                return true;
+            }
+            MemorySegment.copy(slot.segment, 0, NativeMemory.ALL, data, slot.length);
+            if (!v.localRing().offer(m, false, 0, 14)) {
+                Mbufs.free(m);
+                v.counters().drops[DropReason.RING_FULL.ordinal()]++;
+            } else if (pending != null) {
+                pending.mark(v.index());
+            }
+            return true;
+        }
+    }
+}

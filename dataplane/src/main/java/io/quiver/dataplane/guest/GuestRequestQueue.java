@@ -1,0 +1,52 @@
+package io.quiver.dataplane.guest;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import io.quiver.dpdk.NativeMemory;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Guest requests from the RX lcore to the control side: a Disruptor ring of pre-allocated slots the lcore copies
+ * the UDP payload into (no allocation, no lock), polled by the guest request service. A full queue is a counted
+ * drop: a guest flooding requests loses its own, the lcore never waits.
+ */
+public final class GuestRequestQueue {
+    private final RingBuffer<GuestRequestSlot> ring;
+    private final EventPoller<GuestRequestSlot> poller;
+    /** Requests the lcore could not queue (written by the lcore only). */
+    public long overflows;
+
+    public GuestRequestQueue(int capacity) {
+        ring = RingBuffer.createSingleProducer(GuestRequestSlot::new, capacity, new YieldingWaitStrategy());
+        poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+    }
+
+    /** Called on the lcore: copies {@code length} payload bytes from {@code address}. */
+    public boolean offer(int vnic, long sourceMac, int sourceIp, int sourcePort, long address, int length) {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            overflows++;
+            return false;
+        }
+        GuestRequestSlot s = ring.get(seq);
+        s.vnic = vnic;
+        s.sourceMac = sourceMac;
+        s.sourceIp = sourceIp;
+        s.sourcePort = sourcePort;
+        s.length = length;
+        s.receivedNanos = System.nanoTime();
+        MemorySegment.copy(NativeMemory.ALL, address, s.payloadSegment, 0, length);
+        ring.publish(seq);
+        return true;
+    }
+
+    /** Called on the control side: hands every queued request to {@code handler}. */
+    public void poll(EventPoller.Handler<GuestRequestSlot> handler) throws Exception {
+        poller.poll(handler);
+    }
+}

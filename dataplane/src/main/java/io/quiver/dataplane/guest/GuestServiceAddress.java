@@ -1,0 +1,24 @@
+package io.quiver.dataplane.guest;
+
+import io.quiver.dataplane.packet.Ethernet;
+
+/**
+ * Where guests reach the appliance's configuration service: a link-local address in the spirit of the cloud
+ * metadata address, answered by Quiver itself on each guest's VNIC (never forwarded anywhere).
+ */
+public final class GuestServiceAddress {
+    /** 169.254.169.254 in host order. */
+    public static final int IP = (169 << 24) | (254 << 16) | (169 << 8) | 254;
+    /** The UDP port requests go to. */
+    public static final int PORT = 6860;
+    /** The UDP port guests listen on for notifications. */
+    public static final int NOTIFY_PORT = 6861;
+    /** The MAC the service answers ARP with (locally administered). */
+    public static final byte[] MAC = {0x02, 0x51, 0x56, 0x52, 0x00, 0x01};
+    public static final long MAC_LONG = Ethernet.macToLong(MAC);
+    /** The largest request payload accepted; longer ones are dropped as malformed. */
+    public static final int MAX_PAYLOAD = 512;
+
+    private GuestServiceAddress() {
+    }
+}
