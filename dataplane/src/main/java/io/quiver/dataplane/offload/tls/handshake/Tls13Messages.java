@@ -69,6 +69,22 @@ public final class Tls13Messages {
         return HandshakeMessage.encode(HandshakeType.SERVER_HELLO, body);
     }
 
+    /** A HelloRetryRequest asking for a key share of {@code group}. */
+    public static byte[] helloRetryRequest(byte[] sessionIdEcho, int cipherSuite, int group) {
+        MessageWriter extensions = new MessageWriter()
+                .extension(ExtensionType.SUPPORTED_VERSIONS, new MessageWriter().uint16(ExtensionType.TLS13).toByteArray())
+                .extension(ExtensionType.KEY_SHARE, new MessageWriter().uint16(group).toByteArray());
+        byte[] body = new MessageWriter()
+                .uint16(0x0303)
+                .bytes(ServerHelloInfo.HELLO_RETRY_REQUEST_RANDOM)
+                .vector8(sessionIdEcho)
+                .uint16(cipherSuite)
+                .uint8(0)
+                .vector16(extensions.toByteArray())
+                .toByteArray();
+        return HandshakeMessage.encode(HandshakeType.SERVER_HELLO, body);
+    }
+
     /** EncryptedExtensions with no extension. */
     public static byte[] encryptedExtensions() {
         return HandshakeMessage.encode(HandshakeType.ENCRYPTED_EXTENSIONS, new MessageWriter().vector16(new byte[0]).toByteArray());
