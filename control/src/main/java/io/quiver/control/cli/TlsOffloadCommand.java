@@ -118,6 +118,9 @@ public final class TlsOffloadCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--verbose", description = "Show the offload engine's debug log (never contains key material).")
+    boolean verbose;
+
     /** One request and its reply, as printed. */
     public record Step(String operation, String status, String reason, String alert, String progress,
                        Map<String, String> handles, String output, Integer contentType) {
@@ -138,6 +141,7 @@ public final class TlsOffloadCommand implements Callable<Integer> {
         Map<SecretKind, KeyHandle> handles = new EnumMap<>(SecretKind.class);
         String backendName;
         boolean ok;
+        Runnable restoreLogging = quietEngineLog();
         try (HandshakeOffloadService service = HandshakeOffloadService.start(configuration)) {
             backendName = service.backendName();
             HandshakeOffloadClient host = service.client();
@@ -148,6 +152,8 @@ public final class TlsOffloadCommand implements Callable<Integer> {
                     && (!finished || step(steps, handles, host.finished(CONNECTION_ID)))
                     && recordSteps(steps, handles, host, records);
             host.close(CONNECTION_ID).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } finally {
+            restoreLogging.run();
         }
         print(new Result(backendName, ok, steps));
         return ok ? 0 : 1;
@@ -221,6 +227,20 @@ public final class TlsOffloadCommand implements Callable<Integer> {
             out.println(result.ok() ? "ok" : "failed");
         }
         out.flush();
+    }
+
+    /**
+     * The engine logs every request at debug level, which would bury the result (and break --json on the console);
+     * unless --verbose, its logger is raised for the command's run and restored afterwards.
+     */
+    private Runnable quietEngineLog() {
+        if (verbose || !(org.slf4j.LoggerFactory.getLogger("io.quiver.dataplane.offload.tls")
+                instanceof ch.qos.logback.classic.Logger logger)) {
+            return () -> { };
+        }
+        ch.qos.logback.classic.Level previous = logger.getLevel();
+        logger.setLevel(json ? ch.qos.logback.classic.Level.ERROR : ch.qos.logback.classic.Level.WARN);
+        return () -> logger.setLevel(previous);
     }
 
     // ---- parsing -------------------------------------------------------------------------------------------

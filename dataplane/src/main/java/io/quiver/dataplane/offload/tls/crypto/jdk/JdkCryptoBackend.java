@@ -35,7 +35,7 @@ public final class JdkCryptoBackend implements TlsCryptoBackend {
 
     @Override
     public Hmac hmac(HashAlgorithm hash) {
-        return new JdkHmac(hash);
+        return new DigestHmac(hash);
     }
 
     @Override
