@@ -23,6 +23,8 @@ public final class DigestHmac implements Hmac {
     private final int length;
     private final byte[] pad;
     private final byte[] innerHash;
+    /** Whether the digests hold input since their last digest() (which resets them). */
+    private boolean dirty;
 
     public DigestHmac(HashAlgorithm hash) {
         try {
@@ -44,8 +46,11 @@ public final class DigestHmac implements Hmac {
 
     @Override
     public void init(byte[] key) {
-        inner.reset();
-        outer.reset();
+        if (dirty) {
+            inner.reset();
+            outer.reset();
+        }
+        dirty = true;
         Arrays.fill(pad, (byte) 0);
         if (key.length > blockLength) {
             byte[] digest = inner.digest(key);
@@ -76,6 +81,7 @@ public final class DigestHmac implements Hmac {
             inner.digest(innerHash, 0, length);
             outer.update(innerHash, 0, length);
             outer.digest(out, offset, length);
+            dirty = false;
         } catch (DigestException e) {
             throw new IllegalArgumentException("HMAC output buffer too short", e);
         } finally {
