@@ -7,9 +7,14 @@ import io.quiver.dataplane.offload.tls.KeyHandle;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.SecretKind;
 import io.quiver.dataplane.offload.tls.TranscriptPoint;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -51,7 +56,8 @@ public final class HandshakeOffloadClient {
         byte[] messages = p.handshakeMessages;
         boolean split = messages != null && messages.length > slotCapacity;
         byte[] first = split ? Arrays.copyOf(messages, slotCapacity) : messages;
-        CompletableFuture<OffloadReply> started = submit(OffloadOperation.START, p.connectionId, r -> {
+        List<CompletableFuture<OffloadReply>> parts = new ArrayList<>();
+        parts.add(submit(OffloadOperation.START, p.connectionId, r -> {
             r.role(p.role).cipherSuite(p.cipherSuite).namedGroup(p.namedGroup).pskKind(p.pskKind)
                     .pskHandle(p.pskHandle.value()).endOfFlight(!split);
             r.privateKey().set(p.privateKey);
@@ -60,32 +66,57 @@ public final class HandshakeOffloadClient {
             r.psk().set(p.psk);
             r.clientRandom().set(p.clientRandom);
             r.payload().set(first);
-        });
-        if (!split) {
-            return started;
+        }));
+        if (split) {
+            // one consumer, FIFO: the rest can be queued right behind the START
+            submitMessages(p.connectionId, Arrays.copyOfRange(messages, slotCapacity, messages.length), parts);
         }
-        return started.thenCompose(reply -> reply.ok()
-                ? handshakeMessages(p.connectionId, Arrays.copyOfRange(messages, slotCapacity, messages.length))
-                : CompletableFuture.completedFuture(reply));
+        return merged(parts);
     }
 
     /**
-     * Appends handshake messages to the transcript. A flight longer than a slot goes in several requests; the
-     * future is the reply to the last, which carries the failure of any earlier one (a failed session keeps it).
+     * Appends handshake messages to the transcript. A flight longer than a slot goes in several requests, queued
+     * back to back; the future completes with one merged reply (see {@link #merged}).
      */
     public CompletableFuture<OffloadReply> handshakeMessages(long connectionId, byte[] messages) {
-        CompletableFuture<OffloadReply> last = null;
-        for (int at = 0; at < messages.length || last == null; at += slotCapacity) {
+        List<CompletableFuture<OffloadReply>> parts = new ArrayList<>();
+        submitMessages(connectionId, messages, parts);
+        return merged(parts);
+    }
+
+    private void submitMessages(long connectionId, byte[] messages, List<CompletableFuture<OffloadReply>> parts) {
+        int at = 0;
+        do {
             int from = at;
             int to = Math.min(messages.length, at + slotCapacity);
             boolean end = to == messages.length;
-            last = submit(OffloadOperation.HANDSHAKE_MESSAGES, connectionId,
-                    r -> r.endOfFlight(end).payload().set(messages, from, to - from));
-            if (end) {
-                break;
-            }
+            parts.add(submit(OffloadOperation.HANDSHAKE_MESSAGES, connectionId,
+                    r -> r.endOfFlight(end).payload().set(messages, from, to - from)));
+            at = to;
+        } while (at < messages.length);
+    }
+
+    /**
+     * One reply for a request split over several slots: the first failure if any, else the last reply with the
+     * handles every part created (a ServerHello in one part and a Finished in another both create handles).
+     */
+    private static CompletableFuture<OffloadReply> merged(List<CompletableFuture<OffloadReply>> parts) {
+        if (parts.size() == 1) {
+            return parts.getFirst();
         }
-        return last;
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<SecretKind, KeyHandle> handles = new EnumMap<>(SecretKind.class);
+            for (CompletableFuture<OffloadReply> part : parts) {
+                OffloadReply reply = part.join();
+                if (!reply.ok()) {
+                    return reply;
+                }
+                handles.putAll(reply.handles());
+            }
+            OffloadReply last = parts.getLast().join();
+            return new OffloadReply(last.connectionId(), parts.getFirst().join().operation(), last.status(), null,
+                    last.progress(), handles, last.output(), last.contentType());
+        });
     }
 
     /** The transcript hash at one point; {@code peerVerifyData} (may be null) is checked at a Finished context. */

@@ -182,6 +182,32 @@ class HandshakeOffloadServiceTest {
     }
 
     @Test
+    @DisplayName("a START whose first messages are longer than a slot continues in further requests")
+    void startLongerThanASlot() throws Exception {
+        try (HandshakeOffloadService service = service("AUTO")) {
+            HandshakeOffloadClient host = service.client();
+            CipherSuite suite = CipherSuite.TLS_AES_256_GCM_SHA384;
+            EphemeralKeyPair client = EphemeralKeyPair.generate(NamedGroup.X25519, RANDOM);
+            EphemeralKeyPair server = EphemeralKeyPair.generate(NamedGroup.X25519, RANDOM);
+            byte[] messages = concat(
+                    Tls13Messages.clientHello(random(32), new byte[0], new int[] {suite.code()}, NamedGroup.X25519.code(),
+                            client.keyShare(), null),
+                    Tls13Messages.serverHello(random(32), new byte[0], suite.code(), NamedGroup.X25519.code(),
+                            server.keyShare()),
+                    Tls13Messages.encryptedExtensions(),
+                    Tls13Messages.certificate(random(2 * service.configuration().slotCapacity())));
+            OffloadReply reply = ok(host.start(StartParameters.of(5, TlsRole.CLIENT, suite)
+                    .ephemeral(NamedGroup.X25519, client.privateKey()).handshakeMessages(messages)));
+            assertEquals(HandshakeProgress.HANDSHAKE_KEYS, reply.progress());
+            assertEquals(io.quiver.dataplane.offload.tls.OffloadOperation.START, reply.operation());
+            assertTrue(reply.handles().containsKey(SecretKind.CLIENT_HANDSHAKE_TRAFFIC),
+                    "the handles of the first part survive the merge: " + reply);
+            assertEquals(FailureReason.UNEXPECTED_MESSAGE, host.handshakeMessages(5, Tls13Messages.encryptedExtensions())
+                    .join().reason(), "the Certificate was taken: a second EncryptedExtensions is out of order");
+        }
+    }
+
+    @Test
     @DisplayName("several host threads at once, one worker")
     void concurrentHosts() throws Exception {
         try (HandshakeOffloadService service = service("AUTO")) {
