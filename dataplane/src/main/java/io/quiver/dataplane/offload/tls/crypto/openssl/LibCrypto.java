@@ -16,7 +16,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The one place that binds OpenSSL 3's libcrypto ({@code libcrypto.so.3}, Debian's libssl3) through FFM: downcall
  * handles in static final fields, each wrapped by a method with Java types. Only the calls the key agreement needs
  * are bound. When the library cannot be loaded every handle is null and {@link #available()} says why.
+ * Restricted FFM methods are expected here and only here (the JVM runs with --enable-native-access).
  */
+@SuppressWarnings("restricted")
 final class LibCrypto {
     static final String LIBRARY = "libcrypto.so.3";
 
