@@ -1,0 +1,77 @@
+package io.quiver.dataplane.offload.tls.handshake;
+
+import io.quiver.dataplane.offload.tls.FailureReason;
+import io.quiver.dataplane.offload.tls.OffloadFailure;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * Cuts a stream of handshake bytes into whole messages, whatever the pieces it arrives in (a message may span
+ * requests, a request may carry several messages). What is left over is a partial message, which becomes a
+ * {@link FailureReason#TRUNCATED_MESSAGE} when the host says its flight is complete.
+ */
+public final class HandshakeReassembler {
+    private final int maxMessageLength;
+    private byte[] pending = new byte[0];
+    private int pendingLength;
+
+    public HandshakeReassembler(int maxMessageLength) {
+        this.maxMessageLength = maxMessageLength;
+    }
+
+    /** Feeds bytes; each complete message goes to {@code sink} in order. */
+    public void feed(byte[] bytes, int offset, int length, Consumer<HandshakeMessage> sink) {
+        append(bytes, offset, length);
+        int start = 0;
+        while (pendingLength - start >= HandshakeMessage.HEADER_LENGTH) {
+            int code = pending[start] & 0xff;
+            int bodyLength = ((pending[start + 1] & 0xff) << 16) | ((pending[start + 2] & 0xff) << 8)
+                    | (pending[start + 3] & 0xff);
+            HandshakeType type = HandshakeType.fromCode(code);
+            if (type == null || type == HandshakeType.MESSAGE_HASH) {
+                reset();
+                throw new OffloadFailure(FailureReason.UNEXPECTED_MESSAGE);
+            }
+            if (bodyLength > maxMessageLength) {
+                reset();
+                throw new OffloadFailure(FailureReason.PAYLOAD_TOO_LARGE);
+            }
+            int total = HandshakeMessage.HEADER_LENGTH + bodyLength;
+            if (pendingLength - start < total) {
+                break;
+            }
+            byte[] message = Arrays.copyOfRange(pending, start, start + total);
+            start += total;
+            sink.accept(new HandshakeMessage(type, message));
+        }
+        compact(start);
+    }
+
+    /** Whether part of a message is waiting for its remaining bytes. */
+    public boolean hasPartialMessage() {
+        return pendingLength > 0;
+    }
+
+    public void reset() {
+        Arrays.fill(pending, (byte) 0);
+        pendingLength = 0;
+    }
+
+    private void append(byte[] bytes, int offset, int length) {
+        if (pendingLength + length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pendingLength + length, pending.length * 2));
+        }
+        System.arraycopy(bytes, offset, pending, pendingLength, length);
+        pendingLength += length;
+    }
+
+    private void compact(int consumed) {
+        if (consumed == 0) {
+            return;
+        }
+        System.arraycopy(pending, consumed, pending, 0, pendingLength - consumed);
+        Arrays.fill(pending, pendingLength - consumed, pendingLength, (byte) 0);
+        pendingLength -= consumed;
+    }
+}
