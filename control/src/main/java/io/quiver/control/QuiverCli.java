@@ -2,6 +2,7 @@ package io.quiver.control;
 
 import io.quiver.control.cli.LabCommand;
 import io.quiver.control.cli.RunCommand;
+import io.quiver.control.cli.TlsOffloadCommand;
 import io.quiver.control.config.InvalidConfigException;
 import io.quiver.dpdk.DpdkException;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code quiver} command. Exit codes: 0 success, 1 a runtime failure (named on stderr), 2 a usage error. */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
-        subcommands = {RunCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LabCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
 public final class QuiverCli {
 
     public static void main(String[] args) {

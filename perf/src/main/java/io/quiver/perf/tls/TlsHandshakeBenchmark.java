@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  * calls only, on keys imported beforehand, so the ratio is conservative. Repeats interleave our windows with
  * openssl's to share the machine's drift.
  */
-@Command(name = "tls-handshake-benchmark", mixinStandardHelpOptions = true,
+@Command(name = "tls", aliases = "tls-handshake-benchmark", mixinStandardHelpOptions = true,
         description = "Offloaded TLS 1.3 handshakes/s per core vs openssl speed for the same key agreement.")
 public final class TlsHandshakeBenchmark implements Callable<Integer> {
     private static final int POOL = 64;
