@@ -1,6 +1,7 @@
 package io.quiver.control;
 
 import io.quiver.control.cli.LabCommand;
+import io.quiver.control.cli.admin.AdminCommands;
 import io.quiver.control.cli.RunCommand;
 import io.quiver.control.cli.TlsOffloadCommand;
 import io.quiver.control.config.InvalidConfigException;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
         subcommands = {RunCommand.class, LabCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
-public final class QuiverCli {
+public final class QuiverCli extends AdminCommands {
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -32,6 +33,9 @@ public final class QuiverCli {
     }
 
     private static String describe(Throwable e) {
+        if (e.getClass().getName().endsWith("ApiException")) {
+            return e.getMessage();
+        }
         if (e instanceof DpdkException || e instanceof InvalidConfigException || e instanceof IllegalArgumentException
                 || e instanceof IllegalStateException) {
             return e.getMessage();

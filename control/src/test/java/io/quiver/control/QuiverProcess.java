@@ -55,6 +55,16 @@ public final class QuiverProcess {
         }
     }
 
+    /** The REST API's base URL, once the daemon printed it. */
+    public String apiUrl(long seconds) throws Exception {
+        awaitOutput("REST API on ", seconds);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("REST API on (http://[^/]+)/").matcher(stdout());
+        if (!m.find()) {
+            throw new AssertionError("no API address in " + stdout());
+        }
+        return m.group(1);
+    }
+
     public void signal(String name) throws Exception {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }

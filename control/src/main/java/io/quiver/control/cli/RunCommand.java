@@ -1,5 +1,6 @@
 package io.quiver.control.cli;
 
+import io.quiver.control.Daemon;
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
 import io.quiver.dataplane.datapath.Datapath;
@@ -42,6 +43,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cpu", paramLabel = "CPU", defaultValue = "1", description = "forwarding CPU for the embedded default (default: ${DEFAULT-VALUE})")
     int cpu;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/quiver",
+            description = "the VNIC configuration database and daemon state (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9696",
+            description = "where the REST API listens (default: ${DEFAULT-VALUE}); beyond loopback it needs --api-token-file")
+    String api;
+
+    @Option(names = "--api-token-file", paramLabel = "FILE", description = "a file holding the bearer token the REST API requires")
+    Path apiTokenFile;
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -96,8 +108,16 @@ public final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         if (loaded.isDatapath()) {
-            try (Datapath datapath = Datapath.start(loaded.datapath())) {
-                Runtime.getRuntime().addShutdownHook(new Thread(datapath::close, "quiver-shutdown"));
+            int colon = api.lastIndexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("--api must be HOST:PORT, not '" + api + "'");
+            }
+            String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
+            try (Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
+                    Integer.parseInt(api.substring(colon + 1)), token)) {
+                Datapath datapath = daemon.datapath();
+                Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
+                out.printf("quiver: REST API on http://%s:%d/, state in %s%n", api.substring(0, colon), daemon.apiPort(), stateDir);
                 out.printf("quiver: running %s: %d VNIC(s), uplink %s, %s classifier (%s), %s threading; Ctrl-C stops%n",
                         config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
                         datapath.classifierReason(), datapath.config().mode().name().toLowerCase(java.util.Locale.ROOT));

@@ -34,7 +34,8 @@ abstract class LabEndToEndTest {
         }
         assumeTrue(Shell.run(java.util.List.of(SCAPY, "-c", "import scapy.all"), 30).exitCode() == 0, "python3-scapy is not installed");
         Path config = new NamespaceLab(3, mode, dir).up();
-        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-lab-" + ProcessHandle.current().pid());
+        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-lab-" + ProcessHandle.current().pid(),
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
         quiver.awaitOutput("quiver: running", 30);
     }
 

@@ -1,0 +1,80 @@
+package io.quiver.control;
+
+import io.quiver.control.api.RestApi;
+import io.quiver.control.service.QuiverService;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.datapath.DatapathConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The appliance: the datapath, the configuration database and the service over it, the REST API, the guest request
+ * service. Started in that order, closed in reverse.
+ */
+public final class Daemon implements AutoCloseable {
+    private final Datapath datapath;
+    private final QuiverService service;
+    private final RestApi api;
+    private final AutoCloseable guests;
+
+    private Daemon(Datapath datapath, QuiverService service, RestApi api, AutoCloseable guests) {
+        this.datapath = datapath;
+        this.service = service;
+        this.api = api;
+        this.guests = guests;
+    }
+
+    /**
+     * @param apiHost  where the REST API listens (loopback by default)
+     * @param apiPort  0 picks a free port
+     * @param token    the bearer token, required beyond loopback
+     */
+    public static Daemon start(DatapathConfig config, Path stateDir, String apiHost, int apiPort, String token) throws IOException {
+        Files.createDirectories(stateDir);
+        Datapath datapath = Datapath.start(config);
+        QuiverService service = null;
+        RestApi api = null;
+        try {
+            service = QuiverService.start(datapath, stateDir);
+            QuiverService.GuestRequestCounters counters = new QuiverService.GuestRequestCounters();
+            AutoCloseable guests = GuestServiceHook.start(service, counters);
+            api = RestApi.start(apiHost, apiPort, token, service, counters);
+            return new Daemon(datapath, service, api, guests);
+        } catch (IOException | RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
+            if (service != null) {
+                service.close();
+            }
+            datapath.close();
+            throw e;
+        }
+    }
+
+    public Datapath datapath() {
+        return datapath;
+    }
+
+    public QuiverService service() {
+        return service;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        try {
+            guests.close();
+        } catch (Exception ignored) {
+            // best effort at shutdown
+        }
+        datapath.stopLoops();
+        service.close();
+        datapath.close();
+    }
+}

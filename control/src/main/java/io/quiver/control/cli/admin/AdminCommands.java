@@ -1,0 +1,232 @@
+package io.quiver.control.cli.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The administration verbs of the {@code quiver} command (which extends this class: picocli runs a command method
+ * on its parent command's object), in the spirit of Solaris dladm: each talks to the running daemon through its REST API,
+ * prints a table (or the API's JSON with {@code --json}), and exits 1 with the daemon's reason when refused.
+ */
+public class AdminCommands {
+    @Spec
+    CommandSpec spec;
+
+    /** Where the daemon is and how to prove who we are. */
+    public static final class Connection {
+        @Option(names = "--api", paramLabel = "URL", description = "the daemon's REST API (default: $QUIVER_API or http://127.0.0.1:9696)")
+        String api = System.getenv().getOrDefault("QUIVER_API", "http://127.0.0.1:9696");
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "bearer token (default: $QUIVER_TOKEN)")
+        String token = System.getenv("QUIVER_TOKEN");
+
+        @Option(names = "--json", description = "print the API's JSON")
+        boolean json;
+
+        ApiClient client() {
+            return new ApiClient(api, token);
+        }
+    }
+
+    @Command(name = "create-vnic", mixinStandardHelpOptions = true, description = "Create a VNIC on a configured port.")
+    int createVnic(@Mixin Connection c,
+                   @Parameters(paramLabel = "NAME") String name,
+                   @Option(names = "--port", required = true, description = "the port the guest is attached by") String port,
+                   @Option(names = "--mac", required = true) String mac,
+                   @Option(names = "--ipv4", split = ",", description = "address/prefix, repeatable or comma-separated") List<String> ipv4,
+                   @Option(names = "--secondary-mac", split = ",") List<String> secondary,
+                   @Option(names = "--vlan", defaultValue = "0") int vlan) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("port", port);
+        body.put("mac", mac);
+        body.put("ipv4", ipv4 == null ? List.of() : ipv4);
+        body.put("secondaryMacs", secondary == null ? List.of() : secondary);
+        body.put("vlan", vlan);
+        return print(c, c.client().post("/v1/vnics", body), j -> vnicTable(List.of(j)));
+    }
+
+    @Command(name = "delete-vnic", mixinStandardHelpOptions = true, description = "Delete a VNIC.")
+    int deleteVnic(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
+        c.client().delete(ApiClient.path("v1", "vnics", name));
+        out().println("deleted " + name);
+        return 0;
+    }
+
+    @Command(name = "show-vnic", mixinStandardHelpOptions = true, description = "Show VNICs: addresses, port, counters.")
+    int showVnic(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name) {
+        JsonNode j = name == null ? c.client().get("/v1/vnics") : c.client().get(ApiClient.path("v1", "vnics", name));
+        return print(c, j, x -> vnicTable(x.isArray() ? list(x) : List.of(x)));
+    }
+
+    @Command(name = "set-vnicprop", mixinStandardHelpOptions = true,
+            description = "Set a VNIC parameter as the host: committed, applied live, audited; the guest is notified.")
+    int setVnicprop(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name,
+                    @Parameters(paramLabel = "PARAMETER=VALUE") String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "expected PARAMETER=VALUE, got '" + assignment + "'");
+        }
+        JsonNode j = c.client().put(ApiClient.path("v1", "vnics", name, "props", assignment.substring(0, eq)),
+                Map.of("value", assignment.substring(eq + 1)));
+        return print(c, j, x -> vnicTable(List.of(x)));
+    }
+
+    @Command(name = "show-vnicprop", mixinStandardHelpOptions = true, description = "Show every parameter of a VNIC.")
+    int showVnicprop(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
+        return print(c, c.client().get(ApiClient.path("v1", "vnics", name, "props")), j -> {
+            List<List<String>> rows = new ArrayList<>();
+            j.fields().forEachRemaining(e -> rows.add(List.of(name, e.getKey(), e.getValue().asText())));
+            return table(List.of("VNIC", "PARAMETER", "VALUE"), rows);
+        });
+    }
+
+    @Command(name = "set-policy", mixinStandardHelpOptions = true,
+            description = {"Set what a VNIC's guest may change, and to which values, e.g.",
+                    "'ipv4-addresses=10.77.0.0/24; mtu=68..1500; mac=02:00:00:00:00:09,02:00:00:00:00:0a' (empty: nothing)"})
+    int setPolicy(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "POLICY") String policy) {
+        return print(c, c.client().put(ApiClient.path("v1", "vnics", name, "policy"), Map.of("policy", policy)),
+                j -> name + ": " + j.get("policy").asText());
+    }
+
+    @Command(name = "show-policy", mixinStandardHelpOptions = true, description = "Show what a VNIC's guest may change.")
+    int showPolicy(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
+        return print(c, c.client().get(ApiClient.path("v1", "vnics", name, "policy")),
+                j -> name + ": " + (j.get("policy").asText().isEmpty() ? "(the guest may change nothing)" : j.get("policy").asText()));
+    }
+
+    @Command(name = "show-audit", mixinStandardHelpOptions = true, description = "Show audit records: who asked what, the decision and why.")
+    int showAudit(@Mixin Connection c, @Option(names = "--after", defaultValue = "0") long after,
+                  @Option(names = "--limit", defaultValue = "100") int limit) {
+        return print(c, c.client().get("/v1/audit?after=" + after + "&limit=" + limit), j -> {
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode a : j) {
+                rows.add(List.of(a.get("sequence").asText(), a.get("time").asText(), a.get("requester").asText(), a.get("action").asText(),
+                        a.get("vnic").asText(), a.get("parameter").asText().isEmpty() ? "" : a.get("parameter").asText() + "=" + a.get("value").asText(),
+                        a.get("committed").asBoolean() ? "committed" : "denied " + a.get("denial").asText(), a.get("reason").asText()));
+            }
+            return table(List.of("SEQ", "TIME", "WHO", "ACTION", "VNIC", "CHANGE", "DECISION", "REASON"), rows);
+        });
+    }
+
+    @Command(name = "show-port", mixinStandardHelpOptions = true, description = "Show ports: role, driver, classifier, link, counters.")
+    int showPort(@Mixin Connection c) {
+        return print(c, c.client().get("/v1/ports"), j -> {
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode p : j) {
+                rows.add(List.of(p.get("name").asText(), p.get("role").asText(), p.get("driver").asText(), p.get("linkUp").asBoolean() ? "up" : "down",
+                        p.get("classifier").asText(), p.get("rxPackets").asText(), p.get("txPackets").asText(), p.get("dropped").asText()));
+            }
+            return table(List.of("PORT", "ROLE", "DRIVER", "LINK", "CLASSIFIER", "RX", "TX", "DROPPED"), rows);
+        });
+    }
+
+    @Command(name = "show-stats", mixinStandardHelpOptions = true, description = "Show per-VNIC and per-port counters.")
+    int showStats(@Mixin Connection c, @Option(names = "--watch", paramLabel = "SECONDS", description = "repeat every SECONDS until Ctrl-C") Integer watch,
+                  @Option(names = "--count", description = "with --watch: stop after this many rounds") Integer count) throws InterruptedException {
+        int rounds = 0;
+        while (true) {
+            print(c, c.client().get("/v1/stats"), j -> {
+                List<List<String>> rows = new ArrayList<>();
+                for (JsonNode v : j.get("vnics")) {
+                    JsonNode k = v.get("counters");
+                    rows.add(List.of("vnic " + v.get("name").asText(), k.get("rxPackets").asText(), k.get("txPackets").asText(),
+                            k.get("forwarded").asText(), drops(k.get("drops"))));
+                }
+                for (JsonNode p : j.get("ports")) {
+                    rows.add(List.of("port " + p.get("name").asText(), p.get("rxPackets").asText(), p.get("txPackets").asText(), "-", drops(p.get("drops"))));
+                }
+                return table(List.of("WHAT", "RX", "TX", "FORWARDED", "DROPS"), rows) + String.format("guest requests: %d accepted, %d denied, %d rate-limited, %d malformed",
+                        j.get("guestRequestsAccepted").asLong(), j.get("guestRequestsDenied").asLong(), j.get("guestRequestsRateLimited").asLong(),
+                        j.get("guestRequestsMalformed").asLong());
+            });
+            rounds++;
+            if (watch == null || (count != null && rounds >= count)) {
+                return 0;
+            }
+            TimeUnit.SECONDS.sleep(Math.max(1, watch));
+        }
+    }
+
+    // ---- printing ---------------------------------------------------------------------------------------------
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private int print(Connection c, JsonNode json, java.util.function.Function<JsonNode, String> text) {
+        PrintWriter out = out();
+        if (c.json) {
+            out.println(json.toPrettyString());
+        } else {
+            out.println(text.apply(json));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> l = new ArrayList<>();
+        array.forEach(l::add);
+        return l;
+    }
+
+    private static String drops(JsonNode drops) {
+        StringBuilder b = new StringBuilder();
+        Iterator<Map.Entry<String, JsonNode>> it = drops.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            b.append(b.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asText());
+        }
+        return b.isEmpty() ? "-" : b.toString();
+    }
+
+    private static String vnicTable(List<JsonNode> vnics) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode v : vnics) {
+            List<String> ips = new ArrayList<>();
+            v.get("ipv4").forEach(i -> ips.add(i.asText()));
+            List<String> macs = new ArrayList<>();
+            v.get("secondaryMacs").forEach(i -> macs.add(i.asText()));
+            JsonNode k = v.get("counters");
+            rows.add(List.of(v.get("name").asText(), v.get("port").asText(), v.get("mac").asText(), macs.isEmpty() ? "-" : String.join(",", macs),
+                    ips.isEmpty() ? "-" : String.join(",", ips), v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(),
+                    k.get("rxPackets").asText(), k.get("txPackets").asText(), drops(k.get("drops"))));
+        }
+        return table(List.of("VNIC", "PORT", "MAC", "SECONDARY", "IPV4", "VLAN", "RX", "TX", "DROPS"), rows);
+    }
+
+    static String table(List<String> header, List<List<String>> rows) {
+        int[] w = new int[header.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = header.get(i).length();
+            for (List<String> r : rows) {
+                w[i] = Math.max(w[i], r.get(i).length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> r : all) {
+            for (int i = 0; i < w.length; i++) {
+                b.append(i == w.length - 1 ? r.get(i) : String.format("%-" + (w[i] + 2) + "s", r.get(i)));
+            }
+            b.append('\n');
+        }
+        return b.toString().stripTrailing();
+    }
+}

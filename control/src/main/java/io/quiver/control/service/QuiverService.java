@@ -1,0 +1,369 @@
+package io.quiver.control.service;
+
+import io.quiver.configstore.ChangeResult;
+import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.Requester;
+import io.quiver.configstore.journal.AuditRecord;
+import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.port.Port;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dataplane.vnic.VnicSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one service layer under the CLI, the REST API and the guest request service. Every change goes to the VNIC
+ * configuration database first (checked, committed, audited) and then to the live datapath, under one lock, so the
+ * database and the dataplane never disagree about a VNIC; the lcores pick a change up at their next burst.
+ */
+public final class QuiverService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuiverService.class);
+
+    private final Datapath datapath;
+    private final ConfigStore store;
+    private final Attachments attachments;
+    private final Object changes = new Object();
+    private volatile Consumer<Notification> notifier = n -> { };
+
+    /** A committed host-side change the VNIC's guest is told about. */
+    public record Notification(Vnic vnic, List<String> guestIps, long guestMac, long sequence, String parameter, String value) {
+    }
+
+    /** What became of a guest's request. */
+    public record GuestOutcome(boolean accepted, String value, String denial, String message, long sequence) {
+    }
+
+    private QuiverService(Datapath datapath, ConfigStore store, Attachments attachments) {
+        this.datapath = datapath;
+        this.store = store;
+        this.attachments = attachments;
+    }
+
+    /**
+     * Opens the configuration database in {@code stateDir} and makes it and the running datapath agree: a VNIC the
+     * database knows keeps its stored parameters (changes made at run time survive a restart); a VNIC only the
+     * configuration file names is stored; a VNIC created at run time is added back on its port.
+     */
+    public static QuiverService start(Datapath datapath, Path stateDir) {
+        ConfigStore store = ConfigStore.open(stateDir);
+        Attachments attachments = new Attachments(stateDir);
+        QuiverService service = new QuiverService(datapath, store, attachments);
+        try {
+            service.reconcile();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return service;
+    }
+
+    private void reconcile() {
+        Requester boot = Requester.admin("quiver-start");
+        for (Vnic v : datapath.vnics()) {
+            attachments.put(v.name(), v.spec().port());
+            Optional<VnicConfig> stored = store.vnic(v.name());
+            if (stored.isPresent()) {
+                datapath.updateVnic(v.name(), spec -> toSpec(stored.get(), spec.port()));
+            } else {
+                store.putVnic(boot, toConfig(v.spec())).orThrow();
+            }
+        }
+        for (String name : store.vnicNames()) {
+            if (datapath.vnicNames().contains(name)) {
+                continue;
+            }
+            String port = attachments.port(name);
+            if (port == null || !datapath.ports().containsKey(port)) {
+                LOG.warn("VNIC {} is in the database but its port '{}' is not configured: left out until it is", name, port);
+                continue;
+            }
+            datapath.addVnic(toSpec(store.vnic(name).orElseThrow(), port));
+        }
+    }
+
+    /** Who gets told about host-side changes (the guest request service sends the notification datagram). */
+    public void onNotification(Consumer<Notification> consumer) {
+        this.notifier = consumer;
+    }
+
+    // ---- VNICs ------------------------------------------------------------------------------------------------
+
+    public List<Views.Vnic> vnics() {
+        return datapath.vnics().stream().map(this::view).toList();
+    }
+
+    public Views.Vnic vnic(String name) {
+        return view(liveVnic(name));
+    }
+
+    public Views.Vnic createVnic(Views.CreateVnic request, String who) {
+        if (request == null || request.name() == null || request.port() == null || request.mac() == null) {
+            throw ServiceException.badRequest("a VNIC needs 'name', 'port' and 'mac'");
+        }
+        VnicSpec spec;
+        try {
+            spec = new VnicSpec(request.name(), request.mac(), request.secondaryMacs(), request.ipv4(),
+                    request.vlan() == null ? 0 : request.vlan(), request.port());
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.badRequest(e.getMessage());
+        }
+        synchronized (changes) {
+            if (store.vnic(spec.name()).isPresent() || datapath.vnicNames().contains(spec.name())) {
+                throw ServiceException.conflict("a VNIC named '" + spec.name() + "' exists already");
+            }
+            if (!datapath.ports().containsKey(spec.port())) {
+                throw ServiceException.badRequest("no port named '" + spec.port() + "' (ports: " + datapath.ports().keySet() + ")");
+            }
+            ChangeResult r = store.putVnic(Requester.admin(who), toConfig(spec));
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            try {
+                datapath.addVnic(spec);
+            } catch (RuntimeException e) {
+                store.deleteVnic(Requester.admin(who), spec.name());
+                throw ServiceException.conflict(e.getMessage());
+            }
+            attachments.put(spec.name(), spec.port());
+            return view(datapath.vnic(spec.name()));
+        }
+    }
+
+    public void deleteVnic(String name, String who) {
+        synchronized (changes) {
+            liveVnic(name);
+            ChangeResult r = store.deleteVnic(Requester.admin(who), name);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            datapath.removeVnic(name);
+            attachments.remove(name);
+        }
+    }
+
+    /** Every parameter of a VNIC as the database holds it (defaults included). */
+    public Map<String, String> properties(String name) {
+        VnicConfig c = storedVnic(name);
+        Map<String, String> p = new LinkedHashMap<>();
+        for (VnicParameter parameter : VnicParameter.values()) {
+            p.put(parameter.wireName(), c.get(parameter));
+        }
+        return p;
+    }
+
+    /** A host-side change: committed, applied live, audited, and the guest is told. */
+    public Views.Vnic setProperty(String name, String parameter, String value, String who) {
+        Notification notification;
+        synchronized (changes) {
+            Vnic live = liveVnic(name);
+            List<String> oldIps = live.spec().ipv4();
+            long oldMac = live.spec().primaryMac();
+            ChangeResult r = store.adminChange(Requester.admin(who), name, parameter, value);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            apply(name, r.vnic(), Requester.admin(who));
+            String newValue = r.vnic().get(VnicParameter.byName(parameter));
+            notification = new Notification(live, oldIps, oldMac, r.sequence(), parameter, newValue);
+        }
+        notifier.accept(notification);
+        return vnic(name);
+    }
+
+    /** A guest's request, identified by the VNIC it arrived on: checked against its policy, committed, applied. */
+    public GuestOutcome guestRequest(Vnic from, String parameter, String value) {
+        synchronized (changes) {
+            ChangeResult r = store.requestChange(Requester.guest(from.name()), from.name(), parameter, value);
+            if (!r.committed()) {
+                return new GuestOutcome(false, null, r.decision().reason().name().toLowerCase(java.util.Locale.ROOT),
+                        r.decision().message(), r.sequence());
+            }
+            apply(from.name(), r.vnic(), Requester.guest(from.name()));
+            return new GuestOutcome(true, r.vnic().get(VnicParameter.byName(parameter)), null, null, r.sequence());
+        }
+    }
+
+    /** The current value of a parameter, for a guest's "get". */
+    public String guestRead(Vnic from, String parameter) {
+        VnicParameter p = VnicParameter.lookup(parameter);
+        if (p == null) {
+            throw ServiceException.badRequest(VnicParameter.unknownMessage(parameter));
+        }
+        return storedVnic(from.name()).get(p);
+    }
+
+    /**
+     * Moves the live VNIC to the committed parameters; should the datapath refuse them (a clash the database cannot
+     * see, e.g. a MAC used on another VLAN), the database is put back to what the dataplane runs and the change fails.
+     */
+    private void apply(String name, VnicConfig committed, Requester requester) {
+        String port = liveVnic(name).spec().port();
+        VnicSpec before = liveVnic(name).spec();
+        try {
+            datapath.updateVnic(name, spec -> toSpec(committed, port));
+        } catch (RuntimeException e) {
+            store.putVnic(Requester.admin("quiver-revert"), toConfig(before));
+            throw ServiceException.conflict("the dataplane refused the change (" + e.getMessage() + "); nothing changed");
+        }
+    }
+
+    public void setPolicy(String name, String policyText, String who) {
+        GuestPolicy policy;
+        try {
+            policy = GuestPolicy.parse(policyText == null ? "" : policyText);
+        } catch (RuntimeException e) {
+            throw ServiceException.badRequest("policy: " + e.getMessage());
+        }
+        synchronized (changes) {
+            storedVnic(name);
+            ChangeResult r = store.setPolicy(Requester.admin(who), name, policy);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+        }
+    }
+
+    public String policy(String name) {
+        storedVnic(name);
+        return store.policy(name).map(GuestPolicy::toText).orElse("");
+    }
+
+    public List<Views.Audit> audit(long after, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw ServiceException.badRequest("limit must be 1..10000");
+        }
+        List<Views.Audit> out = new ArrayList<>();
+        for (AuditRecord a : store.audit().after(after, limit)) {
+            out.add(new Views.Audit(a.sequence(), a.time().toString(), a.requester().toString(), a.action().name(), a.vnic(),
+                    a.parameter(), a.value(), a.committed(), a.denial() == null ? null : a.denial().name(), a.reason()));
+        }
+        return out;
+    }
+
+    // ---- ports and statistics ---------------------------------------------------------------------------------
+
+    public List<Views.Port> ports() {
+        List<Views.Port> out = new ArrayList<>();
+        for (Port p : datapath.ports().values()) {
+            boolean uplink = p.id() == datapath.uplink().id();
+            long rx = 0, tx = 0, dropped = 0, txFull = 0;
+            long[] drops = new long[DropReason.COUNT];
+            for (int q = 0; q < p.rxQueues(); q++) {
+                QueueCounters c = p.rxCounters(q);
+                rx += c.packets;
+                dropped += c.dropped;
+                for (int d = 0; d < drops.length; d++) {
+                    drops[d] += c.drops[d];
+                }
+            }
+            for (int q = 0; q < p.txQueues(); q++) {
+                tx += p.txCounters(q).packets;
+                txFull += p.txCounters(q).txFull;
+            }
+            out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), uplink ? "uplink" : "guests",
+                    uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
+                    p.linkUp(), rx, tx, dropped, txFull, p.deviceStats().rxNoMbuf(), dropMap(drops)));
+        }
+        return out;
+    }
+
+    public Views.Stats stats(GuestRequestCounters guests) {
+        return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
+                datapath.guestRequests().overflows);
+    }
+
+    /** Counters of the guest request service (written by its thread, read here). */
+    public static final class GuestRequestCounters {
+        public volatile long accepted;
+        public volatile long denied;
+        public volatile long rateLimited;
+        public volatile long malformed;
+    }
+
+    public Datapath datapath() {
+        return datapath;
+    }
+
+    public ConfigStore store() {
+        return store;
+    }
+
+    // ---- mapping ----------------------------------------------------------------------------------------------
+
+    private Views.Vnic view(Vnic v) {
+        VnicSpec s = v.spec();
+        VnicCounters c = v.counters();
+        Map<String, String> props = store.vnic(v.name()).isPresent() ? properties(v.name()) : Map.of();
+        return new Views.Vnic(v.name(), s.port(), s.mac(), s.secondaryMacs(), s.ipv4(), s.vlan(), props,
+                new Views.Counters(c.rxPackets, c.rxBytes, c.txPackets, c.txBytes, c.forwarded, c.guestRequests, dropMap(c.drops)));
+    }
+
+    private static Map<String, Long> dropMap(long[] drops) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            if (drops[r.ordinal()] != 0) {
+                m.put(r.label(), drops[r.ordinal()]);
+            }
+        }
+        return m;
+    }
+
+    static VnicConfig toConfig(VnicSpec s) {
+        VnicConfig c = VnicConfig.create(s.name(), s.mac());
+        if (!s.secondaryMacs().isEmpty()) {
+            c = c.with(VnicParameter.SECONDARY_MACS, String.join(",", s.secondaryMacs()));
+        }
+        if (!s.ipv4().isEmpty()) {
+            c = c.with(VnicParameter.IPV4_ADDRESSES, String.join(",", s.ipv4()));
+        }
+        if (s.vlan() != 0) {
+            c = c.with(VnicParameter.VLAN, Integer.toString(s.vlan()));
+        }
+        return c;
+    }
+
+    static VnicSpec toSpec(VnicConfig c, String port) {
+        return new VnicSpec(c.name(), c.mac().toString(), c.secondaryMacs().stream().map(Object::toString).toList(),
+                c.ipv4Addresses().stream().map(Object::toString).toList(), c.vlan(), port);
+    }
+
+    private Vnic liveVnic(String name) {
+        try {
+            return datapath.vnic(name);
+        } catch (IllegalArgumentException e) {
+            throw ServiceException.notFound(e.getMessage());
+        }
+    }
+
+    private VnicConfig storedVnic(String name) {
+        return store.vnic(name).orElseThrow(() -> ServiceException.notFound("no VNIC named '" + name + "'"));
+    }
+
+    private static ServiceException refused(ChangeResult r) {
+        String reason = r.decision().reason() == null ? "" : r.decision().reason().name();
+        int status = switch (reason) {
+            case "UNKNOWN_VNIC" -> 404;
+            case "CONFLICT" -> 409;
+            default -> 400;
+        };
+        return new ServiceException(status, r.decision().message());
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.quiver.control.service;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the service shows: plain records the REST API serialises and the CLI prints. */
+public final class Views {
+    private Views() {
+    }
+
+    /** A VNIC: its parameters from the database, its attachment, its live counters. */
+    public record Vnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, int vlan,
+                       Map<String, String> properties, Counters counters) {
+    }
+
+    public record Counters(long rxPackets, long rxBytes, long txPackets, long txBytes, long forwarded, long guestRequests,
+                           Map<String, Long> drops) {
+    }
+
+    public record Port(String name, int ethdev, String devargs, String driver, String role, String classifier,
+                       boolean linkUp, long rxPackets, long txPackets, long dropped, long txFull, long rxNoMbuf,
+                       Map<String, Long> drops) {
+    }
+
+    public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
+                        long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows) {
+    }
+
+    /** The request to create a VNIC. */
+    public record CreateVnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, Integer vlan) {
+    }
+
+    public record Audit(long sequence, String time, String requester, String action, String vnic, String parameter,
+                        String value, boolean committed, String denial, String reason) {
+    }
+}
