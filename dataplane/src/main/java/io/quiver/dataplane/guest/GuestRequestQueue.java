@@ -17,6 +17,8 @@ public final class GuestRequestQueue {
     private final EventPoller<GuestRequestSlot> poller;
     /** Requests the lcore could not queue (written by the lcore only). */
     public long overflows;
+    /** The control thread waiting for requests: the lcore wakes it per request (rare, rate-limited traffic). */
+    private volatile Thread waiter;
 
     public GuestRequestQueue(int capacity) {
         ring = RingBuffer.createSingleProducer(GuestRequestSlot::new, capacity, new YieldingWaitStrategy());
@@ -42,7 +44,19 @@ public final class GuestRequestQueue {
         s.receivedNanos = System.nanoTime();
         MemorySegment.copy(NativeMemory.ALL, address, s.payloadSegment, 0, length);
         ring.publish(seq);
+        Thread w = waiter;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
         return true;
+    }
+
+    /** Parks the calling (control) thread until the lcore queues a request or {@code nanos} pass. */
+    public void await(long nanos) {
+        waiter = Thread.currentThread();
+        if (!ring.isAvailable(ring.getCursor()) || ring.getCursor() <= poller.getSequence().get()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, nanos);
+        }
     }
 
     /** Called on the control side: hands every queued request to {@code handler}. */

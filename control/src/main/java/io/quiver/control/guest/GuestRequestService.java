@@ -1,0 +1,157 @@
+package io.quiver.control.guest;
+
+import io.quiver.control.service.QuiverService;
+import io.quiver.control.service.ServiceException;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.guest.GuestRequestSlot;
+import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.vnic.Vnic;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves guests' configuration requests: takes what the lcore handed over (the VNIC it arrived on is the
+ * requester), rate-limits per VNIC, decodes, asks the service (policy check, commit, audit, live apply), and answers
+ * "accepted" through the VNIC. A denied request is dropped (audited by the database), unless explicit denial replies
+ * are enabled. Host-side changes are told to the guest as notifications.
+ */
+public final class GuestRequestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestRequestService.class);
+
+    private final QuiverService service;
+    private final Datapath datapath;
+    private final QuiverService.GuestRequestCounters counters;
+    private final RequestRateLimiter limiter;
+    private final boolean explicitDenials;
+    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
+    private final Histogram latencyTotal = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long lastMalformedLog;
+
+    public GuestRequestService(QuiverService service, QuiverService.GuestRequestCounters counters, boolean explicitDenials) {
+        this.service = service;
+        this.datapath = service.datapath();
+        this.counters = counters;
+        this.explicitDenials = explicitDenials;
+        this.limiter = new RequestRateLimiter(io.quiver.dataplane.datapath.Datapath.MAX_VNICS,
+                GuestProtocol.DEFAULT_RATE_PER_SECOND, GuestProtocol.DEFAULT_BURST);
+        this.thread = new Thread(this::run, "quiver-guest-requests");
+        this.thread.setDaemon(true);
+        service.onNotification(this::notifyGuest);
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                datapath.guestRequests().poll((slot, seq, end) -> {
+                    handle(slot);
+                    return true;
+                });
+                datapath.guestRequests().await(TimeUnit.MILLISECONDS.toNanos(100));
+            } catch (Exception e) {
+                LOG.error("guest request service: {}", e.toString(), e);
+            }
+        }
+    }
+
+    void handle(GuestRequestSlot slot) {
+        Optional<Vnic> from = datapath.vnicAt(slot.vnic);
+        if (from.isEmpty()) {
+            return; // the VNIC went away while its request waited
+        }
+        if (!limiter.tryAcquire(slot.vnic, System.nanoTime())) {
+            counters.rateLimited++;
+            return;
+        }
+        GuestRequest request;
+        try {
+            request = GuestCodec.decodeRequest(slot.payload, 0, slot.length);
+        } catch (GuestProtocolException e) {
+            counters.malformed++;
+            long now = System.nanoTime();
+            if (now - lastMalformedLog > TimeUnit.SECONDS.toNanos(10)) {
+                lastMalformedLog = now;
+                LOG.warn("VNIC {}: dropped a malformed configuration request: {}", from.get().name(), e.getMessage());
+            }
+            return;
+        }
+        GuestReply reply;
+        if (request.op() == GuestRequest.Op.GET) {
+            try {
+                reply = GuestReply.accepted(request, service.guestRead(from.get(), request.parameter()));
+            } catch (ServiceException e) {
+                reply = GuestReply.error(request, "unknown-parameter", e.getMessage());
+            }
+        } else {
+            QuiverService.GuestOutcome outcome;
+            try {
+                outcome = service.guestRequest(from.get(), request.parameter(), request.value());
+            } catch (ServiceException e) {
+                counters.denied++;
+                if (explicitDenials) {
+                    send(slot, GuestReply.denied(request, "conflict", e.getMessage()));
+                }
+                return;
+            }
+            if (!outcome.accepted()) {
+                counters.denied++;
+                if (explicitDenials) {
+                    send(slot, GuestReply.denied(request, outcome.denial(), outcome.message()));
+                }
+                return;
+            }
+            // committed and live: the lcores use the new state from their next burst
+            latency.recordValue(Math.max(0, System.nanoTime() - slot.receivedNanos));
+            counters.accepted++;
+            reply = GuestReply.accepted(request, outcome.value(), outcome.sequence());
+        }
+        send(slot, reply);
+    }
+
+    private void send(GuestRequestSlot slot, GuestMessage reply) {
+        byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(slot.sourceMac)).sourceMac(GuestServiceAddress.MAC)
+                .sourceIp(GuestServiceAddress.IP).destinationIp(slot.sourceIp).ports(GuestServiceAddress.PORT, slot.sourcePort)
+                .payload(GuestCodec.encode(reply)).build();
+        if (!datapath.injections().offer(slot.vnic, frame)) {
+            LOG.warn("the injection queue is full: a reply to VNIC {} was lost", slot.vnic);
+        }
+    }
+
+    private void notifyGuest(QuiverService.Notification n) {
+        byte[] payload = GuestCodec.encode(new GuestNotification(n.sequence(), n.parameter(), n.value()));
+        for (String cidr : n.guestIps()) {
+            int ip = UdpFrameBuilder.parseIpv4(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/')));
+            byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(n.guestMac())).sourceMac(GuestServiceAddress.MAC)
+                    .sourceIp(GuestServiceAddress.IP).destinationIp(ip).ports(GuestServiceAddress.PORT, GuestServiceAddress.NOTIFY_PORT)
+                    .payload(payload).build();
+            datapath.injections().offer(n.vnic().index(), frame);
+        }
+    }
+
+    /** Request-to-dataplane-effect latency of accepted requests so far, in nanoseconds. */
+    public synchronized Histogram latency() {
+        latency.getIntervalHistogramInto(new Histogram(TimeUnit.SECONDS.toNanos(10), 3));
+        Histogram interval = latency.getIntervalHistogram();
+        latencyTotal.add(interval);
+        return latencyTotal.copy();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
