@@ -1,6 +1,7 @@
 package io.quiver.control;
 
 import io.quiver.control.api.RestApi;
+import io.quiver.control.guest.GuestRequestService;
 import io.quiver.control.service.QuiverService;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
@@ -16,9 +17,10 @@ public final class Daemon implements AutoCloseable {
     private final Datapath datapath;
     private final QuiverService service;
     private final RestApi api;
-    private final AutoCloseable guests;
+    private final GuestRequestService guests;
+    private boolean closed;
 
-    private Daemon(Datapath datapath, QuiverService service, RestApi api, AutoCloseable guests) {
+    private Daemon(Datapath datapath, QuiverService service, RestApi api, GuestRequestService guests) {
         this.datapath = datapath;
         this.service = service;
         this.api = api;
@@ -30,20 +32,26 @@ public final class Daemon implements AutoCloseable {
      * @param apiPort  0 picks a free port
      * @param token    the bearer token, required beyond loopback
      */
-    public static Daemon start(DatapathConfig config, Path stateDir, String apiHost, int apiPort, String token) throws IOException {
+    public static Daemon start(DatapathConfig config, Path stateDir, String apiHost, int apiPort, String token,
+                               boolean explicitDenials) throws IOException {
         Files.createDirectories(stateDir);
         Datapath datapath = Datapath.start(config);
         QuiverService service = null;
         RestApi api = null;
+        GuestRequestService guests = null;
         try {
             service = QuiverService.start(datapath, stateDir);
             QuiverService.GuestRequestCounters counters = new QuiverService.GuestRequestCounters();
-            AutoCloseable guests = GuestServiceHook.start(service, counters);
+            guests = new GuestRequestService(service, counters, explicitDenials);
+            counters.latency = guests::latency;
             api = RestApi.start(apiHost, apiPort, token, service, counters);
             return new Daemon(datapath, service, api, guests);
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
+            }
+            if (guests != null) {
+                guests.close();
             }
             if (service != null) {
                 service.close();
@@ -66,13 +74,13 @@ public final class Daemon implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        api.close();
-        try {
-            guests.close();
-        } catch (Exception ignored) {
-            // best effort at shutdown
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
+        closed = true;
+        api.close();
+        guests.close();
         datapath.stopLoops();
         service.close();
         datapath.close();

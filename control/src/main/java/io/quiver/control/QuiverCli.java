@@ -1,5 +1,6 @@
 package io.quiver.control;
 
+import io.quiver.control.cli.GuestCommand;
 import io.quiver.control.cli.LabCommand;
 import io.quiver.control.cli.admin.AdminCommands;
 import io.quiver.control.cli.RunCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code quiver} command. Exit codes: 0 success, 1 a runtime failure (named on stderr), 2 a usage error. */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
-        subcommands = {RunCommand.class, LabCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LabCommand.class, GuestCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
 public final class QuiverCli extends AdminCommands {
 
     public static void main(String[] args) {

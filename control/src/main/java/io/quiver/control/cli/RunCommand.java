@@ -55,6 +55,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--api-token-file", paramLabel = "FILE", description = "a file holding the bearer token the REST API requires")
     Path apiTokenFile;
 
+    @Option(names = "--guest-denial-replies", description = "answer a guest's denied request with a 'denied' reply (default: drop it silently, audited)")
+    boolean denialReplies;
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** Prints counter lines until stopped, then stops the loops and prints the final totals. */
@@ -114,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
             try (Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
-                    Integer.parseInt(api.substring(colon + 1)), token)) {
+                    Integer.parseInt(api.substring(colon + 1)), token, denialReplies)) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s%n", api.substring(0, colon), daemon.apiPort(), stateDir);

@@ -40,8 +40,7 @@ public final class GuestRequestService implements AutoCloseable {
         this.datapath = service.datapath();
         this.counters = counters;
         this.explicitDenials = explicitDenials;
-        this.limiter = new RequestRateLimiter(io.quiver.dataplane.datapath.Datapath.MAX_VNICS,
-                GuestProtocol.DEFAULT_RATE_PER_SECOND, GuestProtocol.DEFAULT_BURST);
+        this.limiter = RequestRateLimiter.withDefaults(Datapath.MAX_VNICS);
         this.thread = new Thread(this::run, "quiver-guest-requests");
         this.thread.setDaemon(true);
         service.onNotification(this::notifyGuest);
@@ -89,6 +88,8 @@ public final class GuestRequestService implements AutoCloseable {
                 reply = GuestReply.accepted(request, service.guestRead(from.get(), request.parameter()));
             } catch (ServiceException e) {
                 reply = GuestReply.error(request, "unknown-parameter", e.getMessage());
+            } catch (RuntimeException e) {
+                reply = GuestReply.error(request, GuestReply.INTERNAL, e.getMessage());
             }
         } else {
             QuiverService.GuestOutcome outcome;
@@ -127,7 +128,8 @@ public final class GuestRequestService implements AutoCloseable {
 
     private void notifyGuest(QuiverService.Notification n) {
         byte[] payload = GuestCodec.encode(new GuestNotification(n.sequence(), n.parameter(), n.value()));
-        for (String cidr : n.guestIps()) {
+        // to the guest's primary address before the change (it still has it), or broadcast when it had none
+        for (String cidr : n.guestIps().isEmpty() ? java.util.List.of("255.255.255.255") : n.guestIps().subList(0, 1)) {
             int ip = UdpFrameBuilder.parseIpv4(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/')));
             byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(n.guestMac())).sourceMac(GuestServiceAddress.MAC)
                     .sourceIp(GuestServiceAddress.IP).destinationIp(ip).ports(GuestServiceAddress.PORT, GuestServiceAddress.NOTIFY_PORT)
@@ -138,9 +140,7 @@ public final class GuestRequestService implements AutoCloseable {
 
     /** Request-to-dataplane-effect latency of accepted requests so far, in nanoseconds. */
     public synchronized Histogram latency() {
-        latency.getIntervalHistogramInto(new Histogram(TimeUnit.SECONDS.toNanos(10), 3));
-        Histogram interval = latency.getIntervalHistogram();
-        latencyTotal.add(interval);
+        latencyTotal.add(latency.getIntervalHistogram());
         return latencyTotal.copy();
     }
 

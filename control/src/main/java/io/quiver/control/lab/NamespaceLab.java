@@ -62,6 +62,8 @@ public final class NamespaceLab {
         down(guests);
         for (int i = 1; i <= guests; i++) {
             host(guestNamespace(i), "qvg" + i, guestMac(i), guestIp(i));
+            // the configuration service answers on the link itself (Quiver answers its ARP), like a metadata address
+            Shell.check("ip", "netns", "exec", guestNamespace(i), "ip", "route", "add", "169.254.169.254/32", "dev", "qvg" + i);
         }
         host(UPLINK_NS, "qvup", UPLINK_MAC, UPLINK_IP);
         Files.createDirectories(dir);

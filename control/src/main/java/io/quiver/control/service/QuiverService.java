@@ -281,8 +281,12 @@ public final class QuiverService implements AutoCloseable {
     }
 
     public Views.Stats stats(GuestRequestCounters guests) {
+        org.HdrHistogram.Histogram h = guests.latency == null ? null : guests.latency.get();
+        Views.Latency latency = h == null || h.getTotalCount() == 0 ? new Views.Latency(0, 0, 0, 0, 0)
+                : new Views.Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                        h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
-                datapath.guestRequests().overflows);
+                datapath.guestRequests().overflows, latency);
     }
 
     /** Counters of the guest request service (written by its thread, read here). */
@@ -291,6 +295,8 @@ public final class QuiverService implements AutoCloseable {
         public volatile long denied;
         public volatile long rateLimited;
         public volatile long malformed;
+        /** Request-to-dataplane-effect latency of accepted requests, from the guest request service. */
+        public volatile java.util.function.Supplier<org.HdrHistogram.Histogram> latency;
     }
 
     public Datapath datapath() {

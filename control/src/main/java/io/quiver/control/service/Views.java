@@ -23,7 +23,12 @@ public final class Views {
     }
 
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
-                        long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows) {
+                        long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
+                        Latency guestRequestLatency) {
+    }
+
+    /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */
+    public record Latency(long count, double p50Micros, double p99Micros, double p999Micros, double maxMicros) {
     }
 
     /** The request to create a VNIC. */

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Datapath implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Datapath.class);
+    /** The most VNICs one datapath holds (indexes are never reused while it runs). */
+    public static final int MAX_VNICS = PendingVnics.MAX_VNICS;
 
     private final DatapathConfig config;
     private final Dataplane dataplane;
