@@ -8,6 +8,7 @@ public final class Ipv4Table {
     private final int[] keys;
     private final int[] values;
     private final int mask;
+    private final int shift;
 
     public Ipv4Table(int expected) {
         int capacity = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
@@ -15,21 +16,16 @@ public final class Ipv4Table {
         values = new int[capacity];
         Arrays.fill(values, -1);
         mask = capacity - 1;
+        shift = 32 - Integer.numberOfTrailingZeros(capacity);
     }
 
-    /** murmur3's 32-bit finalizer, for the same reason as {@link MacVlanTable#hash}. */
-    static int hash(int key) {
-        int h = key;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+    /** Fibonacci hashing, for the same reason as {@link MacVlanTable#hash}. */
+    static int hash(int key, int shift) {
+        return (key * 0x9E3779B9) >>> shift;
     }
 
     public void put(int ip, int vnic) {
-        for (int i = hash(ip) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash(ip, shift); ; i = (i + 1) & mask) {
             if (values[i] < 0) {
                 keys[i] = ip;
                 values[i] = vnic;
@@ -48,7 +44,7 @@ public final class Ipv4Table {
     public int get(int ip) {
         final int[] keys = this.keys;
         final int[] values = this.values;
-        for (int i = hash(ip) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash(ip, shift); ; i = (i + 1) & mask) {
             int v = values[i];
             if (v < 0) {
                 return -1;

@@ -10,6 +10,7 @@ public final class MacVlanTable {
     private final long[] keys;
     private final int[] values;
     private final int mask;
+    private final int shift;
     private int size;
 
     public MacVlanTable(int expected) {
@@ -18,6 +19,7 @@ public final class MacVlanTable {
         values = new int[capacity];
         Arrays.fill(values, -1);
         mask = capacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
     static long key(long mac, int vlan) {
@@ -25,17 +27,11 @@ public final class MacVlanTable {
     }
 
     /**
-     * murmur3's 64-bit finalizer: every key bit reaches the low bits the mask keeps. (MACs of one vendor differ only
-     * in their last bytes, the high bits of the key; a plain multiply carries those only upwards.)
+     * Fibonacci hashing: one multiply, keep the top bits, which every key bit reaches. (MACs of one vendor differ
+     * only in their last bytes, the key's high bits; keeping the low bits of a product would drop them.)
      */
-    static int hash(long key) {
-        long h = key;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return (int) h;
+    static int hash(long key, int shift) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     }
 
     /** Adds a mapping; a (MAC, VLAN) already present with another VNIC is refused. */
@@ -44,7 +40,7 @@ public final class MacVlanTable {
             throw new IllegalStateException("MAC table full: sized for fewer entries");
         }
         long k = key(mac, vlan);
-        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash(k, shift); ; i = (i + 1) & mask) {
             if (values[i] < 0) {
                 keys[i] = k;
                 values[i] = vnic;
@@ -66,7 +62,7 @@ public final class MacVlanTable {
         long k = key(mac, vlan);
         final long[] keys = this.keys;
         final int[] values = this.values;
-        for (int i = hash(k) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash(k, shift); ; i = (i + 1) & mask) {
             int v = values[i];
             if (v < 0) {
                 return -1;

@@ -27,7 +27,7 @@ import java.util.Set;
 public record DatapathConfig(DataplaneConfig base, String uplink, List<String> uplinkRoutes, String gatewayMac,
                              List<VnicSpec> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
                              int forwardingRingSize, ClassifierChoice classifier) {
-    public static final int DEFAULT_LOCAL_RING = 512;
+    public static final int DEFAULT_LOCAL_RING = 256;
     public static final int DEFAULT_FORWARDING_RING = 128;
 
     public DatapathConfig {

@@ -12,8 +12,10 @@ import java.util.Arrays;
 final class PendingVnics {
     static final int MAX_VNICS = 1 << 16;
 
+    /** Entry = VNIC index << 1 | 1 when its forwarding ring (rather than its local ring) was published to. */
     private final int[] list = new int[4 * MAX_VNICS];
     private final int[] position = new int[MAX_VNICS];
+    private final boolean[] forwarding = new boolean[MAX_VNICS];
     private int size;
     private int walk = -1;
 
@@ -21,11 +23,25 @@ final class PendingVnics {
         Arrays.fill(position, -1);
     }
 
+    /** Lists the VNIC for a visit of its local ring. */
     void mark(int vnic) {
         if (position[vnic] <= walk && size < list.length) {
             position[vnic] = size;
             list[size++] = vnic;
         }
+    }
+
+    /** Lists the VNIC for a visit that also drains its forwarding ring. */
+    void markForwarding(int vnic) {
+        forwarding[vnic] = true;
+        mark(vnic);
+    }
+
+    /** Whether the visit of {@code vnic} must drain its forwarding ring; clears the flag. */
+    boolean takeForwarding(int vnic) {
+        boolean f = forwarding[vnic];
+        forwarding[vnic] = false;
+        return f;
     }
 
     /** Visits every listed VNIC, including those listed during the walk, then empties the list. */

@@ -254,7 +254,11 @@ final class PortIngress implements PollTask {
             staged[stagedCount++] = ring;
         }
         if (pending != null) {
-            pending.mark(vnic);
+            if (Classifier.isForwarding(r)) {
+                pending.markForwarding(vnic);
+            } else {
+                pending.mark(vnic);
+            }
         }
     }
 

@@ -65,7 +65,7 @@ final class RingDelivery implements PollTask {
             for (int v = worker; v < vnics.length; v += workers) {
                 Vnic vnic = vnics[v];
                 if (vnic != null && (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork())) {
-                    work += deliver(s, vnic);
+                    work += deliver(s, vnic, true);
                 }
             }
         }
@@ -78,17 +78,26 @@ final class RingDelivery implements PollTask {
 
     private int visit(int v) {
         DatapathState s = current;
-        return v < s.vnics.length && s.vnics[v] != null ? deliver(s, s.vnics[v]) : 0;
+        boolean fwd = pending.takeForwarding(v);
+        return v < s.vnics.length && s.vnics[v] != null ? deliver(s, s.vnics[v], fwd) : 0;
     }
 
-    private int deliver(DatapathState s, Vnic vnic) {
+    /** Drains the local ring and, when it may hold something, the forwarding ring. */
+    private int deliver(DatapathState s, Vnic vnic, boolean drainForwarding) {
         local.start(vnic);
         vnic.localRing().drain(local);
-        forwarding.start(s, vnic);
-        vnic.forwardingRing().drain(forwarding);
-        int handled = local.handled + forwarding.handled;
-        if (pending != null && (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork())) {
-            pending.mark(vnic.index()); // more than a budget's worth: visited again in this walk
+        int handled = local.handled;
+        boolean more = local.handled >= budget;
+        if (drainForwarding) {
+            forwarding.start(s, vnic);
+            vnic.forwardingRing().drain(forwarding);
+            handled += forwarding.handled;
+            if (forwarding.handled >= budget && pending != null) {
+                pending.markForwarding(vnic.index()); // a budget's worth: visited again in this walk
+            }
+        }
+        if (more && pending != null) {
+            pending.mark(vnic.index());
         }
         return handled;
     }

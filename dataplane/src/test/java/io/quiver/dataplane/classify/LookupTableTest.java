@@ -15,12 +15,12 @@ class LookupTableTest {
         // a vendor's MACs differ in the last bytes, which are the key's high bits: they must not share a bucket
         Set<Integer> buckets = new HashSet<>();
         for (int i = 1; i <= 64; i++) {
-            buckets.add(MacVlanTable.hash(MacVlanTable.key(Ethernet.macToLong(GuestTraffic.guestMac(i)), 0)) & 127);
+            buckets.add(MacVlanTable.hash(MacVlanTable.key(Ethernet.macToLong(GuestTraffic.guestMac(i)), 0), 64 - 7));
         }
         assertTrue(buckets.size() > 40, "64 MACs over 128 buckets landed in only " + buckets.size());
         Set<Integer> ipBuckets = new HashSet<>();
         for (int i = 1; i <= 64; i++) {
-            ipBuckets.add(Ipv4Table.hash(GuestTraffic.guestIp(i)) & 127);
+            ipBuckets.add(Ipv4Table.hash(GuestTraffic.guestIp(i), 32 - 7));
         }
         assertTrue(ipBuckets.size() > 40, "64 addresses over 128 buckets landed in only " + ipBuckets.size());
     }
