@@ -1,0 +1,156 @@
+package io.quiver.control.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quiver.control.QuiverCli;
+import io.quiver.control.QuiverProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Guests change their own network configuration through their VNIC, under the policy the host set; the host
+ * changes a guest's configuration and the guest is told. Real namespaces, the real daemon, the guest-side
+ * {@code quiver guest} tool run inside the guests' namespaces. Needs root (skips, saying why, without it).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GuestRequestLabTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static QuiverProcess quiver;
+    static String api;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
+        for (String tool : new String[] {"ip", "ethtool", "ping"}) {
+            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
+        }
+        Path config = new NamespaceLab(3, "shared", dir).up();
+        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-glab-" + ProcessHandle.current().pid(),
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        api = quiver.apiUrl(60);
+        quiver.awaitOutput("quiver: running", 30);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (quiver != null) {
+            quiver.signal("TERM");
+            quiver.waitFor();
+        }
+        NamespaceLab.down(3);
+    }
+
+    /** Runs the quiver command inside a guest's namespace, as a guest would. */
+    static Shell.Result guest(int i, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(i),
+                ProcessHandle.current().info().command().orElse("java"), "@" + Path.of(System.getProperty("quiver.home"), "bin", "jvm.options"),
+                "-cp", System.getProperty("java.class.path"), QuiverCli.class.getName()));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd, 60);
+    }
+
+    static JsonNode rest(String method, String path, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(api + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> resp = HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(resp.statusCode() < 300, method + " " + path + ": " + resp.body());
+        return resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body());
+    }
+
+    static Shell.Result ping(int from, String to) {
+        return NamespaceLab.exec(NamespaceLab.guestNamespace(from), 20, "ping", "-c", "2", "-W", "2", to);
+    }
+
+    static void moveAddress(int i, String from, String to) {
+        String ns = NamespaceLab.guestNamespace(i);
+        Shell.check("ip", "netns", "exec", ns, "ip", "addr", "del", from, "dev", "qvg" + i);
+        Shell.check("ip", "netns", "exec", ns, "ip", "addr", "add", to, "dev", "qvg" + i);
+        Shell.check("ip", "netns", "exec", ns, "ip", "route", "replace", "169.254.169.254/32", "dev", "qvg" + i);
+    }
+
+    @Test
+    @Order(1)
+    void aGuestMovesToAnAllowedAddressAndTrafficFollows() throws Exception {
+        rest("PUT", "/v1/vnics/g1/policy", "{\"policy\":\"ipv4-addresses=10.77.0.0/24\"}");
+        Shell.Result r = guest(1, "guest", "request", "--set", "ipv4-addresses=10.77.0.11/24", "--timeout", "5");
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("accepted"), r.output());
+        moveAddress(1, "10.77.0.1/24", "10.77.0.11/24");
+        Shell.Result p = ping(2, "10.77.0.11");
+        assertEquals(0, p.exitCode(), "traffic to the new address flows: " + p.output());
+        assertEquals("10.77.0.11/24", rest("GET", "/v1/vnics/g1", null).get("ipv4").get(0).asText());
+    }
+
+    @Test
+    @Order(2)
+    void aForbiddenAddressIsDroppedAuditedAndTheOldOneKeepsWorking() throws Exception {
+        Shell.Result r = guest(1, "guest", "request", "--set", "ipv4-addresses=192.168.7.7/24", "--timeout", "2");
+        assertEquals(4, r.exitCode(), "no reply: denied requests are dropped: " + r.output());
+        boolean audited = false;
+        for (JsonNode a : rest("GET", "/v1/audit?limit=1000", null)) {
+            audited |= a.get("requester").asText().equals("guest:g1") && a.get("value").asText().contains("192.168.7.7")
+                    && a.get("denial").asText().equals("VALUE_NOT_ALLOWED");
+        }
+        assertTrue(audited, "the denial is audited with its reason");
+        assertEquals(0, ping(2, "10.77.0.11").exitCode(), "the old address still works");
+        Shell.Result other = guest(1, "guest", "request", "--set", "mtu=1400", "--timeout", "2");
+        assertEquals(4, other.exitCode(), "mtu is not in g1's policy: " + other.output());
+    }
+
+    @Test
+    @Order(3)
+    void aGuestThatChangesItsMacWithoutPermissionIsDroppedAsSpoofed() throws Exception {
+        Shell.check("ip", "netns", "exec", "qv-g3", "ip", "link", "set", "qvg3", "address", "02:00:00:00:00:33");
+        Shell.check("ip", "netns", "exec", "qv-g3", "ip", "neigh", "flush", "all");
+        assertNotEquals(0, ping(3, NamespaceLab.guestIp(2)).exitCode(), "its frames no longer pass");
+        JsonNode drops = rest("GET", "/v1/vnics/g3", null).get("counters").get("drops");
+        assertTrue(drops.has("spoofed-src-mac") && drops.get("spoofed-src-mac").asLong() > 0, drops.toString());
+        Shell.check("ip", "netns", "exec", "qv-g3", "ip", "link", "set", "qvg3", "address", NamespaceLab.guestMac(3));
+    }
+
+    @Test
+    @Order(4)
+    void withPermissionTheGuestMovesItsMacAndItsFramesPass() throws Exception {
+        rest("PUT", "/v1/vnics/g3/policy", "{\"policy\":\"mac=02:00:00:00:00:33\"}");
+        Shell.Result r = guest(3, "guest", "request", "--set", "mac=02:00:00:00:00:33", "--timeout", "5");
+        assertEquals(0, r.exitCode(), r.output());
+        Shell.check("ip", "netns", "exec", "qv-g3", "ip", "link", "set", "qvg3", "address", "02:00:00:00:00:33");
+        Shell.check("ip", "netns", "exec", "qv-g3", "ip", "neigh", "flush", "all");
+        Shell.check("ip", "netns", "exec", "qv-g2", "ip", "neigh", "flush", "all");
+        Shell.Result p = ping(3, NamespaceLab.guestIp(2));
+        assertEquals(0, p.exitCode(), "with the MAC its VNIC now has, g3 talks again: " + p.output());
+        assertEquals("02:00:00:00:00:33", rest("GET", "/v1/vnics/g3", null).get("mac").asText());
+    }
+
+    @Test
+    @Order(5)
+    void aHostChangeIsToldToTheGuest() throws Exception {
+        final Shell.Result[] heard = new Shell.Result[1];
+        Thread listener = new Thread(() -> heard[0] = guest(2, "guest", "listen", "--count", "1", "--timeout", "20"));
+        listener.start();
+        Thread.sleep(4000); // the listener's JVM starts and binds
+        rest("PUT", "/v1/vnics/g2/props/ipv4-addresses", "{\"value\":\"10.77.0.22/24\"}");
+        listener.join();
+        assertEquals(0, heard[0].exitCode(), heard[0].output());
+        assertTrue(heard[0].output().contains("ipv4-addresses = 10.77.0.22/24"), heard[0].output());
+    }
+}
