@@ -33,7 +33,7 @@ public final class Daemon implements AutoCloseable {
      * @param token    the bearer token, required beyond loopback
      */
     public static Daemon start(DatapathConfig config, Path stateDir, String apiHost, int apiPort, String token,
-                               boolean explicitDenials) throws IOException {
+                               GuestRequestService.Settings guestSettings) throws IOException {
         Files.createDirectories(stateDir);
         Datapath datapath = Datapath.start(config);
         QuiverService service = null;
@@ -42,9 +42,10 @@ public final class Daemon implements AutoCloseable {
         try {
             service = QuiverService.start(datapath, stateDir);
             QuiverService.GuestRequestCounters counters = new QuiverService.GuestRequestCounters();
-            guests = new GuestRequestService(service, counters, explicitDenials);
+            guests = new GuestRequestService(service, counters, guestSettings);
             counters.latency = guests::latency;
-            api = RestApi.start(apiHost, apiPort, token, service, counters);
+            counters.stages = guests::stageLatency;
+            api = RestApi.start(apiHost, apiPort, token, service, counters, guests::resetLatency);
             return new Daemon(datapath, service, api, guests);
         } catch (IOException | RuntimeException e) {
             if (api != null) {

@@ -3,6 +3,7 @@ package io.quiver.perf;
 import io.quiver.perf.datapath.DatapathBenchmark;
 import io.quiver.perf.datapath.DatapathRun;
 import io.quiver.perf.forward.ForwardBenchmark;
+import io.quiver.perf.guest.GuestLatencyBenchmark;
 import io.quiver.perf.tls.TlsHandshakeBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Command;
 /** {@code quiver bench ...}: the end-to-end benchmarks. Run them on an otherwise idle machine. */
 @Command(name = "quiver bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
-        subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, TlsHandshakeBenchmark.class, CommandLine.HelpCommand.class})
+        subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, TlsHandshakeBenchmark.class,
+                GuestLatencyBenchmark.class, CommandLine.HelpCommand.class})
 public final class BenchCli {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new BenchCli());

@@ -40,14 +40,16 @@ public final class RestApi implements AutoCloseable {
     private final MetricsExporter metrics;
     private final QuiverService.GuestRequestCounters guestCounters;
     private final byte[] token;
+    private final Runnable resetGuestLatency;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
-                    QuiverService.GuestRequestCounters guestCounters, String token) {
+                    QuiverService.GuestRequestCounters guestCounters, String token, Runnable resetGuestLatency) {
         this.server = server;
         this.service = service;
         this.metrics = metrics;
         this.guestCounters = guestCounters;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.resetGuestLatency = resetGuestLatency;
         this.threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "quiver-rest");
             t.setDaemon(true);
@@ -61,13 +63,14 @@ public final class RestApi implements AutoCloseable {
      * @throws IllegalArgumentException when bound beyond loopback without a token
      */
     public static RestApi start(String host, int port, String token, QuiverService service,
-                                QuiverService.GuestRequestCounters guestCounters) throws IOException {
+                                QuiverService.GuestRequestCounters guestCounters, Runnable resetGuestLatency) throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestCounters), guestCounters, token);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestCounters), guestCounters, token,
+                resetGuestLatency);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -180,8 +183,12 @@ public final class RestApi implements AutoCloseable {
                 }
             }
             case "stats" -> {
-                if (method.equals("GET")) {
+                if (p.length == 2 && method.equals("GET")) {
                     return service.stats(guestCounters);
+                }
+                if (p.length == 3 && p[2].equals("guest-latency") && method.equals("DELETE")) {
+                    resetGuestLatency.run();
+                    return null;
                 }
             }
             default -> {

@@ -3,6 +3,7 @@ package io.quiver.control.cli;
 import io.quiver.control.Daemon;
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
+import io.quiver.control.guest.GuestRequestService;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.runtime.Dataplane;
@@ -54,6 +55,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--api-token-file", paramLabel = "FILE", description = "a file holding the bearer token the REST API requires")
     Path apiTokenFile;
+
+    @Option(names = "--guest-rate", paramLabel = "PER_SECOND", defaultValue = "1",
+            description = "configuration requests a guest may send per second, per VNIC (default: ${DEFAULT-VALUE})")
+    double guestRate;
+
+    @Option(names = "--guest-burst", paramLabel = "N", defaultValue = "10",
+            description = "requests a guest may send at once before the rate applies (default: ${DEFAULT-VALUE})")
+    int guestBurst;
 
     @Option(names = "--guest-denial-replies", description = "answer a guest's denied request with a 'denied' reply (default: drop it silently, audited)")
     boolean denialReplies;
@@ -117,7 +126,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
             try (Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
-                    Integer.parseInt(api.substring(colon + 1)), token, denialReplies)) {
+                    Integer.parseInt(api.substring(colon + 1)), token,
+                    new GuestRequestService.Settings(guestRate, guestBurst, denialReplies))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s%n", api.substring(0, colon), daemon.apiPort(), stateDir);

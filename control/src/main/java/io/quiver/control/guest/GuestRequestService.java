@@ -31,16 +31,36 @@ public final class GuestRequestService implements AutoCloseable {
     private final boolean explicitDenials;
     private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
     private final Histogram latencyTotal = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    /** handoff (lcore to this thread), commit (database), apply (live datapath). */
+    private final Histogram[] stages = {new Histogram(TimeUnit.SECONDS.toNanos(10), 3), new Histogram(TimeUnit.SECONDS.toNanos(10), 3),
+            new Histogram(TimeUnit.SECONDS.toNanos(10), 3)};
     private final Thread thread;
     private volatile boolean running = true;
     private long lastMalformedLog;
 
-    public GuestRequestService(QuiverService service, QuiverService.GuestRequestCounters counters, boolean explicitDenials) {
+    /**
+     * @param ratePerSecond   requests per second per VNIC once the burst is spent
+     * @param burst           requests a guest may send at once
+     * @param explicitDenials answer a denied request with a "denied" reply instead of dropping it
+     */
+    public record Settings(double ratePerSecond, int burst, boolean explicitDenials) {
+        public Settings {
+            if (!(ratePerSecond > 0) || burst < 1) {
+                throw new IllegalArgumentException("the guest request rate must be > 0 and the burst >= 1");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(GuestProtocol.DEFAULT_RATE_PER_SECOND, GuestProtocol.DEFAULT_BURST, GuestProtocol.DEFAULT_EXPLICIT_DENIALS);
+        }
+    }
+
+    public GuestRequestService(QuiverService service, QuiverService.GuestRequestCounters counters, Settings settings) {
         this.service = service;
         this.datapath = service.datapath();
         this.counters = counters;
-        this.explicitDenials = explicitDenials;
-        this.limiter = RequestRateLimiter.withDefaults(Datapath.MAX_VNICS);
+        this.explicitDenials = settings.explicitDenials();
+        this.limiter = new RequestRateLimiter(Datapath.MAX_VNICS, settings.ratePerSecond(), settings.burst());
         this.thread = new Thread(this::run, "quiver-guest-requests");
         this.thread.setDaemon(true);
         service.onNotification(this::notifyGuest);
@@ -62,6 +82,7 @@ public final class GuestRequestService implements AutoCloseable {
     }
 
     void handle(GuestRequestSlot slot) {
+        long dequeued = System.nanoTime();
         Optional<Vnic> from = datapath.vnicAt(slot.vnic);
         if (from.isEmpty()) {
             return; // the VNIC went away while its request waited
@@ -111,6 +132,11 @@ public final class GuestRequestService implements AutoCloseable {
             }
             // committed and live: the lcores use the new state from their next burst
             latency.recordValue(Math.max(0, System.nanoTime() - slot.receivedNanos));
+            synchronized (this) {
+                stages[0].recordValue(Math.max(0, dequeued - slot.receivedNanos));
+                stages[1].recordValue(outcome.commitNanos());
+                stages[2].recordValue(outcome.applyNanos());
+            }
             counters.accepted++;
             reply = GuestReply.accepted(request, outcome.value(), outcome.sequence());
         }
@@ -142,6 +168,20 @@ public final class GuestRequestService implements AutoCloseable {
     public synchronized Histogram latency() {
         latencyTotal.add(latency.getIntervalHistogram());
         return latencyTotal.copy();
+    }
+
+    /** Forgets the latencies recorded so far (a benchmark's warm-up). */
+    public synchronized void resetLatency() {
+        latency.reset();
+        latencyTotal.reset();
+        for (Histogram h : stages) {
+            h.reset();
+        }
+    }
+
+    /** Copies of the per-stage latencies. */
+    public synchronized Histogram[] stageLatency() {
+        return new Histogram[] {stages[0].copy(), stages[1].copy(), stages[2].copy()};
     }
 
     @Override

@@ -43,7 +43,8 @@ public final class QuiverService implements AutoCloseable {
     }
 
     /** What became of a guest's request. */
-    public record GuestOutcome(boolean accepted, String value, String denial, String message, long sequence) {
+    public record GuestOutcome(boolean accepted, String value, String denial, String message, long sequence,
+                               long commitNanos, long applyNanos) {
     }
 
     private QuiverService(Datapath datapath, ConfigStore store, Attachments attachments) {
@@ -186,13 +187,16 @@ public final class QuiverService implements AutoCloseable {
     /** A guest's request, identified by the VNIC it arrived on: checked against its policy, committed, applied. */
     public GuestOutcome guestRequest(Vnic from, String parameter, String value) {
         synchronized (changes) {
+            long t0 = System.nanoTime();
             ChangeResult r = store.requestChange(Requester.guest(from.name()), from.name(), parameter, value);
+            long t1 = System.nanoTime();
             if (!r.committed()) {
                 return new GuestOutcome(false, null, r.decision().reason().name().toLowerCase(java.util.Locale.ROOT),
-                        r.decision().message(), r.sequence());
+                        r.decision().message(), r.sequence(), t1 - t0, 0);
             }
             apply(from.name(), r.vnic(), Requester.guest(from.name()));
-            return new GuestOutcome(true, r.vnic().get(VnicParameter.byName(parameter)), null, null, r.sequence());
+            return new GuestOutcome(true, r.vnic().get(VnicParameter.byName(parameter)), null, null, r.sequence(),
+                    t1 - t0, System.nanoTime() - t1);
         }
     }
 
@@ -282,11 +286,23 @@ public final class QuiverService implements AutoCloseable {
 
     public Views.Stats stats(GuestRequestCounters guests) {
         org.HdrHistogram.Histogram h = guests.latency == null ? null : guests.latency.get();
-        Views.Latency latency = h == null || h.getTotalCount() == 0 ? new Views.Latency(0, 0, 0, 0, 0)
+        Views.Latency latency = latencyOf(h);
+        java.util.Map<String, Views.Latency> stages = new LinkedHashMap<>();
+        if (guests.stages != null) {
+            String[] names = {"handoff", "commit", "apply"};
+            org.HdrHistogram.Histogram[] hs = guests.stages.get();
+            for (int i = 0; i < hs.length; i++) {
+                stages.put(names[i], latencyOf(hs[i]));
+            }
+        }
+        return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
+                datapath.guestRequests().overflows, latency, stages);
+    }
+
+    private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {
+        return h == null || h.getTotalCount() == 0 ? new Views.Latency(0, 0, 0, 0, 0)
                 : new Views.Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                         h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
-        return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
-                datapath.guestRequests().overflows, latency);
     }
 
     /** Counters of the guest request service (written by its thread, read here). */
@@ -297,6 +313,8 @@ public final class QuiverService implements AutoCloseable {
         public volatile long malformed;
         /** Request-to-dataplane-effect latency of accepted requests, from the guest request service. */
         public volatile java.util.function.Supplier<org.HdrHistogram.Histogram> latency;
+        /** The same split: lcore hand-off to the service thread, database commit, live apply. */
+        public volatile java.util.function.Supplier<org.HdrHistogram.Histogram[]> stages;
     }
 
     public Datapath datapath() {

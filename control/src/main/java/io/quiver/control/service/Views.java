@@ -24,7 +24,7 @@ public final class Views {
 
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
                         long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
-                        Latency guestRequestLatency) {
+                        Latency guestRequestLatency, Map<String, Latency> guestRequestStages) {
     }
 
     /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */

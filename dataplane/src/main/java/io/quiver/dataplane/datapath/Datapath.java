@@ -211,7 +211,7 @@ public final class Datapath implements AutoCloseable {
         if (flowRules != null) {
             reprogramFlowRules();
         }
-        LOG.info("VNIC {} updated: mac {}, secondary {}, ipv4 {}, vlan {}", name, after.mac(), after.secondaryMacs(), after.ipv4(), after.vlan());
+        LOG.debug("VNIC {} updated: mac {}, secondary {}, ipv4 {}, vlan {}", name, after.mac(), after.secondaryMacs(), after.ipv4(), after.vlan());
         return after;
     }
 

@@ -1,0 +1,157 @@
+package io.quiver.perf.guest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.control.QuiverCli;
+import io.quiver.control.lab.NamespaceLab;
+import io.quiver.control.lab.Shell;
+import io.quiver.perf.ResultFile;
+import io.quiver.perf.Samples;
+import java.io.File;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code quiver bench guest-latency}: request-to-dataplane-effect latency of guest configuration requests. A lab
+ * guest sends requests through its VNIC to 169.254.169.254; the daemon reports, per accepted request, the time from
+ * the lcore receiving it to the change being committed and live (the lcores use it from their next burst); the
+ * guest reports its round trips. Needs root (namespaces).
+ */
+@Command(name = "guest-latency", mixinStandardHelpOptions = true,
+        description = "Guest request -> committed and live in the dataplane: p50/p99/p99.9 (target p99 < 100 us).")
+public final class GuestLatencyBenchmark implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--requests", defaultValue = "2000", description = "measured requests per repeat (default: ${DEFAULT-VALUE})")
+    int requests;
+
+    @Option(names = "--warmup", defaultValue = "6000", description = "warm-up requests, not measured: the path is JIT-compiled by then (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--repeats", defaultValue = "3")
+    int repeats;
+
+    @Option(names = "--json")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("the benchmark builds a namespace lab: run it as root");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter log = json ? new PrintWriter(System.err, true) : out;
+        Path work = Files.createTempDirectory("quiver-bench-guest");
+        Path config = new NamespaceLab(1, "shared", work).up();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String flags = "@" + Path.of(System.getProperty("quiver.home", "."), "bin", "jvm.options");
+        String cp = System.getProperty("java.class.path");
+        Process daemon = new ProcessBuilder(java, flags, "-cp", cp, QuiverCli.class.getName(), "run", "--config", config.toString(),
+                "--state-dir", work.resolve("state").toString(), "--api", "127.0.0.1:0", "--guest-rate", "1000000", "--guest-burst", "1000000",
+                "--file-prefix", "quiver-bench-guest-" + ProcessHandle.current().pid())
+                .redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        Samples server50 = new Samples();
+        Samples server99 = new Samples();
+        Samples server999 = new Samples();
+        Samples client50 = new Samples();
+        Samples client99 = new Samples();
+        try {
+            String api = apiUrl(work.resolve("daemon.log"), daemon);
+            HttpClient http = HttpClient.newHttpClient();
+            send(http, "PUT", api + "/v1/vnics/g1/policy", "{\"policy\":\"secondary-macs=02:00:00:00:07:01,02:00:00:00:07:02\"}");
+            load(java, flags, cp, warmup);
+            for (int r = 1; r <= repeats; r++) {
+                send(http, "DELETE", api + "/v1/stats/guest-latency", null);
+                JsonNode client = load(java, flags, cp, requests);
+                JsonNode all = ResultFile.JSON.readTree(send(http, "GET", api + "/v1/stats", null));
+                JsonNode stats = all.get("guestRequestLatency");
+                all.get("guestRequestStages").fields().forEachRemaining(e -> log.printf("    stage %-8s p50 %8.1f us  p99 %8.1f us%n",
+                        e.getKey(), e.getValue().get("p50Micros").asDouble(), e.getValue().get("p99Micros").asDouble()));
+                server50.add(stats.get("p50Micros").asDouble());
+                server99.add(stats.get("p99Micros").asDouble());
+                server999.add(stats.get("p999Micros").asDouble());
+                client50.add(client.get("p50Micros").asDouble());
+                client99.add(client.get("p99Micros").asDouble());
+                log.printf("repeat %d: request -> live p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d requests); guest round trip p50 %.1f us, p99 %.1f us%n",
+                        r, stats.get("p50Micros").asDouble(), stats.get("p99Micros").asDouble(), stats.get("p999Micros").asDouble(),
+                        stats.get("count").asLong(), client.get("p50Micros").asDouble(), client.get("p99Micros").asDouble());
+            }
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(20, TimeUnit.SECONDS);
+            NamespaceLab.down(1);
+        }
+        ObjectNode result = ResultFile.start("guest-latency");
+        result.put("requests", requests).put("warmup", warmup).put("repeats", repeats);
+        ResultFile.samples(result, "requestToLiveP50Micros", server50);
+        ResultFile.samples(result, "requestToLiveP99Micros", server99);
+        ResultFile.samples(result, "requestToLiveP999Micros", server999);
+        ResultFile.samples(result, "guestRoundTripP50Micros", client50);
+        ResultFile.samples(result, "guestRoundTripP99Micros", client99);
+        Path saved = ResultFile.save(result);
+        if (json) {
+            out.println(ResultFile.JSON.writeValueAsString(result));
+        } else {
+            out.printf("%nrequest -> committed and live (us)   min / median / max over %d repeats%n", repeats);
+            out.printf("  p50    %8.1f %8.1f %8.1f%n", server50.min(), server50.median(), server50.max());
+            out.printf("  p99    %8.1f %8.1f %8.1f   (target < 100)%n", server99.min(), server99.median(), server99.max());
+            out.printf("  p99.9  %8.1f %8.1f %8.1f%n", server999.min(), server999.median(), server999.max());
+            out.printf("guest round trip (us, includes the guest's kernel and af_packet)%n");
+            out.printf("  p50    %8.1f %8.1f %8.1f%n", client50.min(), client50.median(), client50.max());
+            out.printf("  p99    %8.1f %8.1f %8.1f%n", client99.min(), client99.median(), client99.max());
+            out.println("saved " + saved);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static JsonNode load(String java, String flags, String cp, int count) throws Exception {
+        Shell.Result r = Shell.run(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(1), java, flags, "-cp", cp,
+                GuestRequestLoad.class.getName(), Integer.toString(count)), 600);
+        Matcher m = Pattern.compile("RESULT (\\{.*})").matcher(r.output());
+        if (r.exitCode() != 0 || !m.find()) {
+            throw new IllegalStateException("the guest's load failed: " + r.output());
+        }
+        return ResultFile.JSON.readTree(m.group(1));
+    }
+
+    private static String apiUrl(Path log, Process daemon) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Pattern p = Pattern.compile("REST API on (http://[^/]+)/");
+        while (System.nanoTime() < deadline && daemon.isAlive()) {
+            String text = Files.readString(log);
+            Matcher m = p.matcher(text);
+            if (m.find() && text.contains("quiver: running")) {
+                return m.group(1);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the daemon did not start; see " + log);
+    }
+
+    private static String send(HttpClient http, String method, String url, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + ": " + r.body());
+        }
+        return r.body();
+    }
+}
