@@ -363,10 +363,7 @@ public final class Datapath implements AutoCloseable {
 
     /** Frees what is still queued in a ring once no lcore runs. */
     private static void drainRing(VnicRing ring) {
-        ring.drain((slot, seq, end) -> {
-            io.quiver.dpdk.Mbufs.free(slot.mbuf);
-            return true;
-        });
+        ring.drain(io.quiver.dpdk.Mbufs::free);
     }
 
     public List<String> vnicNames() {

@@ -1,6 +1,5 @@
 package io.quiver.dataplane.datapath;
 
-import com.lmax.disruptor.EventPoller;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Ethernet;
@@ -8,6 +7,7 @@ import io.quiver.dataplane.packet.Ipv4;
 import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.MbufBurst;
 import io.quiver.dataplane.ring.PacketSlot;
+import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.dpdk.Mbufs;
@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       uplink when an uplink route covers it, with the TTL decremented and the checksum updated; dropped as
  *       ttl-expired or no-route otherwise.</li>
  * </ul>
+ * Each ring is drained by a batch loop over its slots, at most a burst's worth per visit.
  */
 final class RingDelivery implements PollTask {
     private final AtomicReference<DatapathState> state;
@@ -32,10 +33,8 @@ final class RingDelivery implements PollTask {
     private final PendingVnics pending;
     private final MbufBurst drop;
     private final int budget;
-    private final LocalHandler local = new LocalHandler();
     private final PendingVnics.Visitor visitor = this::visit;
     private DatapathState current;
-    private final ForwardingHandler forwarding = new ForwardingHandler();
 
     /**
      * @param pending the VNICs the same lcore published to (shared mode), or null for a worker that checks each of
@@ -56,16 +55,21 @@ final class RingDelivery implements PollTask {
     @Override
     public int poll() {
         DatapathState s = state.get();
-        Vnic[] vnics = s.vnics;
         int work = 0;
         if (pending != null) {
             current = s;
             work = pending.drain(visitor);
         } else {
+            Vnic[] vnics = s.vnics;
             for (int v = worker; v < vnics.length; v += workers) {
                 Vnic vnic = vnics[v];
-                if (vnic != null && (vnic.localRing().hasWork() || vnic.forwardingRing().hasWork())) {
-                    work += deliver(s, vnic, true);
+                if (vnic != null) {
+                    if (vnic.localRing().hasWork()) {
+                        work += deliverLocal(vnic);
+                    }
+                    if (vnic.forwardingRing().hasWork()) {
+                        work += route(s, vnic);
+                    }
                 }
             }
         }
@@ -79,93 +83,77 @@ final class RingDelivery implements PollTask {
     private int visit(int v) {
         DatapathState s = current;
         boolean fwd = pending.takeForwarding(v);
-        return v < s.vnics.length && s.vnics[v] != null ? deliver(s, s.vnics[v], fwd) : 0;
-    }
-
-    /** Drains the local ring and, when it may hold something, the forwarding ring. */
-    private int deliver(DatapathState s, Vnic vnic, boolean drainForwarding) {
-        local.start(vnic);
-        vnic.localRing().drain(local);
-        int handled = local.handled;
-        boolean more = local.handled >= budget;
-        if (drainForwarding) {
-            forwarding.start(s, vnic);
-            vnic.forwardingRing().drain(forwarding);
-            handled += forwarding.handled;
-            if (forwarding.handled >= budget && pending != null) {
-                pending.markForwarding(vnic.index()); // a budget's worth: visited again in this walk
-            }
+        if (v >= s.vnics.length || s.vnics[v] == null) {
+            return 0;
         }
-        if (more && pending != null) {
-            pending.mark(vnic.index());
+        Vnic vnic = s.vnics[v];
+        int handled = deliverLocal(vnic);
+        if (handled >= budget) {
+            pending.mark(v); // a budget's worth: visited again in this walk
+        }
+        if (fwd) {
+            int routed = route(s, vnic);
+            if (routed >= budget) {
+                pending.markForwarding(v);
+            }
+            handled += routed;
         }
         return handled;
     }
 
-    private void addDrop(VnicCounters c, DropReason reason, long m) {
-        c.drops[reason.ordinal()]++;
-        if (drop.isFull()) {
-            drop.freeAll();
-        }
-        drop.add(m);
-    }
-
     /** Local ring: hand to the guest. */
-    private final class LocalHandler implements EventPoller.Handler<PacketSlot> {
-        Vnic vnic;
-        TxBatcher out;
-        int handled;
-
-        void start(Vnic v) {
-            vnic = v;
-            out = tx.to(v.portId());
-            handled = 0;
+    private int deliverLocal(Vnic vnic) {
+        VnicRing ring = vnic.localRing();
+        long from = ring.firstUnconsumed();
+        long to = ring.lastPublished(from, budget);
+        if (to < from) {
+            return 0;
         }
-
-        @Override
-        public boolean onEvent(PacketSlot slot, long sequence, boolean endOfBatch) {
+        TxBatcher out = tx.to(vnic.portId());
+        VnicCounters c = vnic.counters();
+        long packets = 0;
+        long bytes = 0;
+        for (long seq = from; seq <= to; seq++) {
+            PacketSlot slot = ring.slot(seq);
             long m = slot.mbuf;
-            VnicCounters c = vnic.counters();
             if (slot.tagged && !Vlan.strip(m)) {
                 addDrop(c, DropReason.MALFORMED, m);
-            } else {
-                c.rxPackets++;
-                c.rxBytes += Mbufs.pktLen(m);
-                out.add(m);
+                continue;
             }
-            return ++handled < budget;
+            packets++;
+            bytes += Mbufs.pktLen(m);
+            out.add(m);
         }
+        ring.consumedThrough(to);
+        c.rxPackets += packets;
+        c.rxBytes += bytes;
+        return (int) (to - from + 1);
     }
 
     /** Forwarding ring: route by destination IPv4. */
-    private final class ForwardingHandler implements EventPoller.Handler<PacketSlot> {
-        DatapathState s;
-        Vnic vnic;
-        int handled;
-
-        void start(DatapathState state, Vnic v) {
-            s = state;
-            vnic = v;
-            handled = 0;
+    private int route(DatapathState s, Vnic vnic) {
+        VnicRing ring = vnic.forwardingRing();
+        long from = ring.firstUnconsumed();
+        long to = ring.lastPublished(from, budget);
+        if (to < from) {
+            return 0;
         }
-
-        @Override
-        public boolean onEvent(PacketSlot slot, long sequence, boolean endOfBatch) {
+        VnicCounters c = vnic.counters();
+        long routerMac = s.tables.primaryMacOf(vnic.index());
+        for (long seq = from; seq <= to; seq++) {
+            PacketSlot slot = ring.slot(seq);
             long m = slot.mbuf;
-            VnicCounters c = vnic.counters();
-            handled++;
             if (slot.tagged && !Vlan.strip(m)) {
                 addDrop(c, DropReason.MALFORMED, m);
-                return handled < budget;
+                continue;
             }
             long frame = Mbufs.data(m);
             long ip = frame + Ethernet.HEADER_LENGTH;
             if (Ipv4.ttl(ip) <= 1) {
                 addDrop(c, DropReason.TTL_EXPIRED, m);
-                return handled < budget;
+                continue;
             }
             int owner = s.tables.ownerOf(slot.dstIp);
-            long routerMac = s.tables.primaryMacOf(vnic.index());
             if (owner >= 0) {
                 Ipv4.decrementTtl(ip);
                 Ethernet.setDestination(frame, s.tables.primaryMacOf(owner));
@@ -192,8 +180,17 @@ final class RingDelivery implements PollTask {
             } else {
                 addDrop(c, DropReason.NO_ROUTE, m);
             }
-            return handled < budget;
         }
+        ring.consumedThrough(to);
+        return (int) (to - from + 1);
+    }
+
+    private void addDrop(VnicCounters c, DropReason reason, long m) {
+        c.drops[reason.ordinal()]++;
+        if (drop.isFull()) {
+            drop.freeAll();
+        }
+        drop.add(m);
     }
 
     @Override

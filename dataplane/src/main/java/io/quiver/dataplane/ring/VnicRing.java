@@ -1,6 +1,5 @@
 package io.quiver.dataplane.ring;
 
-import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
@@ -14,7 +13,8 @@ import com.lmax.disruptor.BusySpinWaitStrategy;
  */
 public final class VnicRing {
     private final RingBuffer<PacketSlot> ring;
-    private final EventPoller<PacketSlot> poller;
+    /** The consumer's position: every slot up to it has been handled (the ring's gating sequence). */
+    private final Sequence consumed = new Sequence();
     private final int capacity;
     private final boolean multiProducer;
     /** Claimed and filled but not yet published (single producer only: the producer's own state). */
@@ -33,8 +33,7 @@ public final class VnicRing {
         this.multiProducer = multiProducer;
         this.ring = RingBuffer.create(multiProducer ? ProducerType.MULTI : ProducerType.SINGLE, PacketSlot::new,
                 capacity, new BusySpinWaitStrategy());
-        this.poller = ring.newPoller();
-        ring.addGatingSequences(poller.getSequence());
+        ring.addGatingSequences(consumed);
     }
 
     public int capacity() {
@@ -98,25 +97,57 @@ public final class VnicRing {
         }
     }
 
-    /** Hands every published slot to {@code handler}; returns without waiting when there is none. */
-    public void drain(EventPoller.Handler<PacketSlot> handler) {
-        try {
-            poller.poll(handler);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    // The consumer side is a plain batch loop over these (the consumer inlines its handling: a callback through
+    // Disruptor's EventPoller is one call site shared by every ring in the process, so it never inlines):
+    //   long from = ring.firstUnconsumed(), to = ring.lastPublished(from, max);
+    //   for (long s = from; s <= to; s++) { ... ring.slot(s) ... }   ring.consumedThrough(to);
+
+    /** The sequence of the first slot not yet consumed. */
+    public long firstUnconsumed() {
+        return consumed.get() + 1;
+    }
+
+    /** The last slot from {@code from} on that is published, taking at most {@code max}; below {@code from} if none. */
+    public long lastPublished(long from, int max) {
+        long hi = Math.min(ring.getCursor(), from + max - 1);
+        if (multiProducer) { // claimed is not yet published: stop at the first gap
+            for (long s = from; s <= hi; s++) {
+                if (!ring.isAvailable(s)) {
+                    return s - 1;
+                }
+            }
+        }
+        return hi;
+    }
+
+    public PacketSlot slot(long sequence) {
+        return ring.get(sequence);
+    }
+
+    /** Frees the slots up to {@code sequence} for the producer. */
+    public void consumedThrough(long sequence) {
+        consumed.set(sequence);
+    }
+
+    /** Hands every published slot to {@code handler} (control path: shutdown and removal). */
+    public void drain(java.util.function.LongConsumer mbufHandler) {
+        long from = firstUnconsumed();
+        long to = lastPublished(from, capacity);
+        for (long s = from; s <= to; s++) {
+            mbufHandler.accept(ring.get(s).mbuf);
+        }
+        if (to >= from) {
+            consumedThrough(to);
         }
     }
 
-    /** True when something was published and not yet drained: two reads, no poll. */
+    /** True when something was published and not yet drained: two reads. */
     public boolean hasWork() {
-        return ring.getCursor() > poller.getSequence().get();
+        return ring.getCursor() > consumed.get();
     }
 
     /** Packets waiting in the ring. */
     public long depth() {
-        Sequence consumed = poller.getSequence();
         return ring.getCursor() - consumed.get();
     }
 }
