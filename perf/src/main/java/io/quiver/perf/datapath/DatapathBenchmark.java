@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import io.quiver.perf.RunOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,32 +38,18 @@ public final class DatapathBenchmark implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per case (default: ${DEFAULT-VALUE})")
-    int seconds;
-
-    @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds per case (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--repeats", defaultValue = "3", description = "repeats of every case (default: ${DEFAULT-VALUE})")
-    int repeats;
-
-    @Option(names = "--cpu", defaultValue = "1", description = "the forwarding CPU (default: ${DEFAULT-VALUE})")
-    int cpu;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--no-ovs", description = "leave OVS-DPDK out (when it is not installed)")
     boolean noOvs;
-
-    @Option(names = "--json", description = "print the result as one JSON object")
-    boolean json;
 
     private static final int[] VNICS = {4, 64};
     private static final int SCALE_VNICS = 4096;
 
     @Override
     public Integer call() throws Exception {
-        if (repeats < 3) {
-            throw new IllegalArgumentException("at least 3 repeats");
-        }
+        run.check();
         if (!TestPmd.available()) {
             throw new IllegalStateException("dpdk-testpmd not found: install the Debian package 'dpdk-dev'");
         }
@@ -69,7 +57,7 @@ public final class DatapathBenchmark implements Callable<Integer> {
             throw new IllegalStateException("OVS-DPDK not found: install the Debian package 'openvswitch-switch-dpdk' (or pass --no-ovs)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter log = json ? new PrintWriter(System.err, true) : out;
+        PrintWriter log = run.json ? new PrintWriter(System.err, true) : out;
         Path work = Files.createTempDirectory("quiver-bench-datapath");
         Map<Integer, Path> pcaps = new LinkedHashMap<>();
         for (int n : new int[] {4, 64, SCALE_VNICS}) {
@@ -80,10 +68,10 @@ public final class DatapathBenchmark implements Callable<Integer> {
         Map<String, Samples> r = new LinkedHashMap<>();
         long allocated = 0;
         long gcs = 0;
-        for (int rep = 1; rep <= repeats; rep++) {
+        for (int rep = 1; rep <= run.repeats; rep++) {
             for (int n : VNICS) {
                 String src = "net_pcap0,rx_pcap=" + pcaps.get(n) + ",infinite_rx=1";
-                double tp = TestPmd.run("macswap", src, 0, cpu, warmup, seconds, work.resolve("testpmd-" + n + "-" + rep + ".log"));
+                double tp = TestPmd.run("macswap", src, 0, run.cpu, run.warmup, run.seconds, work.resolve("testpmd-" + n + "-" + rep + ".log"));
                 add(r, "testpmd-macswap/" + n, tp, log, rep);
                 JsonNode q = quiver(n, pcaps.get(n), work);
                 allocated += q.get("allocatedBytes").asLong();
@@ -91,11 +79,11 @@ public final class DatapathBenchmark implements Callable<Integer> {
                 add(r, "quiver/" + n, q.get("mpps").asDouble(), log, rep);
             }
             if (!noOvs) {
-                try (OvsDpdk ovs = OvsDpdk.start(work.resolve("ovs-" + rep), 0, cpu, "net_null1,no-rx=1")) {
+                try (OvsDpdk ovs = OvsDpdk.start(work.resolve("ovs-" + rep), 0, run.cpu, "net_null1,no-rx=1")) {
                     for (int n : VNICS) {
                         ovs.source("net_pcap" + n + ",rx_pcap=" + pcaps.get(n) + ",infinite_rx=1");
                         ovs.antiSpoofAndMacForwarding(GuestTraffic.guestMacs(n));
-                        add(r, "ovs-dpdk/" + n, ovs.measureRxMpps(warmup, seconds), log, rep);
+                        add(r, "ovs-dpdk/" + n, ovs.measureRxMpps(run.warmup, run.seconds), log, rep);
                     }
                 }
             }
@@ -105,7 +93,7 @@ public final class DatapathBenchmark implements Callable<Integer> {
             add(r, "quiver/" + SCALE_VNICS, big.get("mpps").asDouble(), log, rep);
         }
         ObjectNode result = ResultFile.start("datapath");
-        result.put("seconds", seconds).put("warmup", warmup).put("repeats", repeats).put("cpu", cpu).put("forgedShare", 0.25);
+        result.put("seconds", run.seconds).put("warmup", run.warmup).put("repeats", run.repeats).put("cpu", run.cpu).put("forgedShare", 0.25);
         ObjectNode mpps = result.putObject("mpps");
         r.forEach((k, v) -> ResultFile.samples(mpps, k, v));
         ObjectNode ratios = result.putObject("ratios");
@@ -122,7 +110,7 @@ public final class DatapathBenchmark implements Callable<Integer> {
         }
         result.put("quiverAllocatedBytes", allocated).put("quiverGcCount", gcs);
         Path saved = ResultFile.save(result);
-        if (json) {
+        if (run.json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
         } else {
             out.println();
@@ -149,10 +137,10 @@ public final class DatapathBenchmark implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "@" + Path.of(home, "bin", "jvm.options"), "-Dquiver.home=" + home, "-cp", System.getProperty("java.class.path"),
                 "io.quiver.perf.BenchCli", "datapath-run", "--vnics", Integer.toString(n), "--pcap", pcap.toString(),
-                "--seconds", Integer.toString(seconds), "--warmup", Integer.toString(warmup), "--cpu", Integer.toString(cpu)));
+                "--seconds", Integer.toString(run.seconds), "--warmup", Integer.toString(run.warmup), "--cpu", Integer.toString(run.cpu)));
         Path log = work.resolve("quiver-" + n + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(seconds + warmup + 120, TimeUnit.SECONDS)) {
+        if (!p.waitFor(run.seconds + run.warmup + 120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("the Quiver run with " + n + " VNICs did not finish; see " + log);
         }

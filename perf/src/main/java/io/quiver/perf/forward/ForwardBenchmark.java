@@ -23,7 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.quiver.perf.RunOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,37 +42,23 @@ public final class ForwardBenchmark implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per case (default: ${DEFAULT-VALUE})")
-    int seconds;
-
-    @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds per case, not measured (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--repeats", defaultValue = "3", description = "repeats of every case (default: ${DEFAULT-VALUE})")
-    int repeats;
-
-    @Option(names = "--cpu", defaultValue = "1", description = "the forwarding CPU (default: ${DEFAULT-VALUE})")
-    int cpu;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--main-cpu", defaultValue = "0", description = "the main lcore's CPU (default: ${DEFAULT-VALUE})")
     int mainCpu;
-
-    @Option(names = "--json", description = "print the result as one JSON object")
-    boolean json;
 
     private static final List<String> SOURCES = List.of("null", "pcap");
     private static final List<String> CASES = List.of("testpmd-io", "testpmd-macswap", "quiver-macswap-srccheck");
 
     @Override
     public Integer call() throws Exception {
-        if (repeats < 3 || seconds < 1 || warmup < 1) {
-            throw new IllegalArgumentException("at least 3 repeats, 1 warm-up second and 1 measured second");
-        }
+        run.check();
         if (!TestPmd.available()) {
             throw new IllegalStateException("dpdk-testpmd not found: install the Debian package 'dpdk-dev'");
         }
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter log = json ? new PrintWriter(System.err, true) : out;
+        PrintWriter log = run.json ? new PrintWriter(System.err, true) : out;
         Path work = Files.createTempDirectory("quiver-bench-forward");
         Path pcap = work.resolve("v4.pcap");
         PcapFile.write(pcap, GuestTraffic.frames(1024, 4, 4));
@@ -90,23 +78,23 @@ public final class ForwardBenchmark implements Callable<Integer> {
                         PortConfig.of("sink", "net_null1,no-rx=1")), List.of());
         SourceMacCheck check = SourceMacCheck.of(GuestTraffic.guestMacs(4), false);
         try (Dataplane dp = Dataplane.start(config); Arena arena = Arena.ofShared()) {
-            for (int r = 1; r <= repeats; r++) {
+            for (int r = 1; r <= run.repeats; r++) {
                 for (String s : SOURCES) {
                     for (String mode : List.of("io", "macswap")) {
                         double mpps = TestPmd.run(mode, sourceDevargs.get(s),
-                                mainCpu, cpu, warmup, seconds, work.resolve("testpmd-" + mode + "-" + s + "-" + r + ".log"));
+                                mainCpu, run.cpu, run.warmup, run.seconds, work.resolve("testpmd-" + mode + "-" + s + "-" + r + ".log"));
                         results.get("testpmd-" + mode + "/" + s).add(mpps);
                         log.printf("repeat %d  %-26s %-4s %6.2f Mpps%n", r, "testpmd-" + mode, s, mpps);
                     }
                     var src = dp.port("src-" + s);
                     var forwarder = new PortForwarder(src, 0, dp.port("sink"), 0, true, check, arena, 32);
                     QueueCounters rx = src.rxCounters(0);
-                    try (LcoreLoop loop = new LcoreLoop("bench", cpu, List.of(forwarder)).start()) {
-                        Thread.sleep(warmup * 1000L);
+                    try (LcoreLoop loop = new LcoreLoop("bench", run.cpu, List.of(forwarder)).start()) {
+                        Thread.sleep(run.warmup * 1000L);
                         JvmWindow window = JvmWindow.open(loop.threadId());
                         long before = rx.packets;
                         long t0 = System.nanoTime();
-                        Thread.sleep(seconds * 1000L);
+                        Thread.sleep(run.seconds * 1000L);
                         long packets = rx.packets - before;
                         double elapsed = (System.nanoTime() - t0) / 1e9;
                         allocated += window.allocatedBytes();
@@ -120,7 +108,7 @@ public final class ForwardBenchmark implements Callable<Integer> {
             }
         }
         ObjectNode result = ResultFile.start("forward");
-        result.put("seconds", seconds).put("warmup", warmup).put("repeats", repeats).put("cpu", cpu);
+        result.put("seconds", run.seconds).put("warmup", run.warmup).put("repeats", run.repeats).put("cpu", run.cpu);
         ObjectNode cases = result.putObject("mpps");
         results.forEach((k, v) -> ResultFile.samples(cases, k, v));
         ObjectNode ratios = result.putObject("ratios");
@@ -132,7 +120,7 @@ public final class ForwardBenchmark implements Callable<Integer> {
         result.put("quiverAllocatedBytes", allocated);
         result.put("quiverGcCount", collections);
         Path saved = ResultFile.save(result);
-        if (json) {
+        if (run.json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
         } else {
             out.println();
