@@ -45,8 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpu", paramLabel = "CPU", defaultValue = "1", description = "forwarding CPU for the embedded default (default: ${DEFAULT-VALUE})")
     int cpu;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/quiver",
-            description = "the VNIC configuration database and daemon state (default: ${DEFAULT-VALUE})")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "the VNIC configuration database and daemon state (default: /var/lib/quiver; a temporary one for the embedded default)")
     Path stateDir;
 
     @Option(names = "--api", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9696",
@@ -91,6 +91,14 @@ public final class RunCommand implements Callable<Integer> {
         out.flush();
     }
 
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a temporary folder: best effort
+        }
+    }
+
     private static ConfigFile.Loaded withFilePrefix(ConfigFile.Loaded l, String prefix) {
         DataplaneConfig d = l.dataplane();
         DataplaneConfig base = new DataplaneConfig(d.eal().withFilePrefix(prefix), d.poolMbufs(), d.poolCache(), d.burstSize(), d.ports(), d.forwards());
@@ -109,9 +117,22 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path workDir = Files.createTempDirectory("quiver-run");
         workDir.toFile().deleteOnExit();
-        ConfigFile.Loaded loaded = config != null ? ConfigFile.loadAny(config)
-                : new ConfigFile.Loaded(EmbeddedDefault.config(workDir, EalOptions.virtualDefaults(), cpu), null);
+        ConfigFile.Loaded loaded;
+        if (config != null) {
+            loaded = ConfigFile.loadAny(config);
+        } else {
+            var demo = EmbeddedDefault.config(workDir, EalOptions.virtualDefaults(), cpu);
+            loaded = new ConfigFile.Loaded(demo.base(), demo);
+            if (stateDir == null) {
+                stateDir = workDir.resolve("state"); // the demo's database goes with it
+            }
+        }
+        if (stateDir == null) {
+            stateDir = Path.of("/var/lib/quiver");
+        }
         workDir.resolve("demo-traffic.pcap").toFile().deleteOnExit();
+        Path demoDir = workDir;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(demoDir), "quiver-demo-cleanup"));
         if (filePrefix != null) {
             loaded = withFilePrefix(loaded, filePrefix);
         }
@@ -130,9 +151,11 @@ public final class RunCommand implements Callable<Integer> {
                     new GuestRequestService.Settings(guestRate, guestBurst, denialReplies))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
-                out.printf("quiver: REST API on http://%s:%d/, state in %s%n", api.substring(0, colon), daemon.apiPort(), stateDir);
+                out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",
+                        api.substring(0, colon), daemon.apiPort(), stateDir);
                 out.printf("quiver: running %s: %d VNIC(s), uplink %s, %s classifier (%s), %s threading; Ctrl-C stops%n",
-                        config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
+                        config == null ? "the embedded default (guests replaying traffic to each other over a net_pcap port, a quarter forged)"
+                                : config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
                         datapath.classifierReason(), datapath.config().mode().name().toLowerCase(java.util.Locale.ROOT));
                 report(out, datapath.dataplane(), datapath);
             }

@@ -1,43 +1,56 @@
 package io.quiver.control.config;
 
 import io.quiver.dataplane.capture.PcapFile;
+import io.quiver.dataplane.datapath.ClassifierChoice;
+import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.dataplane.datapath.ThreadingMode;
+import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.GuestTraffic;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
-import io.quiver.dataplane.runtime.ForwardConfig;
+import io.quiver.dataplane.vnic.VnicSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code quiver run} starts without a configuration file, on any machine: no NIC, no hugepages. A
- * {@code net_pcap} port replays generated Ethernet/IPv4/UDP traffic from four guests (a quarter of it with a forged
- * source MAC) into Quiver's forwarding loop, which checks source MACs, drops the forged frames, swaps MACs and
- * sends the rest to a {@code net_null} sink.
+ * What {@code quiver run} starts without a configuration file, on any machine: no NIC, no hugepages. Four VNICs
+ * share a {@code net_pcap} guest port that replays their generated traffic to each other (a quarter of it with a
+ * forged source MAC), and a {@code net_null} uplink: the whole VNIC datapath (anti-spoofing, classification,
+ * receive rings, delivery) and its daemon run, so the CLI verbs and the REST API have something to show.
  */
 public final class EmbeddedDefault {
-    public static final List<String> GUEST_MACS = GuestTraffic.guestMacs(4);
+    public static final int VNICS = 4;
 
     private EmbeddedDefault() {
     }
 
-    public static DataplaneConfig config(Path workDir, EalOptions eal, int cpu) {
+    public static DatapathConfig config(Path workDir, EalOptions eal, int cpu) {
         Path pcap = workDir.resolve("demo-traffic.pcap");
         try {
             PcapFile.write(pcap, demoTraffic(1024));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo traffic to " + pcap, e);
         }
-        return new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS, DataplaneConfig.DEFAULT_POOL_CACHE, 32,
-                List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"),
-                        PortConfig.of("uplink", "net_null0,no-rx=1")),
-                List.of(new ForwardConfig("guests", "uplink", true, GUEST_MACS, true, cpu)));
+        List<VnicSpec> vnics = new ArrayList<>();
+        for (int i = 1; i <= VNICS; i++) {
+            vnics.add(new VnicSpec("vm" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
+                    List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
+        }
+        DataplaneConfig base = new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS + 1024, DataplaneConfig.DEFAULT_POOL_CACHE, 32,
+                List.of(PortConfig.of("uplink", "net_null0,no-rx=1"),
+                        PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")),
+                List.of());
+        return new DatapathConfig(base, "uplink", List.of(), null, vnics, ThreadingMode.SHARED, List.of(cpu),
+                DatapathConfig.DEFAULT_LOCAL_RING, DatapathConfig.DEFAULT_FORWARDING_RING, ClassifierChoice.AUTO);
     }
 
-    /** Four guests' 64-byte UDP frames, a quarter of them with a forged source MAC. */
+    /** The four guests' 64-byte UDP frames to each other, a quarter of them with a forged source MAC. */
     public static List<byte[]> demoTraffic(int count) {
-        return GuestTraffic.frames(count, GUEST_MACS.size(), 4);
+        return GuestTraffic.eastWest(count, VNICS, 4);
     }
 }

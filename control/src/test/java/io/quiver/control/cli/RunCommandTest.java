@@ -25,10 +25,10 @@ class RunCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
-    void theEmbeddedDefaultForwardsAndStopsCleanlyOnASignal(String signal) throws Exception {
+    void theEmbeddedDefaultRunsTheVnicDatapathAndStopsCleanlyOnASignal(String signal) throws Exception {
         String prefix = "quiver-runtest-" + signal + "-" + ProcessHandle.current().pid();
-        QuiverProcess q = QuiverProcess.start("run", "--file-prefix", prefix);
-        q.awaitOutput("uplink", 30);
+        QuiverProcess q = QuiverProcess.start("run", "--file-prefix", prefix, "--api", "127.0.0.1:0");
+        q.awaitOutput("guests", 60);
         Thread.sleep(2500);
         if (runtimeRoot() != null) {
             assertTrue(Files.isDirectory(Path.of(runtimeRoot(), prefix)), "EAL runtime folder exists while running");
@@ -36,16 +36,21 @@ class RunCommandTest {
         q.signal(signal);
         assertEquals(0, q.waitFor(), q.stderr());
         String out = q.stdout();
-        assertTrue(out.contains("quiver: stopped"), out);
-        Matcher m = Pattern.compile("uplink\\s+rx 0, tx (\\d+), dropped 0").matcher(out);
-        assertTrue(m.find(), out);
-        assertTrue(Long.parseLong(m.group(1)) > 0, "frames were forwarded");
-        Matcher g = Pattern.compile("guests\\s+rx (\\d+), tx 0, dropped (\\d+), runts 0, src-mac mismatch (\\d+)").matcher(out);
+        assertTrue(out.contains("quiver: running the embedded default") && out.contains("quiver: stopped"), out);
+        Matcher g = Pattern.compile("guests\\s+rx (\\d+), tx (\\d+), dropped (\\d+).*\\(spoofed-src-mac (\\d+)\\)").matcher(out);
         assertTrue(g.find(), out);
         long rx = Long.parseLong(g.group(1));
-        long dropped = Long.parseLong(g.group(2));
-        assertEquals(dropped, Long.parseLong(g.group(3)), "every drop is a forged source MAC");
+        long dropped = Long.parseLong(g.group(3));
+        assertEquals(dropped, Long.parseLong(g.group(4)), "every drop is a forged source MAC");
         assertEquals(0.25, (double) dropped / rx, 0.01, "a quarter of the demo traffic forges its source MAC");
+        long delivered = 0;
+        for (int i = 1; i <= 4; i++) {
+            Matcher v = Pattern.compile("vnic vm" + i + "\\s+rx (\\d+), tx (\\d+)").matcher(out);
+            assertTrue(v.find(), out);
+            assertTrue(Long.parseLong(v.group(1)) > 0 && Long.parseLong(v.group(2)) > 0, "vm" + i + " sent and received: " + out);
+            delivered += Long.parseLong(v.group(1));
+        }
+        assertEquals(rx - dropped, delivered, "every frame that passed the egress checks was delivered to its VNIC");
         if (runtimeRoot() != null) {
             assertFalse(Files.exists(Path.of(runtimeRoot(), prefix)), "shutdown removed the EAL runtime folder");
         }

@@ -51,16 +51,18 @@ public final class GuestTraffic {
         for (int k = 0; k < count; k++) {
             byte[] src;
             int sip;
+            int peer; // east-west: the guest after the sender (a forged frame claims guest j's address)
             if (forgedEvery > 0 && k % forgedEvery == forgedEvery - 1) {
                 int j = 1 + forged++ % 8;
                 src = new byte[] {2, 0x66, 0, 0, 0, (byte) j};
                 sip = guestIp(j);
+                peer = 1 + j % guests;
             } else {
                 int i = 1 + legit++ % guests;
                 src = guestMac(i);
                 sip = guestIp(i);
+                peer = 1 + i % guests;
             }
-            int peer = 1 + (k + 1) % guests; // a different guest than most senders; any VNIC works for the path
             frames.add(new UdpFrameBuilder().destinationMac(eastWest ? guestMac(peer) : GATEWAY_MAC).sourceMac(src).sourceIp(sip)
                     .destinationIp(eastWest ? guestIp(peer) : 0x0a010000 | (k & 0xffff)).ports(1024 + (k % 60000), k % 2 == 1 ? 4789 : 53)
                     .payload(new byte[18]).build());
