@@ -142,6 +142,39 @@ class GuestRequestLabTest {
     }
 
     @Test
+    @Order(6)
+    void aFloodIsRateLimitedAndGarbledRequestsAreCountedNotCrashes() throws Exception {
+        assumeTrue(Shell.run(List.of("/usr/bin/python3", "-c", "import scapy.all"), 30).exitCode() == 0, "python3-scapy is not installed");
+        // g1: its address agrees on both sides since order 1 (g2's was moved by the host in order 5)
+        rest("PUT", "/v1/vnics/g1/policy", "{\"policy\":\"ipv4-addresses=10.77.0.0/24; mtu=68..9216\"}");
+        JsonNode before = rest("GET", "/v1/stats", null);
+        // 60 well-formed requests at once (the default limit lets a burst of 10 through, then 1 per second), then
+        // garbage once the bucket has refilled (the limiter runs before decoding): random bytes, a truncated request,
+        // a request naming another VNIC (reach the service: malformed), an oversized datagram (dropped by the lcore)
+        String script = String.join("\n",
+                "import socket, os",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "for i in range(60):",
+                "    s.sendto(b'QUIVER/1 REQUEST %d\\nop: set\\nparameter: mtu\\nvalue: %d\\n\\n' % (i + 1, 1000 + i), ('169.254.169.254', 6860))",
+                "import time; time.sleep(3.5)",
+                "for junk in [os.urandom(40), b'QUIVER/1 REQUEST 7\\nop: se', b'QUIVER/1 REQUEST 8\\nop: set\\nvnic: g1\\nparameter: mtu\\nvalue: 1400\\n\\n', b'x' * 1400]:",
+                "    s.sendto(junk, ('169.254.169.254', 6860))");
+        Shell.Result r = NamespaceLab.exec("qv-g1", 30, "/usr/bin/python3", "-c", script);
+        assertEquals(0, r.exitCode(), r.output());
+        Thread.sleep(1000);
+        JsonNode after = rest("GET", "/v1/stats", null);
+        long accepted = after.get("guestRequestsAccepted").asLong() - before.get("guestRequestsAccepted").asLong();
+        long limited = after.get("guestRequestsRateLimited").asLong() - before.get("guestRequestsRateLimited").asLong();
+        long malformed = after.get("guestRequestsMalformed").asLong() - before.get("guestRequestsMalformed").asLong();
+        assertTrue(accepted >= 10 && accepted <= 13, "the burst and what the rate refilled were served: " + accepted);
+        assertEquals(60, accepted + limited, "every other request was counted as rate-limited");
+        assertEquals(3, malformed, "garbled, truncated and foreign-field requests are counted as malformed");
+        JsonNode g1 = rest("GET", "/v1/vnics/g1", null);
+        assertTrue(g1.get("counters").get("drops").has("malformed"), "the oversized datagram is dropped by the dataplane: " + g1);
+        assertEquals(0, ping(1, NamespaceLab.UPLINK_IP).exitCode(), "the daemon and g1's traffic are unharmed");
+    }
+
+    @Test
     @Order(5)
     void aHostChangeIsToldToTheGuest() throws Exception {
         final Shell.Result[] heard = new Shell.Result[1];
