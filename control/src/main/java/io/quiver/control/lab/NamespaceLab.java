@@ -139,6 +139,27 @@ public final class NamespaceLab {
         Shell.quietly("ip", "link", "del", hostEnd);
     }
 
+    /** Waits until something in namespace {@code ns} listens on UDP {@code port}; false after {@code seconds}. */
+    public static boolean awaitUdpListener(String ns, int port, long seconds) throws InterruptedException {
+        return awaitListener(ns, "-Hulnp", port, seconds);
+    }
+
+    /** Waits until something in namespace {@code ns} listens on TCP {@code port}; false after {@code seconds}. */
+    public static boolean awaitTcpListener(String ns, int port, long seconds) throws InterruptedException {
+        return awaitListener(ns, "-Htlnp", port, seconds);
+    }
+
+    private static boolean awaitListener(String ns, String ssFlags, int port, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (exec(ns, 10, "ss", ssFlags).output().contains(":" + port + " ")) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     /** Runs a command inside a namespace. */
     public static Shell.Result exec(String ns, long timeoutSeconds, String... command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));

@@ -178,9 +178,9 @@ class GuestRequestLabTest {
     @Order(5)
     void aHostChangeIsToldToTheGuest() throws Exception {
         final Shell.Result[] heard = new Shell.Result[1];
-        Thread listener = new Thread(() -> heard[0] = guest(2, "guest", "listen", "--count", "1", "--timeout", "20"));
+        Thread listener = new Thread(() -> heard[0] = guest(2, "guest", "listen", "--count", "1", "--timeout", "40"));
         listener.start();
-        Thread.sleep(4000); // the listener's JVM starts and binds
+        assertTrue(NamespaceLab.awaitUdpListener("qv-g2", 6861, 30), "the guest's listener is bound");
         rest("PUT", "/v1/vnics/g2/props/ipv4-addresses", "{\"value\":\"10.77.0.22/24\"}");
         listener.join();
         assertEquals(0, heard[0].exitCode(), heard[0].output());

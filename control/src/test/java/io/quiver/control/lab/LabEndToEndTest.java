@@ -49,6 +49,13 @@ abstract class LabEndToEndTest {
         NamespaceLab.down(3);
     }
 
+    /** Ends a socat listener (known to be bound) half a second after the last datagram was sent. */
+    static void stopListener(Thread listener, String socatAddress) throws InterruptedException {
+        Thread.sleep(500);
+        Shell.quietly("pkill", "-f", socatAddress);
+        listener.join();
+    }
+
     static Shell.Result in(String ns, String... command) {
         return NamespaceLab.exec(ns, 60, command);
     }
@@ -86,14 +93,14 @@ abstract class LabEndToEndTest {
     void udpDatagramsArriveExactlyOnce() throws Exception {
         Shell.Result listener;
         final Shell.Result[] got = new Shell.Result[1];
-        Thread t = new Thread(() -> got[0] = in("qv-g2", "timeout", "6", "socat", "-u", "UDP-RECV:5000", "STDOUT"));
+        Thread t = new Thread(() -> got[0] = in("qv-g2", "timeout", "15", "socat", "-u", "UDP-RECV:5000", "STDOUT"));
         t.start();
-        Thread.sleep(700);
+        assertTrue(NamespaceLab.awaitUdpListener("qv-g2", 5000, 10), "socat listens");
         for (int i = 0; i < 20; i++) {
             listener = in("qv-g1", "sh", "-c", "echo datagram-" + i + " | socat -u STDIN UDP-SENDTO:" + NamespaceLab.guestIp(2) + ":5000");
             assertEquals(0, listener.exitCode(), listener.output());
         }
-        t.join();
+        stopListener(t, "UDP-RECV:5000");
         long received = got[0].output().lines().filter(l -> l.startsWith("datagram-")).count();
         assertEquals(20, received, got[0].output());
     }
@@ -103,7 +110,7 @@ abstract class LabEndToEndTest {
     void tcpFlowsToTheUplink() throws Exception {
         Thread server = new Thread(() -> in("qv-up", "timeout", "25", "iperf3", "-s", "-1"));
         server.start();
-        Thread.sleep(700);
+        assertTrue(NamespaceLab.awaitTcpListener("qv-up", 5201, 10), "iperf3 listens");
         Shell.Result client = in("qv-g3", "timeout", "20", "iperf3", "-c", NamespaceLab.UPLINK_IP, "-t", "2", "-J");
         assertEquals(0, client.exitCode(), client.output());
         Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*\"bytes\"\\s*:\\s*(\\d+)").matcher(client.output());
@@ -117,14 +124,22 @@ abstract class LabEndToEndTest {
     void aRegisteredSecondaryMacReachesItsVnicAndMaySend() throws Exception {
         String secondary = NamespaceLab.secondaryMac(2);
         final Shell.Result[] sniffed = new Shell.Result[1];
+        java.nio.file.Path ready = java.nio.file.Files.createTempFile("quiver-sniff", ".ready");
+        java.nio.file.Files.delete(ready);
         Thread sniffer = new Thread(() -> sniffed[0] = in("qv-g2", SCAPY, "-c",
-                "from scapy.all import *\np = sniff(iface='qvg2', filter='udp port 5003', timeout=5)\n"
+                "from scapy.all import *\np = sniff(iface='qvg2', filter='udp port 5003', count=3, timeout=12, "
+                        + "started_callback=lambda: open('" + ready + "', 'w').close())\n"
                         + "print('to-secondary', sum(1 for x in p if x[Ether].dst == '" + secondary + "'))"));
         final Shell.Result[] got = new Shell.Result[1];
-        Thread listener = new Thread(() -> got[0] = in("qv-g1", "timeout", "6", "socat", "-u", "UDP-RECV:5002", "STDOUT"));
+        Thread listener = new Thread(() -> got[0] = in("qv-g1", "timeout", "15", "socat", "-u", "UDP-RECV:5002", "STDOUT"));
         sniffer.start();
         listener.start();
-        Thread.sleep(1500);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!java.nio.file.Files.exists(ready) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(java.nio.file.Files.exists(ready), "the sniffer started");
+        assertTrue(NamespaceLab.awaitUdpListener("qv-g1", 5002, 10), "socat listens");
         Shell.Result toSecondary = in("qv-g1", SCAPY, "-c", "from scapy.all import *\nsendp(Ether(src='" + NamespaceLab.guestMac(1)
                 + "', dst='" + secondary + "')/IP(src='" + NamespaceLab.guestIp(1) + "', dst='" + NamespaceLab.guestIp(2)
                 + "')/UDP(sport=4000, dport=5003)/b'x', iface='qvg1', count=3, verbose=0)");
@@ -133,8 +148,8 @@ abstract class LabEndToEndTest {
                 + "', dst='" + NamespaceLab.guestMac(1) + "')/IP(src='" + NamespaceLab.guestIp(2) + "', dst='" + NamespaceLab.guestIp(1)
                 + "')/UDP(sport=4000, dport=5002)/b'from-secondary\\n', iface='qvg2', count=2, verbose=0)");
         assertEquals(0, fromSecondary.exitCode(), fromSecondary.output());
+        stopListener(listener, "UDP-RECV:5002");
         sniffer.join();
-        listener.join();
         assertTrue(sniffed[0].output().contains("to-secondary 3"), "frames to the secondary MAC reached g2: " + sniffed[0].output());
         assertEquals(2, got[0].output().lines().filter(l -> l.equals("from-secondary")).count(), got[0].output());
     }
@@ -143,9 +158,9 @@ abstract class LabEndToEndTest {
     @Order(5)
     void forgedFramesAreDroppedAndCountedWhileRealTrafficFlows() throws Exception {
         final Shell.Result[] got = new Shell.Result[1];
-        Thread t = new Thread(() -> got[0] = in("qv-g2", "timeout", "6", "socat", "-u", "UDP-RECV:5001", "STDOUT"));
+        Thread t = new Thread(() -> got[0] = in("qv-g2", "timeout", "20", "socat", "-u", "UDP-RECV:5001", "STDOUT"));
         t.start();
-        Thread.sleep(700);
+        assertTrue(NamespaceLab.awaitUdpListener("qv-g2", 5001, 10), "socat listens");
         String script = String.join("\n",
                 "from scapy.all import *",
                 "dst = '" + NamespaceLab.guestMac(2) + "'",
@@ -161,7 +176,7 @@ abstract class LabEndToEndTest {
         assertEquals(0, r.exitCode(), r.output());
         Shell.Result ping = in("qv-g3", "ping", "-c", "2", "-W", "2", NamespaceLab.guestIp(1));
         assertEquals(0, ping.exitCode(), "g3's real traffic still flows: " + ping.output());
-        t.join();
+        stopListener(t, "UDP-RECV:5001");
         String received = got[0].output();
         assertEquals(2, received.lines().filter(l -> l.equals("legit")).count(), received);
         assertTrue(!received.contains("forged"), "no forged datagram arrived: " + received);
