@@ -1,5 +1,7 @@
 package io.quiver.control.guest;
 
+import io.quiver.dataplane.guest.GuestServiceAddress;
+
 /**
  * The guest protocol's constants and defaults, in one place. See {@code docs/guest-protocol.md}.
  *
@@ -9,19 +11,22 @@ package io.quiver.control.guest;
  * guest's address, port {@link #NOTIFY_PORT}.
  */
 public final class GuestProtocol {
+    // The address, the ports and the size limit are the dataplane's facts (it intercepts the traffic):
+    // GuestServiceAddress holds them, these name them for the protocol's users.
+
     /** The link-local service address guests send requests to. */
-    public static final String SERVICE_ADDRESS = "169.254.169.254";
-    /** {@link #SERVICE_ADDRESS} as a host-order IPv4 integer, for the dataplane's match. */
-    public static final int SERVICE_IPV4 = 0xA9FE_A9FE;
+    public static final String SERVICE_ADDRESS = GuestServiceAddress.ADDRESS;
+    /** {@link #SERVICE_ADDRESS} as a host-order IPv4 integer. */
+    public static final int SERVICE_IPV4 = GuestServiceAddress.IP;
     /** The UDP port requests go to and replies and notifications come from. */
-    public static final int PORT = 6860;
+    public static final int PORT = GuestServiceAddress.PORT;
     /** The UDP port on the guest that notifications go to. */
-    public static final int NOTIFY_PORT = 6861;
+    public static final int NOTIFY_PORT = GuestServiceAddress.NOTIFY_PORT;
 
     /** The first token of every message: protocol name and version. */
     public static final String VERSION = "QUIVER/1";
     /** The largest message, in bytes of UDP payload (every IPv4 host accepts 576-byte datagrams). */
-    public static final int MAX_DATAGRAM = 512;
+    public static final int MAX_DATAGRAM = GuestServiceAddress.MAX_PAYLOAD;
     /** The longest parameter name or reason, in characters. */
     public static final int MAX_NAME = 32;
 

@@ -1,14 +1,17 @@
 package io.quiver.dataplane.guest;
 
 import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
 
 /**
  * Where guests reach the appliance's configuration service: a link-local address in the spirit of the cloud
  * metadata address, answered by Quiver itself on each guest's VNIC (never forwarded anywhere).
  */
 public final class GuestServiceAddress {
-    /** 169.254.169.254 in host order. */
-    public static final int IP = (169 << 24) | (254 << 16) | (169 << 8) | 254;
+    /** The service's address. */
+    public static final String ADDRESS = "169.254.169.254";
+    /** {@link #ADDRESS} in host order. */
+    public static final int IP = UdpFrameBuilder.parseIpv4(ADDRESS);
     /** The UDP port requests go to. */
     public static final int PORT = 6860;
     /** The UDP port guests listen on for notifications. */
