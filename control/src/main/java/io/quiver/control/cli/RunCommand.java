@@ -9,6 +9,7 @@ import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.runtime.Dataplane;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +92,6 @@ public final class RunCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void deleteTree(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
-            // a temporary folder: best effort
-        }
-    }
-
     private static ConfigFile.Loaded withFilePrefix(ConfigFile.Loaded l, String prefix) {
         DataplaneConfig d = l.dataplane();
         DataplaneConfig base = new DataplaneConfig(d.eal().withFilePrefix(prefix), d.poolMbufs(), d.poolCache(), d.burstSize(), d.ports(), d.forwards());
@@ -132,7 +125,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         workDir.resolve("demo-traffic.pcap").toFile().deleteOnExit();
         Path demoDir = workDir;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(demoDir), "quiver-demo-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                FileTrees.delete(demoDir);
+            } catch (java.io.UncheckedIOException ignored) {
+                // a temporary folder: best effort at exit
+            }
+        }, "quiver-demo-cleanup"));
         if (filePrefix != null) {
             loaded = withFilePrefix(loaded, filePrefix);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.control.QuiverProcess;
+import io.quiver.dataplane.runtime.EalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -19,9 +20,6 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    private static String runtimeRoot() {
-        return "root".equals(System.getProperty("user.name")) ? "/var/run/dpdk" : null;
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
@@ -30,9 +28,7 @@ class RunCommandTest {
         QuiverProcess q = QuiverProcess.start("run", "--file-prefix", prefix, "--api", "127.0.0.1:0");
         q.awaitOutput("guests", 60);
         Thread.sleep(2500);
-        if (runtimeRoot() != null) {
-            assertTrue(Files.isDirectory(Path.of(runtimeRoot(), prefix)), "EAL runtime folder exists while running");
-        }
+        assertTrue(Files.isDirectory(EalOptions.runtimeFolder(prefix)), "EAL runtime folder exists while running");
         q.signal(signal);
         assertEquals(0, q.waitFor(), q.stderr());
         String out = q.stdout();
@@ -51,9 +47,7 @@ class RunCommandTest {
             delivered += Long.parseLong(v.group(1));
         }
         assertEquals(rx - dropped, delivered, "every frame that passed the egress checks was delivered to its VNIC");
-        if (runtimeRoot() != null) {
-            assertFalse(Files.exists(Path.of(runtimeRoot(), prefix)), "shutdown removed the EAL runtime folder");
-        }
+        assertFalse(Files.exists(EalOptions.runtimeFolder(prefix)), "shutdown removed the EAL runtime folder");
     }
 
     @Test
@@ -68,9 +62,7 @@ class RunCommandTest {
         assertEquals(1, q.waitFor());
         assertTrue(q.stderr().contains("quiver: rte_dev_probe(net_bogus0,x=1) failed"), q.stderr());
         assertNoCrash(q);
-        if (runtimeRoot() != null) {
-            assertFalse(Files.exists(Path.of(runtimeRoot(), prefix)), "a failed start also removes the runtime folder");
-        }
+        assertFalse(Files.exists(EalOptions.runtimeFolder(prefix)), "a failed start also removes the runtime folder");
     }
 
     @Test

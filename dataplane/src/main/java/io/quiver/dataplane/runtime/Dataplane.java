@@ -8,18 +8,14 @@ import io.quiver.dataplane.port.PacketPool;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dpdk.Eal;
-import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,24 +171,12 @@ public final class Dataplane implements AutoCloseable {
             }
         }
         if (runtimeDir != null) {
-            removeTree(Path.of(runtimeDir));
+            try {
+                FileTrees.delete(Path.of(runtimeDir));
+            } catch (java.io.UncheckedIOException e) {
+                LOG.warn("EAL runtime folder: {}", e.getMessage());
+            }
         }
     }
 
-    private static void removeTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("cannot remove {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("cannot remove EAL runtime folder {}: {}", dir, e.getMessage());
-        }
-    }
 }

@@ -34,6 +34,17 @@ public record EalOptions(int mainCpu, int memoryMb, boolean hugePages, boolean p
         return new EalOptions(0, DEFAULT_MEMORY_MB, false, false, "quiver-" + ProcessHandle.current().pid(), List.of());
     }
 
+    /**
+     * Where the EAL of a process started with {@code filePrefix} keeps its runtime files: DPDK's own rule,
+     * {@code /var/run/dpdk/<prefix>} for root, else under {@code $XDG_RUNTIME_DIR} (or {@code /tmp}). For peers such
+     * as dpdk-testpmd, whose folder Quiver cleans up; Quiver's own EAL reports its folder ({@code Eal.runtimeDir()}).
+     */
+    public static java.nio.file.Path runtimeFolder(String filePrefix) {
+        String base = "root".equals(System.getProperty("user.name")) ? "/var/run"
+                : System.getenv().getOrDefault("XDG_RUNTIME_DIR", "/tmp");
+        return java.nio.file.Path.of(base, "dpdk", filePrefix);
+    }
+
     public EalOptions withFilePrefix(String prefix) {
         return new EalOptions(mainCpu, memoryMb, hugePages, pci, prefix, extra);
     }

@@ -11,7 +11,6 @@ import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dpdk.DpdkException;
 import io.quiver.dpdk.Eal;
 import io.quiver.dpdk.EthDev;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,9 +34,7 @@ class BadInputTest {
         pool.close();
         String dir = Eal.runtimeDir();
         Eal.cleanup();
-        try (var files = Files.walk(Path.of(dir))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        FileTrees.delete(Path.of(dir));
     }
 
     @Test

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** A store in a temporary directory with {@code vnics} VNICs {@code vm0..}, each with a guest policy. */
 final class BenchmarkStores {
@@ -41,12 +39,6 @@ final class BenchmarkStores {
     }
 
     static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        io.quiver.dataplane.runtime.FileTrees.delete(dir);
     }
 }

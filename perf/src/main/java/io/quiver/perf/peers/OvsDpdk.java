@@ -1,5 +1,7 @@
 package io.quiver.perf.peers;
 
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,13 +157,8 @@ public final class OvsDpdk implements AutoCloseable {
         }
         try {
             Thread.sleep(500);
-            Path runtime = Path.of("/var/run/dpdk", prefix);
-            if (Files.exists(runtime)) {
-                try (var s = Files.walk(runtime)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
-        } catch (IOException | InterruptedException ignored) {
+            FileTrees.delete(EalOptions.runtimeFolder(prefix));
+        } catch (InterruptedException | java.io.UncheckedIOException ignored) {
             // best effort
         }
     }

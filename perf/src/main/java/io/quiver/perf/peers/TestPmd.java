@@ -1,5 +1,7 @@
 package io.quiver.perf.peers;
 
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ public final class TestPmd {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
-            deleteTree(Path.of("/var/run/dpdk", prefix));
+            FileTrees.delete(EalOptions.runtimeFolder(prefix));
         }
         if (measured.isEmpty()) {
             throw new IllegalStateException("testpmd printed no statistics in the measured window; see " + log);
@@ -92,11 +94,4 @@ public final class TestPmd {
         return pps.isEmpty() ? pps : pps.subList(1, pps.size());
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var s = Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
 }
