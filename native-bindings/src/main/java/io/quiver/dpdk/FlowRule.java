@@ -60,13 +60,6 @@ public final class FlowRule implements AutoCloseable {
         return this;
     }
 
-    /** Matches any Ethernet frame (needed before VLAN or IPv4 items when no MAC is matched). */
-    public FlowRule anyEth() {
-        item(ITEM_ETH, MemorySegment.NULL, MemorySegment.NULL);
-        description.append(" eth");
-        return this;
-    }
-
     /** Matches the 12-bit VLAN id. */
     public FlowRule vlan(int vlanId) {
         MemorySegment spec = arena.allocate(Layout.of("sizeof.rte_flow_item_vlan"), 8);

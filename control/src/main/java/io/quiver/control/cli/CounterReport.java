@@ -35,12 +35,13 @@ final class CounterReport {
         lastNanos = now;
         StringBuilder b = new StringBuilder();
         for (Port p : dataplane.ports().values()) {
-            Totals t = Totals.of(p);
+            long rx = p.rxTotals().packets();
+            long tx = p.txTotals().packets();
             long[] prev = last.get(p.name());
             b.append(b.isEmpty() ? "" : "  ").append(String.format("%s %.2f/%.2f", p.name(),
-                    (t.rx - prev[0]) / seconds / 1e6, (t.tx - prev[1]) / seconds / 1e6));
-            prev[0] = t.rx;
-            prev[1] = t.tx;
+                    (rx - prev[0]) / seconds / 1e6, (tx - prev[1]) / seconds / 1e6));
+            prev[0] = rx;
+            prev[1] = tx;
         }
         return b.toString();
     }
@@ -48,10 +49,12 @@ final class CounterReport {
     String totals() {
         StringBuilder b = new StringBuilder("totals:");
         for (Port p : dataplane.ports().values()) {
-            Totals t = Totals.of(p);
+            QueueCounters.Totals rx = p.rxTotals();
+            QueueCounters.Totals tx = p.txTotals();
             b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, runts %d, src-mac mismatch %d, tx-full %d, no-mbuf %d",
-                    p.name(), t.rx, t.tx, t.dropped, t.runts, t.mismatch, t.txFull, p.deviceStats().rxNoMbuf()));
-            String drops = dropsText(p.rxCounters(0).drops);
+                    p.name(), rx.packets(), tx.packets(), rx.dropped(), rx.runts(), rx.sourceMacMismatch(), tx.txFull(),
+                    p.deviceStats().rxNoMbuf()));
+            String drops = dropsText(rx.drops());
             if (!drops.isEmpty()) {
                 b.append(" (").append(drops).append(')');
             }
@@ -80,22 +83,4 @@ final class CounterReport {
         return b.toString();
     }
 
-    private record Totals(long rx, long tx, long dropped, long runts, long mismatch, long txFull) {
-        static Totals of(Port p) {
-            long rx = 0, tx = 0, dropped = 0, runts = 0, mismatch = 0, txFull = 0;
-            for (int q = 0; q < p.rxQueues(); q++) {
-                QueueCounters c = p.rxCounters(q);
-                rx += c.packets;
-                dropped += c.dropped;
-                runts += c.runts;
-                mismatch += c.sourceMacMismatch;
-            }
-            for (int q = 0; q < p.txQueues(); q++) {
-                QueueCounters c = p.txCounters(q);
-                tx += c.packets;
-                txFull += c.txFull;
-            }
-            return new Totals(rx, tx, dropped, runts, mismatch, txFull);
-        }
-    }
 }

@@ -263,23 +263,11 @@ public final class QuiverService implements AutoCloseable {
         List<Views.Port> out = new ArrayList<>();
         for (Port p : datapath.ports().values()) {
             boolean uplink = p.id() == datapath.uplink().id();
-            long rx = 0, tx = 0, dropped = 0, txFull = 0;
-            long[] drops = new long[DropReason.COUNT];
-            for (int q = 0; q < p.rxQueues(); q++) {
-                QueueCounters c = p.rxCounters(q);
-                rx += c.packets;
-                dropped += c.dropped;
-                for (int d = 0; d < drops.length; d++) {
-                    drops[d] += c.drops[d];
-                }
-            }
-            for (int q = 0; q < p.txQueues(); q++) {
-                tx += p.txCounters(q).packets;
-                txFull += p.txCounters(q).txFull;
-            }
+            QueueCounters.Totals rx = p.rxTotals();
+            QueueCounters.Totals tx = p.txTotals();
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), rx, tx, dropped, txFull, p.deviceStats().rxNoMbuf(), dropMap(drops)));
+                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), tx.txFull(), p.deviceStats().rxNoMbuf(), dropMap(rx.drops())));
         }
         return out;
     }

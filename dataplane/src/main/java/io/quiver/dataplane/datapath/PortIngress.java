@@ -96,7 +96,6 @@ final class PortIngress implements PollTask {
                 bytes += Mbufs.pktLen(m);
                 PacketParser.parse(b, i);
             }
-            b.count = n;
             c.packets += n;
             c.bytes += bytes;
             for (int i = 0; i < n; i++) {

@@ -120,9 +120,10 @@ final class RingDelivery implements PollTask {
                 addDrop(c, DropReason.MALFORMED, m);
                 continue;
             }
+            int length = Mbufs.pktLen(m);
             packets++;
-            bytes += Mbufs.pktLen(m);
-            out.add(m);
+            bytes += length;
+            out.add(m, length);
         }
         ring.consumedThrough(to);
         c.rxPackets += packets;

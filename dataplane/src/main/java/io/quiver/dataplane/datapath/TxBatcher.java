@@ -25,8 +25,13 @@ final class TxBatcher {
     }
 
     void add(long mbuf) {
+        add(mbuf, Mbufs.pktLen(mbuf));
+    }
+
+    /** Adds a packet whose length the caller has already read. */
+    void add(long mbuf, int length) {
         burst.add(mbuf);
-        bytes += Mbufs.pktLen(mbuf);
+        bytes += length;
         if (burst.isFull()) {
             flush();
         }

@@ -21,7 +21,6 @@ public final class ParsedBurst {
     public final int[] dstIp;
     /** ARP operation (1 request, 2 reply); IPv4 protocol number for IPv4. */
     public final int[] op;
-    public int count;
 
     public ParsedBurst(int capacity) {
         mbuf = new long[capacity];

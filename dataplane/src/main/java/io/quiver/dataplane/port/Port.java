@@ -119,6 +119,16 @@ public final class Port implements AutoCloseable {
         return txCounters[queue];
     }
 
+    /** The receive side's counters summed over its queues. */
+    public QueueCounters.Totals rxTotals() {
+        return QueueCounters.Totals.of(rxCounters);
+    }
+
+    /** The transmit side's counters summed over its queues. */
+    public QueueCounters.Totals txTotals() {
+        return QueueCounters.Totals.of(txCounters);
+    }
+
     public int rxQueues() {
         return rxCounters.length;
     }

@@ -36,12 +36,23 @@ public final class QueueCounters {
         return queue;
     }
 
-    public Snapshot snapshot() {
-        return new Snapshot(port, queue, packets, bytes, dropped, txFull, runts, sourceMacMismatch);
-    }
-
-    /** A copy taken on the control side. */
-    public record Snapshot(String port, int queue, long packets, long bytes, long dropped, long txFull, long runts,
-                           long sourceMacMismatch) {
+    /** Counters summed over a port's queues, copied on the control side. */
+    public record Totals(long packets, long bytes, long dropped, long txFull, long runts, long sourceMacMismatch, long[] drops) {
+        public static Totals of(QueueCounters[] queues) {
+            long packets = 0, bytes = 0, dropped = 0, txFull = 0, runts = 0, mismatch = 0;
+            long[] drops = new long[DropReason.COUNT];
+            for (QueueCounters c : queues) {
+                packets += c.packets;
+                bytes += c.bytes;
+                dropped += c.dropped;
+                txFull += c.txFull;
+                runts += c.runts;
+                mismatch += c.sourceMacMismatch;
+                for (int d = 0; d < drops.length; d++) {
+                    drops[d] += c.drops[d];
+                }
+            }
+            return new Totals(packets, bytes, dropped, txFull, runts, mismatch, drops);
+        }
     }
 }

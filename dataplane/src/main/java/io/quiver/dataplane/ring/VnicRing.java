@@ -145,9 +145,4 @@ public final class VnicRing {
     public boolean hasWork() {
         return ring.getCursor() > consumed.get();
     }
-
-    /** Packets waiting in the ring. */
-    public long depth() {
-        return ring.getCursor() - consumed.get();
-    }
 }

@@ -20,7 +20,6 @@ public final class ParsedFrames {
             b.length[i] = f.length;
             PacketParser.parse(b, i);
         }
-        b.count = frames.size();
         return b;
     }
 }
