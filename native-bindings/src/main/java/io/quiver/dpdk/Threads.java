@@ -19,7 +19,11 @@ public final class Threads {
     private static final MethodHandle UNREGISTER = NativeLibrary.downcall("rte_thread_unregister", FunctionDescriptor.ofVoid());
     private static final MethodHandle SCHED_SETAFFINITY = NativeLibrary.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETSCHEDULER = NativeLibrary.downcall("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final int CPU_SET_BYTES = 128;
+    /** Linux's SCHED_FIFO policy (sched.h): runs until it blocks, ahead of every normal thread on its CPU. */
+    private static final int SCHED_FIFO = 1;
 
     private Threads() {
     }
@@ -61,6 +65,25 @@ public final class Threads {
             }
         } catch (DpdkException e) {
             throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Moves the calling thread to the SCHED_FIFO real-time class at {@code priority} (1..99), so that it runs the
+     * moment it is woken instead of waiting for the normal threads sharing its CPU. Returns DPDK-style error text
+     * when the kernel refuses (without CAP_SYS_NICE), or null when it took effect.
+     */
+    public static String raiseToRealtime(int priority) {
+        if (priority < 1 || priority > 99) {
+            throw new IllegalArgumentException("real-time priority must be 1..99, not " + priority);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            var param = arena.allocate(JAVA_INT); // struct sched_param { int sched_priority; }
+            param.set(JAVA_INT, 0, priority);
+            int rc = (int) SCHED_SETSCHEDULER.invokeExact(0, SCHED_FIFO, param); // pid 0: the calling thread
+            return rc == 0 ? null : "sched_setscheduler(SCHED_FIFO, " + priority + ") refused: needs root or CAP_SYS_NICE";
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -3,6 +3,7 @@ package io.quiver.control.cli;
 import io.quiver.control.Daemon;
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
+import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
@@ -64,6 +65,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--guest-burst", paramLabel = "N", defaultValue = "10",
             description = "requests a guest may send at once before the rate applies (default: ${DEFAULT-VALUE})")
     int guestBurst;
+
+    @Option(names = "--guest-service-priority", paramLabel = "PRIO", defaultValue = "" + GuestProtocol.DEFAULT_REALTIME_PRIORITY,
+            description = "SCHED_FIFO priority (1..99) of the thread serving guest requests, 0 for normal scheduling; needs root or CAP_SYS_NICE (default: ${DEFAULT-VALUE})")
+    int guestServicePriority;
+
+    @Option(names = "--guest-service-cpu", paramLabel = "CPU", defaultValue = "-1",
+            description = "the CPU serving guest requests (default: the main CPU). An lcore's CPU saves a cross-CPU wake-up per request "
+                    + "(the fastest on machines with few cores) and costs that lcore the request's service time")
+    int guestServiceCpu;
 
     @Option(names = "--guest-denial-replies", description = "answer a guest's denied request with a 'denied' reply (default: drop it silently, audited)")
     boolean denialReplies;
@@ -147,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
             String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
             try (Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
                     Integer.parseInt(api.substring(colon + 1)), token,
-                    new GuestRequestService.Settings(guestRate, guestBurst, denialReplies))) {
+                    new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority, guestServiceCpu))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",

@@ -39,6 +39,8 @@ public final class GuestProtocol {
     public static final int DEFAULT_BURST = 10;
     /** Whether a denied request gets a {@code denied} reply; by default it is dropped silently (and audited). */
     public static final boolean DEFAULT_EXPLICIT_DENIALS = false;
+    /** SCHED_FIFO priority of the service thread by default: low among real-time priorities, above every normal thread. */
+    public static final int DEFAULT_REALTIME_PRIORITY = 10;
 
     private GuestProtocol() {
     }

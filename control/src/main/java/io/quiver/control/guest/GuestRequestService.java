@@ -8,6 +8,7 @@ import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dpdk.Threads;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -39,19 +40,32 @@ public final class GuestRequestService implements AutoCloseable {
     private long lastMalformedLog;
 
     /**
-     * @param ratePerSecond   requests per second per VNIC once the burst is spent
-     * @param burst           requests a guest may send at once
-     * @param explicitDenials answer a denied request with a "denied" reply instead of dropping it
+     * @param ratePerSecond    requests per second per VNIC once the burst is spent
+     * @param burst            requests a guest may send at once
+     * @param explicitDenials  answer a denied request with a "denied" reply instead of dropping it
+     * @param realtimePriority SCHED_FIFO priority of the service thread (1..99), 0 for normal scheduling: the
+     *                         thread then runs as soon as the lcore wakes it, ahead of whatever else shares its CPU
+     *                         (the rate limit bounds how much it can take)
+     * @param cpu              the CPU the service thread runs on, or -1 for the daemon's main CPU. Its own CPU when
+     *                         the machine has one to spare; else an lcore's, where a request is served without a
+     *                         cross-CPU wake-up at the price of preempting that lcore for the request's duration
      */
-    public record Settings(double ratePerSecond, int burst, boolean explicitDenials) {
+    public record Settings(double ratePerSecond, int burst, boolean explicitDenials, int realtimePriority, int cpu) {
         public Settings {
             if (!(ratePerSecond > 0) || burst < 1) {
                 throw new IllegalArgumentException("the guest request rate must be > 0 and the burst >= 1");
             }
+            if (realtimePriority < 0 || realtimePriority > 99) {
+                throw new IllegalArgumentException("the guest service's real-time priority must be 0 (off) or 1..99, not " + realtimePriority);
+            }
+            if (cpu < -1) {
+                throw new IllegalArgumentException("the guest service's CPU must be a CPU number (or -1 for the main CPU), not " + cpu);
+            }
         }
 
         public static Settings defaults() {
-            return new Settings(GuestProtocol.DEFAULT_RATE_PER_SECOND, GuestProtocol.DEFAULT_BURST, GuestProtocol.DEFAULT_EXPLICIT_DENIALS);
+            return new Settings(GuestProtocol.DEFAULT_RATE_PER_SECOND, GuestProtocol.DEFAULT_BURST, GuestProtocol.DEFAULT_EXPLICIT_DENIALS,
+                    GuestProtocol.DEFAULT_REALTIME_PRIORITY, -1);
         }
     }
 
@@ -61,13 +75,29 @@ public final class GuestRequestService implements AutoCloseable {
         this.counters = counters;
         this.explicitDenials = settings.explicitDenials();
         this.limiter = new RequestRateLimiter(Datapath.MAX_VNICS, settings.ratePerSecond(), settings.burst());
-        this.thread = new Thread(this::run, "quiver-guest-requests");
+        this.thread = new Thread(() -> run(settings), "quiver-guest-requests");
         this.thread.setDaemon(true);
         service.onNotification(this::notifyGuest);
         thread.start();
     }
 
-    private void run() {
+    private void run(Settings settings) {
+        if (settings.cpu() >= 0) {
+            try {
+                Threads.pinCurrentThread(settings.cpu());
+            } catch (RuntimeException e) {
+                LOG.warn("guest request service: stays on the main CPU: {}", e.getMessage());
+            }
+        }
+        int realtimePriority = settings.realtimePriority();
+        if (realtimePriority > 0) {
+            String refused = Threads.raiseToRealtime(realtimePriority);
+            if (refused != null) {
+                LOG.warn("guest request service: normal scheduling, so request latency follows the load on its CPU: {}", refused);
+            } else {
+                LOG.info("guest request service: SCHED_FIFO priority {}", realtimePriority);
+            }
+        }
         while (running) {
             try {
                 datapath.guestRequests().poll((slot, seq, end) -> {

@@ -2,6 +2,7 @@ package io.quiver.control.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuestRequestLabTest {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The lab's lcore CPU (the main CPU's neighbour), where this daemon also serves guest requests. */
+    static final String LCORE_CPU = "1";
+
     @TempDir
     static Path dir;
     static QuiverProcess quiver;
@@ -45,7 +50,7 @@ class GuestRequestLabTest {
         }
         Path config = new NamespaceLab(3, "shared", dir).up();
         quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-glab-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0", "--guest-service-cpu", LCORE_CPU);
         api = quiver.apiUrl(60);
         quiver.awaitOutput("quiver: running", 30);
     }
@@ -185,5 +190,25 @@ class GuestRequestLabTest {
         listener.join();
         assertEquals(0, heard[0].exitCode(), heard[0].output());
         assertTrue(heard[0].output().contains("ipv4-addresses = 10.77.0.22/24"), heard[0].output());
+    }
+
+    @Test
+    @Order(7)
+    void theServiceThreadRunsRealTimeOnTheCpuItWasGiven() throws Exception {
+        Path task = null;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(quiver.pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                if (Files.readString(t.resolve("comm")).strip().equals("quiver-guest-re")) { // comm keeps 15 characters
+                    task = t;
+                }
+            }
+        }
+        assertNotNull(task, "the daemon has a guest request service thread");
+        String stat = Files.readString(task.resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from the 3rd on
+        assertEquals("10", fields[40 - 3], "rt_priority: " + stat);
+        assertEquals("1", fields[41 - 3], "policy SCHED_FIFO: " + stat);
+        String status = Files.readString(task.resolve("status"));
+        assertTrue(status.contains("Cpus_allowed_list:\t" + LCORE_CPU + "\n"), status);
     }
 }

@@ -45,6 +45,8 @@ public final class Datapath implements AutoCloseable {
     private final Map<String, Vnic> vnics = new LinkedHashMap<>();
     /** VNICs by index, null where a VNIC was removed; indexes are never reused while the datapath runs. */
     private final List<Vnic> slots = new ArrayList<>();
+    private final List<Ipv4Cidr> uplinkRoutes;
+    private final long gatewayMac;
     private final GuestRequestQueue guestRequests = new GuestRequestQueue(1024);
     private final InjectionQueue injections = new InjectionQueue(1024);
     private final SpoofWarnings spoofWarnings;
@@ -56,6 +58,8 @@ public final class Datapath implements AutoCloseable {
         this.config = config;
         this.dataplane = dataplane;
         this.spoofWarnings = new SpoofWarnings(this::vnics);
+        this.uplinkRoutes = config.uplinkRoutes().stream().map(Ipv4Cidr::parse).toList();
+        this.gatewayMac = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
     }
 
     public static Datapath start(DatapathConfig config) {
@@ -121,9 +125,7 @@ public final class Datapath implements AutoCloseable {
 
     private void publishState() {
         int maxPort = dataplane.ports().values().stream().mapToInt(Port::id).max().orElse(0);
-        List<Ipv4Cidr> routes = config.uplinkRoutes().stream().map(Ipv4Cidr::parse).toList();
-        long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
-        state.set(new DatapathState(slots.toArray(Vnic[]::new), maxPort, routes, gateway));
+        state.set(new DatapathState(slots.toArray(Vnic[]::new), maxPort, uplinkRoutes, gatewayMac, state.get()));
     }
 
     private void chooseClassifier() {

@@ -23,13 +23,17 @@ public final class DatapathState {
     /** By VNIC index: VNIC indexes sharing its VLAN (flood domain). */
     final int[][] floodDomain;
     /** By VLAN id (0 = untagged): the VNICs in it, for floods arriving from the uplink; null when none. */
-    final int[][] vnicsByVlan = new int[4095][];
+    final int[][] vnicsByVlan;
     final int[] routePrefix;
     final int[] routeMask;
     final long gatewayMac;
 
-    /** @param slots VNICs by index; null for a free index */
-    DatapathState(Vnic[] slots, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac) {
+    /**
+     * @param slots    VNICs by index; null for a free index
+     * @param previous the state this one replaces, or null: its flood domains are kept when every VNIC index is in
+     *                 the same VLAN as before (an address or MAC change), which spares rebuilding the per-VLAN arrays
+     */
+    DatapathState(Vnic[] slots, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac, DatapathState previous) {
         List<VnicSpec> specs = java.util.Arrays.stream(slots).map(v -> v == null ? null : v.spec()).toList();
         this.tables = new ClassifierTables(specs);
         this.vnics = slots.clone();
@@ -54,7 +58,37 @@ public final class DatapathState {
                 sourcesByPort[p].put(m, 0, v.index());
             }
         }
-        // one shared array per VLAN: linear in the VNIC count even with thousands of VNICs
+        if (previous != null && sameVlans(previous, slots)) {
+            this.vnicsByVlan = previous.vnicsByVlan;
+            this.floodDomain = previous.floodDomain;
+        } else {
+            this.vnicsByVlan = byVlan(vnicList);
+            this.floodDomain = new int[vnics.length][];
+            for (Vnic v : vnicList) {
+                floodDomain[v.index()] = vnicsByVlan[v.spec().vlan()];
+            }
+        }
+        this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();
+        this.routeMask = uplinkRoutes.stream().mapToInt(Ipv4Cidr::mask).toArray();
+        this.gatewayMac = gatewayMac;
+    }
+
+    /** Whether every index holds the same VNIC in the same VLAN as in {@code before} (whose tables recorded the VLANs). */
+    private static boolean sameVlans(DatapathState before, Vnic[] now) {
+        if (before.vnics.length != now.length) {
+            return false;
+        }
+        for (int i = 0; i < now.length; i++) {
+            if (before.vnics[i] != now[i] || (now[i] != null && before.tables.vlanOf(i) != now[i].spec().vlan())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** By VLAN id, its VNICs: one shared array per VLAN, linear in the VNIC count even with thousands of VNICs. */
+    private static int[][] byVlan(List<Vnic> vnicList) {
+        int[][] vnicsByVlan = new int[4095][];
         int[] perVlan = new int[4095];
         for (Vnic v : vnicList) {
             perVlan[v.spec().vlan()]++;
@@ -67,13 +101,7 @@ public final class DatapathState {
             }
             vnicsByVlan[vlan][filled[vlan]++] = v.index();
         }
-        this.floodDomain = new int[vnics.length][];
-        for (Vnic v : vnicList) {
-            floodDomain[v.index()] = vnicsByVlan[v.spec().vlan()];
-        }
-        this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();
-        this.routeMask = uplinkRoutes.stream().mapToInt(Ipv4Cidr::mask).toArray();
-        this.gatewayMac = gatewayMac;
+        return vnicsByVlan;
     }
 
     /** True when an uplink route covers {@code ip}. */

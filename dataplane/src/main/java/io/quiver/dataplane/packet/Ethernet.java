@@ -74,21 +74,24 @@ public final class Ethernet {
     }
 
     /** Parses {@code 02:00:00:00:00:01} (also with '-'). */
+    /** Six hex bytes of one or two digits, separated by ':' or '-' (no regex: VNIC changes parse MACs on their way). */
     public static byte[] parseMac(String text) {
-        String[] parts = text.trim().split("[:-]");
-        if (parts.length != 6) {
-            throw new IllegalArgumentException("'" + text + "' is not a MAC address (six hex bytes separated by ':')");
-        }
+        String t = text.trim();
         byte[] mac = new byte[6];
+        int at = 0;
         for (int i = 0; i < 6; i++) {
-            if (parts[i].length() < 1 || parts[i].length() > 2) {
-                throw new IllegalArgumentException("'" + text + "' is not a MAC address");
+            int value = 0;
+            int digits = 0;
+            while (at < t.length() && Character.digit(t.charAt(at), 16) >= 0) {
+                value = value * 16 + Character.digit(t.charAt(at++), 16);
+                digits++;
             }
-            try {
-                mac[i] = (byte) Integer.parseInt(parts[i], 16);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a MAC address", e);
+            boolean separatorOk = i == 5 ? at == t.length() : at < t.length() && (t.charAt(at) == ':' || t.charAt(at) == '-');
+            if (digits < 1 || digits > 2 || !separatorOk) {
+                throw new IllegalArgumentException("'" + text + "' is not a MAC address (six hex bytes separated by ':')");
             }
+            mac[i] = (byte) value;
+            at++;
         }
         return mac;
     }

@@ -15,7 +15,7 @@ public record VnicSpec(String name, String mac, List<String> secondaryMacs, List
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(mac, "mac");
         Objects.requireNonNull(port, "port");
-        if (!name.matches("[A-Za-z0-9_.-]{1,32}")) {
+        if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("VNIC name '" + name + "' must be 1-32 letters, digits, '.', '_' or '-'");
         }
         secondaryMacs = List.copyOf(secondaryMacs == null ? List.of() : secondaryMacs);
@@ -27,6 +27,8 @@ public record VnicSpec(String name, String mac, List<String> secondaryMacs, List
         secondaryMacs.forEach(m -> checkUnicast(name, m));
         ipv4.forEach(Ipv4Cidr::parse);
     }
+
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
     private static void checkUnicast(String vnic, String mac) {
         byte[] b = Ethernet.parseMac(mac);

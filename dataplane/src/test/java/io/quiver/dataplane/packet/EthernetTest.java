@@ -22,6 +22,15 @@ class EthernetTest {
     }
 
     @Test
+    void macTextAcceptsDashesAndSingleDigitsAndNothingMore() {
+        assertArrayEquals(new byte[] {2, 0, 0x0a, (byte) 0xbc, 1, 15}, Ethernet.parseMac(" 02-0-a-BC-1-f "));
+        for (String bad : new String[] {"", ":::::", "02:0a:ff:00:10:fe:", "02:0a:ff:00:10:fe:01", "02:0a:ff:00:10:", "02:0a:ff:00:10:+f",
+                "02;0a;ff;00;10;fe", "02::ff:00:10:fe", "020aff0010fe"}) {
+            assertThrows(IllegalArgumentException.class, () -> Ethernet.parseMac(bad), bad);
+        }
+    }
+
+    @Test
     void swapExchangesTheAddressesAndNothingElse() {
         byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.parseMac("01:02:03:04:05:06"))
                 .sourceMac(Ethernet.parseMac("a1:a2:a3:a4:a5:a6")).sourceIp(1).destinationIp(2).ports(3, 4).build();
