@@ -6,7 +6,6 @@ import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.Ipv4;
 import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.MbufBurst;
-import io.quiver.dataplane.ring.PacketSlot;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
@@ -114,9 +113,8 @@ final class RingDelivery implements PollTask {
         long packets = 0;
         long bytes = 0;
         for (long seq = from; seq <= to; seq++) {
-            PacketSlot slot = ring.slot(seq);
-            long m = slot.mbuf;
-            if (slot.tagged && !Vlan.strip(m)) {
+            long m = ring.mbufAt(seq);
+            if (ring.taggedAt(seq) && !Vlan.strip(m)) {
                 addDrop(c, DropReason.MALFORMED, m);
                 continue;
             }
@@ -142,24 +140,24 @@ final class RingDelivery implements PollTask {
         VnicCounters c = vnic.counters();
         long routerMac = s.tables.primaryMacOf(vnic.index());
         for (long seq = from; seq <= to; seq++) {
-            PacketSlot slot = ring.slot(seq);
-            long m = slot.mbuf;
-            if (slot.tagged && !Vlan.strip(m)) {
+            long m = ring.mbufAt(seq);
+            if (ring.taggedAt(seq) && !Vlan.strip(m)) {
                 addDrop(c, DropReason.MALFORMED, m);
                 continue;
             }
+            int dstIp = ring.dstIpAt(seq);
             long frame = Mbufs.data(m);
             long ip = frame + Ethernet.HEADER_LENGTH;
             if (Ipv4.ttl(ip) <= 1) {
                 addDrop(c, DropReason.TTL_EXPIRED, m);
                 continue;
             }
-            int owner = s.tables.ownerOf(slot.dstIp);
+            int owner = s.tables.ownerOf(dstIp);
             if (owner >= 0) {
                 Ipv4.decrementTtl(ip);
                 Ethernet.setDestination(frame, s.tables.primaryMacOf(owner));
                 Ethernet.setSource(frame, routerMac);
-                if (!s.vnics[owner].localRing().offer(m, false, slot.dstIp, Ethernet.HEADER_LENGTH)) {
+                if (!s.vnics[owner].localRing().offer(m, false, dstIp, Ethernet.HEADER_LENGTH)) {
                     addDrop(s.vnics[owner].counters(), DropReason.RING_FULL, m);
                 } else {
                     c.forwarded++;
@@ -167,7 +165,7 @@ final class RingDelivery implements PollTask {
                         pending.mark(owner);
                     }
                 }
-            } else if (s.uplinkRoutes(slot.dstIp)) {
+            } else if (s.uplinkRoutes(dstIp)) {
                 Ipv4.decrementTtl(ip);
                 Ethernet.setDestination(frame, s.gatewayMac);
                 Ethernet.setSource(frame, routerMac);

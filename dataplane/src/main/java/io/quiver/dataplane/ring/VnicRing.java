@@ -1,22 +1,35 @@
 package io.quiver.dataplane.ring;
 
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.dsl.ProducerType;
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.MultiProducerSequencer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SingleProducerSequencer;
 
 /**
- * One receive ring of a VNIC: an LMAX Disruptor ring of pre-allocated {@link PacketSlot}s, written by the lcore that
- * classified the packet and drained by the lcore that delivers it (the same one in shared mode). A full ring is a
- * counted drop: the producer never waits.
+ * One receive ring of a VNIC: an LMAX Disruptor ring written by the lcore that classified the packet and drained by
+ * the lcore that delivers it (the same one in shared mode). A full ring is a counted drop: the producer never waits.
+ *
+ * <p>The Disruptor's sequencer does the claiming, publishing and gating; the slots are one pre-allocated array of
+ * longs, two per slot (the mbuf pointer; the destination IPv4, L3 offset and tag flag), rather than one object per
+ * slot: filling or reading a slot touches one cache line, with no object to reach first.
  */
 public final class VnicRing {
-    private final RingBuffer<PacketSlot> ring;
+    private static final int TAGGED = 1 << 8;
+
+    /** Exactly one of the two sequencers is set (concrete types: their calls inline on the fast path). */
+    private final SingleProducerSequencer single;
+    private final MultiProducerSequencer multi;
     /** The consumer's position: every slot up to it has been handled (the ring's gating sequence). */
     private final Sequence consumed = new Sequence();
     private final int capacity;
-    private final boolean multiProducer;
+    private final int mask;
+    /**
+     * Slot i is {@code slots[2i]}, the mbuf, and {@code slots[2i+1]}: the IPv4 destination in host order (what the
+     * forwarding ring routes by) in the high half; the L3 header's offset, | {@link #TAGGED} when the frame still
+     * carries an 802.1Q tag, in the low half.
+     */
+    private final long[] slots;
     /** Claimed and filled but not yet published (single producer only: the producer's own state). */
     private long unpublishedLow = -1;
     private long unpublishedHigh = -1;
@@ -30,14 +43,25 @@ public final class VnicRing {
             throw new IllegalArgumentException("ring size must be a power of two >= 2, not " + capacity);
         }
         this.capacity = capacity;
-        this.multiProducer = multiProducer;
-        this.ring = RingBuffer.create(multiProducer ? ProducerType.MULTI : ProducerType.SINGLE, PacketSlot::new,
-                capacity, new BusySpinWaitStrategy());
-        ring.addGatingSequences(consumed);
+        this.mask = capacity - 1;
+        this.single = multiProducer ? null : new SingleProducerSequencer(capacity, new BusySpinWaitStrategy());
+        this.multi = multiProducer ? new MultiProducerSequencer(capacity, new BusySpinWaitStrategy()) : null;
+        if (multiProducer) {
+            multi.addGatingSequences(consumed);
+        } else {
+            single.addGatingSequences(consumed);
+        }
+        this.slots = new long[2 * capacity];
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    private void fill(long seq, long mbuf, boolean tagged, int dstIp, int l3) {
+        int i = 2 * ((int) seq & mask);
+        slots[i] = mbuf;
+        slots[i + 1] = (long) dstIp << 32 | (tagged ? l3 | TAGGED : l3);
     }
 
     /**
@@ -46,16 +70,16 @@ public final class VnicRing {
     public boolean offer(long mbuf, boolean tagged, int dstIp, int l3) {
         long seq;
         try {
-            seq = ring.tryNext(); // never parks: a polling lcore must not wait for room
+            seq = multi != null ? multi.tryNext() : single.tryNext(); // never parks: a polling lcore must not wait
         } catch (InsufficientCapacityException full) { // a preallocated singleton: no allocation
             return false;
         }
-        PacketSlot s = ring.get(seq);
-        s.mbuf = mbuf;
-        s.tagged = tagged;
-        s.dstIp = dstIp;
-        s.l3 = l3;
-        ring.publish(seq);
+        fill(seq, mbuf, tagged, dstIp, l3);
+        if (multi != null) {
+            multi.publish(seq);
+        } else {
+            single.publish(seq);
+        }
         return true;
     }
 
@@ -66,20 +90,16 @@ public final class VnicRing {
      * ring every packet is published at once (claims from several lcores must each be published).
      */
     public int stage(long mbuf, boolean tagged, int dstIp, int l3) {
-        if (multiProducer) {
+        if (multi != null) {
             return offer(mbuf, tagged, dstIp, l3) ? 0 : -1;
         }
         long seq;
         try {
-            seq = ring.tryNext();
+            seq = single.tryNext();
         } catch (InsufficientCapacityException full) {
             return -1;
         }
-        PacketSlot s = ring.get(seq);
-        s.mbuf = mbuf;
-        s.tagged = tagged;
-        s.dstIp = dstIp;
-        s.l3 = l3;
+        fill(seq, mbuf, tagged, dstIp, l3);
         if (unpublishedLow < 0) {
             unpublishedLow = seq;
             unpublishedHigh = seq;
@@ -92,15 +112,14 @@ public final class VnicRing {
     /** Publishes what {@link #stage} filled since the last call. */
     public void publishStaged() {
         if (unpublishedLow >= 0) {
-            ring.publish(unpublishedLow, unpublishedHigh);
+            single.publish(unpublishedLow, unpublishedHigh);
             unpublishedLow = -1;
         }
     }
 
-    // The consumer side is a plain batch loop over these (the consumer inlines its handling: a callback through
-    // Disruptor's EventPoller is one call site shared by every ring in the process, so it never inlines):
+    // The consumer side is a plain batch loop over these (the consumer inlines its handling):
     //   long from = ring.firstUnconsumed(), to = ring.lastPublished(from, max);
-    //   for (long s = from; s <= to; s++) { ... ring.slot(s) ... }   ring.consumedThrough(to);
+    //   for (long s = from; s <= to; s++) { ... ring.mbufAt(s) ... }   ring.consumedThrough(to);
 
     /** The sequence of the first slot not yet consumed. */
     public long firstUnconsumed() {
@@ -109,19 +128,32 @@ public final class VnicRing {
 
     /** The last slot from {@code from} on that is published, taking at most {@code max}; below {@code from} if none. */
     public long lastPublished(long from, int max) {
-        long hi = Math.min(ring.getCursor(), from + max - 1);
-        if (multiProducer) { // claimed is not yet published: stop at the first gap
-            for (long s = from; s <= hi; s++) {
-                if (!ring.isAvailable(s)) {
-                    return s - 1;
-                }
-            }
+        if (multi != null) { // claimed is not yet published: stop at the first gap
+            long hi = Math.min(multi.getCursor(), from + max - 1);
+            return multi.getHighestPublishedSequence(from, hi);
         }
-        return hi;
+        return Math.min(single.getCursor(), from + max - 1);
     }
 
-    public PacketSlot slot(long sequence) {
-        return ring.get(sequence);
+    public long mbufAt(long sequence) {
+        return slots[2 * ((int) sequence & mask)];
+    }
+
+    private long metaAt(long sequence) {
+        return slots[2 * ((int) sequence & mask) + 1];
+    }
+
+    /** Whether the frame still carries an 802.1Q tag (to strip before delivery to the guest). */
+    public boolean taggedAt(long sequence) {
+        return (metaAt(sequence) & TAGGED) != 0;
+    }
+
+    public int dstIpAt(long sequence) {
+        return (int) (metaAt(sequence) >>> 32);
+    }
+
+    public int l3At(long sequence) {
+        return (int) metaAt(sequence) & 0xff;
     }
 
     /** Frees the slots up to {@code sequence} for the producer. */
@@ -134,7 +166,7 @@ public final class VnicRing {
         long from = firstUnconsumed();
         long to = lastPublished(from, capacity);
         for (long s = from; s <= to; s++) {
-            mbufHandler.accept(ring.get(s).mbuf);
+            mbufHandler.accept(mbufAt(s));
         }
         if (to >= from) {
             consumedThrough(to);
@@ -143,6 +175,6 @@ public final class VnicRing {
 
     /** True when something was published and not yet drained: two reads. */
     public boolean hasWork() {
-        return ring.getCursor() > consumed.get();
+        return (multi != null ? multi.getCursor() : single.getCursor()) > consumed.get();
     }
 }
