@@ -16,6 +16,8 @@ public final class ClassifierTables {
     final long[] primaryMac;
     /** By VNIC: its IPv4 addresses, for "is this one of its own" without a hash lookup. */
     final int[][] addresses;
+    /** By VNIC: its first IPv4 address as an unsigned value, -1 when it has none (most VNICs have one: one compare). */
+    final long[] firstAddress;
     private final List<VnicSpec> vnics;
 
     /** @param vnics by VNIC index; a null entry is a free index (a removed VNIC) */
@@ -29,11 +31,13 @@ public final class ClassifierTables {
         vlan = new int[n];
         primaryMac = new long[n];
         addresses = new int[n][];
+        firstAddress = new long[n];
         for (int i = 0; i < n; i++) {
             VnicSpec v = vnics.get(i);
             if (v == null) {
                 vlan[i] = -1;
                 addresses[i] = new int[0];
+                firstAddress[i] = -1;
                 continue;
             }
             vlan[i] = v.vlan();
@@ -43,6 +47,7 @@ public final class ClassifierTables {
                 macs.put(m, v.vlan(), i);
             }
             addresses[i] = v.addresses().stream().mapToInt(Ipv4Cidr::address).toArray();
+            firstAddress[i] = addresses[i].length == 0 ? -1 : Integer.toUnsignedLong(addresses[i][0]);
             for (Ipv4Cidr a : v.addresses()) {
                 ips.put(a.address(), i);
             }
@@ -67,6 +72,9 @@ public final class ClassifierTables {
 
     /** Whether {@code ipv4} is one of {@code vnic}'s own addresses (a VNIC has few: a compare each). */
     public boolean owns(int vnic, int ipv4) {
+        if (firstAddress[vnic] == Integer.toUnsignedLong(ipv4)) {
+            return true;
+        }
         for (int a : addresses[vnic]) {
             if (a == ipv4) {
                 return true;

@@ -3,7 +3,9 @@ package io.quiver.dataplane.datapath;
 import io.quiver.dataplane.classify.ClassifierTables;
 import io.quiver.dataplane.classify.MacVlanTable;
 import io.quiver.dataplane.vnic.Ipv4Cidr;
+import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.dataplane.vnic.VnicSpec;
 import java.util.List;
 
@@ -16,6 +18,9 @@ import java.util.List;
 public final class DatapathState {
     final ClassifierTables tables;
     final Vnic[] vnics;
+    /** By VNIC index, what the lcores reach per packet, one load away (null for a free index). */
+    final VnicCounters[] counters;
+    final VnicRing[] localRings;
     /** By ethdev port id: the MACs of the VNICs attached to that port (VLAN 0 keys), null for non-guest ports. */
     final MacVlanTable[] sourcesByPort;
     /** By ethdev port id: the one VNIC a single-VNIC guest port belongs to (for charging its drops), or -1. */
@@ -37,6 +42,14 @@ public final class DatapathState {
         List<VnicSpec> specs = java.util.Arrays.stream(slots).map(v -> v == null ? null : v.spec()).toList();
         this.tables = new ClassifierTables(specs);
         this.vnics = slots.clone();
+        this.counters = new VnicCounters[slots.length];
+        this.localRings = new VnicRing[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != null) {
+                counters[i] = slots[i].counters();
+                localRings[i] = slots[i].localRing();
+            }
+        }
         List<Vnic> vnicList = java.util.Arrays.stream(slots).filter(java.util.Objects::nonNull).toList();
         this.sourcesByPort = new MacVlanTable[maxPort + 1];
         this.onlyVnicOfPort = new int[maxPort + 1];

@@ -14,7 +14,6 @@ import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.MbufBurst;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.ring.VnicRing;
-import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.dpdk.EthDev;
 import io.quiver.dpdk.Mbufs;
@@ -161,8 +160,7 @@ final class PortIngress implements PollTask {
             }
             return;
         }
-        Vnic src = s.vnics[v];
-        VnicCounters vc = src.counters();
+        VnicCounters vc = s.counters[v];
         if (b.vlan[i] != 0 || b.l3[i] != 14) {
             vnicDrop(vc, DropReason.TAGGED_FROM_GUEST, m);
             return;
@@ -236,14 +234,14 @@ final class PortIngress implements PollTask {
 
     private void toRing(DatapathState s, int r, long m, boolean tagged, ParsedBurst b, int i) {
         int vnic = Classifier.vnicOf(r);
-        Vnic w = s.vnics[vnic];
-        VnicRing ring = Classifier.isForwarding(r) ? w.forwardingRing() : w.localRing();
+        boolean forwarding = Classifier.isForwarding(r);
+        VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : s.localRings[vnic];
         int r2 = ring.stage(m, tagged, b.dstIp[i], b.l3[i]);
         if (r2 < 0) {
-            vnicDrop(w.counters(), DropReason.RING_FULL, m);
+            vnicDrop(s.counters[vnic], DropReason.RING_FULL, m);
             return;
         }
-        if (r2 > 0) {
+        if (r2 > 0) { // the ring's first packet since it was last published: remember to publish and to deliver it
             if (stagedCount == staged.length) { // more rings than slots (floods): publish early
                 for (int k = 0; k < stagedCount; k++) {
                     staged[k].publishStaged();
@@ -251,12 +249,12 @@ final class PortIngress implements PollTask {
                 stagedCount = 0;
             }
             staged[stagedCount++] = ring;
-        }
-        if (pending != null) {
-            if (Classifier.isForwarding(r)) {
-                pending.markForwarding(vnic);
-            } else {
-                pending.mark(vnic);
+            if (pending != null) {
+                if (forwarding) {
+                    pending.markForwarding(vnic);
+                } else {
+                    pending.mark(vnic);
+                }
             }
         }
     }
