@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.capture.PcapFile;
 import io.quiver.dataplane.packet.GuestTraffic;
+import io.quiver.dataplane.runtime.FileTrees;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
 import io.quiver.perf.peers.OvsDpdk;
@@ -109,6 +110,7 @@ public final class DatapathBenchmark implements Callable<Integer> {
             scaling.put(Integer.toString(n), r.get("quiver/" + n).median());
         }
         result.put("quiverAllocatedBytes", allocated).put("quiverGcCount", gcs);
+        FileTrees.delete(work); // kept only when a run failed: its logs are what the error points to
         Path saved = ResultFile.save(result);
         if (run.json) {
             out.println(ResultFile.JSON.writeValueAsString(result));

@@ -12,6 +12,7 @@ import io.quiver.dataplane.runtime.Dataplane;
 import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.perf.JvmWindow;
+import io.quiver.dataplane.runtime.FileTrees;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
 import io.quiver.perf.peers.TestPmd;
@@ -119,6 +120,7 @@ public final class ForwardBenchmark implements Callable<Integer> {
         }
         result.put("quiverAllocatedBytes", allocated);
         result.put("quiverGcCount", collections);
+        FileTrees.delete(work); // kept only when a run failed: its logs are what the error points to
         Path saved = ResultFile.save(result);
         if (run.json) {
             out.println(ResultFile.JSON.writeValueAsString(result));

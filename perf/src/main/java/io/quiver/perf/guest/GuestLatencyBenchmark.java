@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.control.QuiverCli;
 import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.lab.Shell;
+import io.quiver.dataplane.runtime.FileTrees;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
 import java.io.File;
@@ -146,6 +147,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
             daemon.waitFor(20, TimeUnit.SECONDS);
             NamespaceLab.down(1);
         }
+        FileTrees.delete(work); // kept only when the run failed: the daemon's log is what the error points to
         return s;
     }
 
