@@ -24,8 +24,14 @@ public final class ClassifierTables {
     public ClassifierTables(List<VnicSpec> vnics) {
         this.vnics = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(vnics));
         int n = vnics.size();
-        int macCount = vnics.stream().filter(java.util.Objects::nonNull).mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
-        int ipCount = vnics.stream().filter(java.util.Objects::nonNull).mapToInt(v -> v.ipv4().size()).sum();
+        int macCount = 0;
+        int ipCount = 0;
+        for (VnicSpec v : vnics) { // plain loops: a guest's change rebuilds this for every VNIC, on its latency path
+            if (v != null) {
+                macCount += 1 + v.secondaryMacs().size();
+                ipCount += v.ipv4().size();
+            }
+        }
         macs = new MacVlanTable(macCount);
         ips = new Ipv4Table(ipCount);
         vlan = new int[n];
@@ -46,11 +52,13 @@ public final class ClassifierTables {
             for (long m : v.secondaryMacValues()) {
                 macs.put(m, v.vlan(), i);
             }
-            addresses[i] = v.addresses().stream().mapToInt(Ipv4Cidr::address).toArray();
-            firstAddress[i] = addresses[i].length == 0 ? -1 : Integer.toUnsignedLong(addresses[i][0]);
-            for (Ipv4Cidr a : v.addresses()) {
-                ips.put(a.address(), i);
+            List<Ipv4Cidr> cidrs = v.addresses();
+            addresses[i] = new int[cidrs.size()];
+            for (int k = 0; k < addresses[i].length; k++) {
+                addresses[i][k] = cidrs.get(k).address();
+                ips.put(addresses[i][k], i);
             }
+            firstAddress[i] = addresses[i].length == 0 ? -1 : Integer.toUnsignedLong(addresses[i][0]);
         }
     }
 

@@ -39,7 +39,15 @@ public final class DatapathState {
      *                 the same VLAN as before (an address or MAC change), which spares rebuilding the per-VLAN arrays
      */
     DatapathState(Vnic[] slots, int maxPort, List<Ipv4Cidr> uplinkRoutes, long gatewayMac, DatapathState previous) {
-        List<VnicSpec> specs = java.util.Arrays.stream(slots).map(v -> v == null ? null : v.spec()).toList();
+        // plain loops throughout: a guest's change rebuilds the state, and this is on its request-to-live path
+        List<VnicSpec> specs = new java.util.ArrayList<>(slots.length);
+        List<Vnic> vnicList = new java.util.ArrayList<>(slots.length);
+        for (Vnic v : slots) {
+            specs.add(v == null ? null : v.spec());
+            if (v != null) {
+                vnicList.add(v);
+            }
+        }
         this.tables = new ClassifierTables(specs);
         this.vnics = slots.clone();
         this.counters = new VnicCounters[slots.length];
@@ -50,7 +58,6 @@ public final class DatapathState {
                 localRings[i] = slots[i].localRing();
             }
         }
-        List<Vnic> vnicList = java.util.Arrays.stream(slots).filter(java.util.Objects::nonNull).toList();
         this.sourcesByPort = new MacVlanTable[maxPort + 1];
         this.onlyVnicOfPort = new int[maxPort + 1];
         java.util.Arrays.fill(onlyVnicOfPort, -1);
@@ -81,8 +88,12 @@ public final class DatapathState {
                 floodDomain[v.index()] = vnicsByVlan[v.spec().vlan()];
             }
         }
-        this.routePrefix = uplinkRoutes.stream().mapToInt(r -> r.address() & r.mask()).toArray();
-        this.routeMask = uplinkRoutes.stream().mapToInt(Ipv4Cidr::mask).toArray();
+        this.routePrefix = new int[uplinkRoutes.size()];
+        this.routeMask = new int[uplinkRoutes.size()];
+        for (int r = 0; r < routePrefix.length; r++) {
+            routeMask[r] = uplinkRoutes.get(r).mask();
+            routePrefix[r] = uplinkRoutes.get(r).address() & routeMask[r];
+        }
         this.gatewayMac = gatewayMac;
     }
 
