@@ -117,7 +117,8 @@ public final class ConfigFile {
                     or(f.dropForeignSource(), false), or(f.cpu(), eal.mainCpu() + 1));
         }).toList();
         return new DataplaneConfig(eal, or(pool.mbufs(), DataplaneConfig.DEFAULT_POOL_MBUFS),
-                or(pool.cache(), DataplaneConfig.DEFAULT_POOL_CACHE), or(d.burstSize(), 32), ports, forwards);
+                or(pool.cache(), DataplaneConfig.DEFAULT_POOL_CACHE),
+                or(d.burstSize(), d.uplink() != null ? DataplaneConfig.DEFAULT_DATAPATH_BURST : DataplaneConfig.DEFAULT_BURST), ports, forwards);
     }
 
     static DatapathConfig toDatapath(Document d, DataplaneConfig base) {

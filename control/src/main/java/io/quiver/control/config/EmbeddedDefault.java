@@ -41,7 +41,7 @@ public final class EmbeddedDefault {
             vnics.add(new VnicSpec("vm" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
                     List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
         }
-        DataplaneConfig base = new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS + 1024, DataplaneConfig.DEFAULT_POOL_CACHE, 32,
+        DataplaneConfig base = new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS + 1024, DataplaneConfig.DEFAULT_POOL_CACHE, DataplaneConfig.DEFAULT_DATAPATH_BURST,
                 List.of(PortConfig.of("uplink", "net_null0,no-rx=1"),
                         PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")),
                 List.of());

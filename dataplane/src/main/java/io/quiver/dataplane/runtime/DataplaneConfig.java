@@ -19,6 +19,14 @@ public record DataplaneConfig(EalOptions eal, int poolMbufs, int poolCache, int 
                               List<ForwardConfig> forwards) {
     public static final int DEFAULT_POOL_MBUFS = 8191;
     public static final int DEFAULT_POOL_CACHE = 256;
+    /** Packets per burst for port-to-port forwarding: more only costs (net_pcap's copy outruns the pool cache). */
+    public static final int DEFAULT_BURST = 32;
+    /**
+     * Packets per burst for the VNIC datapath: a ring's publication, delivery visit and cache lines are paid once per
+     * burst, so with many VNICs a bigger burst spreads them over more packets (64 VNICs: 9.7 -> 11.3 Mpps from 32 to
+     * 128; 256 was slower again). Local rings should hold at least a burst.
+     */
+    public static final int DEFAULT_DATAPATH_BURST = 128;
 
     public DataplaneConfig {
         ports = List.copyOf(ports);

@@ -58,10 +58,10 @@ public final class DatapathRun implements Callable<Integer> {
         var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
         // net_pcap's infinite_rx keeps every frame of the file in mbufs of the pool
         int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
-        var base = new DataplaneConfig(eal, 16383 + frames, 256, 32,
+        var base = new DataplaneConfig(eal, 16383 + frames, 256, DataplaneConfig.DEFAULT_DATAPATH_BURST,
                 List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"), PortConfig.of("uplink", "net_null0,no-rx=1")),
                 List.of());
-        int localRing = vnics <= 64 ? 256 : 32;
+        int localRing = vnics <= 64 ? 256 : DataplaneConfig.DEFAULT_DATAPATH_BURST; // a burst's worth each, at 4096 VNICs
         var config = new DatapathConfig(base, "uplink", List.of(), null, specs, ThreadingMode.SHARED, List.of(cpu), localRing, 16,
                 ClassifierChoice.SOFTWARE);
         try (Datapath dp = Datapath.start(config)) {

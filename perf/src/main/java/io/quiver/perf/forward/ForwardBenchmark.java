@@ -74,7 +74,7 @@ public final class ForwardBenchmark implements Callable<Integer> {
         long allocated = 0;
         long collections = 0;
         var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-" + ProcessHandle.current().pid(), List.of());
-        var config = new DataplaneConfig(eal, 16383, 256, 32,
+        var config = new DataplaneConfig(eal, 16383, 256, DataplaneConfig.DEFAULT_BURST,
                 List.of(PortConfig.of("src-null", sourceDevargs.get("null")), PortConfig.of("src-pcap", sourceDevargs.get("pcap")),
                         PortConfig.of("sink", "net_null1,no-rx=1")), List.of());
         SourceMacCheck check = SourceMacCheck.of(GuestTraffic.guestMacs(4), false);
