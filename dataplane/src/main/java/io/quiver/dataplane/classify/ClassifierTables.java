@@ -62,6 +62,61 @@ public final class ClassifierTables {
         }
     }
 
+    private ClassifierTables(List<VnicSpec> vnics, MacVlanTable macs, Ipv4Table ips, int[] vlan, long[] primaryMac,
+                             int[][] addresses, long[] firstAddress) {
+        this.vnics = vnics;
+        this.macs = macs;
+        this.ips = ips;
+        this.vlan = vlan;
+        this.primaryMac = primaryMac;
+        this.addresses = addresses;
+        this.firstAddress = firstAddress;
+    }
+
+    /**
+     * These tables with VNIC {@code index} (an existing one) changed to {@code after}: the hash tables are copied and
+     * only its entries moved, so a change costs a few array copies instead of a rebuild from every VNIC. Empty when
+     * the copies have no room for its new entries (the caller rebuilds); a clash with another VNIC's MAC or address
+     * is refused as the full build refuses it.
+     */
+    public java.util.Optional<ClassifierTables> withVnic(int index, VnicSpec after) {
+        VnicSpec before = vnics.get(index);
+        MacVlanTable m = macs.copy();
+        Ipv4Table p = ips.copy();
+        m.remove(before.primaryMac(), before.vlan(), index);
+        for (long mac : before.secondaryMacValues()) {
+            m.remove(mac, before.vlan(), index);
+        }
+        for (int a : addresses[index]) {
+            p.remove(a, index);
+        }
+        if (!m.hasRoomFor(1 + after.secondaryMacs().size()) || !p.hasRoomFor(after.ipv4().size())) {
+            return java.util.Optional.empty();
+        }
+        m.put(after.primaryMac(), after.vlan(), index);
+        for (long mac : after.secondaryMacValues()) {
+            m.put(mac, after.vlan(), index);
+        }
+        List<Ipv4Cidr> cidrs = after.addresses();
+        int[] own = new int[cidrs.size()];
+        for (int k = 0; k < own.length; k++) {
+            own[k] = cidrs.get(k).address();
+            p.put(own[k], index);
+        }
+        List<VnicSpec> specs = new java.util.ArrayList<>(vnics);
+        specs.set(index, after);
+        int[] vlans = vlan.clone();
+        vlans[index] = after.vlan();
+        long[] primaries = primaryMac.clone();
+        primaries[index] = after.primaryMac();
+        int[][] owned = addresses.clone();
+        owned[index] = own;
+        long[] firsts = firstAddress.clone();
+        firsts[index] = own.length == 0 ? -1 : Integer.toUnsignedLong(own[0]);
+        return java.util.Optional.of(new ClassifierTables(java.util.Collections.unmodifiableList(specs), m, p, vlans, primaries,
+                owned, firsts));
+    }
+
     public List<VnicSpec> vnics() {
         return vnics;
     }

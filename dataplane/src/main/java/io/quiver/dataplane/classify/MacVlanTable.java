@@ -22,6 +22,53 @@ public final class MacVlanTable {
         shift = 64 - Integer.numberOfTrailingZeros(capacity);
     }
 
+    private MacVlanTable(MacVlanTable from) {
+        keys = from.keys.clone();
+        values = from.values.clone();
+        mask = from.mask;
+        shift = from.shift;
+        size = from.size;
+    }
+
+    /** A copy to change while the lcores keep reading this one (a few array copies, no rehashing). */
+    public MacVlanTable copy() {
+        return new MacVlanTable(this);
+    }
+
+    /** Whether {@code more} entries fit without passing half full. */
+    public boolean hasRoomFor(int more) {
+        return (size + more) * 2 <= keys.length;
+    }
+
+    /**
+     * Removes (MAC, VLAN) if it names {@code vnic}, shifting later entries of its probe run back so that every other key stays
+     * reachable without tombstones.
+     */
+    public void remove(long mac, int vlan, int vnic) {
+        long k = key(mac, vlan);
+        int i = hash(k, shift);
+        while (values[i] >= 0 && keys[i] != k) {
+            i = (i + 1) & mask;
+        }
+        if (values[i] != vnic) { // absent, or another VNIC's
+            return;
+        }
+        int hole = i;
+        for (int j = (i + 1) & mask; values[j] >= 0; j = (j + 1) & mask) {
+            int home = hash(keys[j], shift);
+            // keys[j] may fill the hole when its home is not in (hole, j] (cyclically)
+            boolean homeBetween = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (!homeBetween) {
+                keys[hole] = keys[j];
+                values[hole] = values[j];
+                hole = j;
+            }
+        }
+        keys[hole] = 0;
+        values[hole] = -1;
+        size--;
+    }
+
     static long key(long mac, int vlan) {
         return mac | ((long) vlan << 48);
     }

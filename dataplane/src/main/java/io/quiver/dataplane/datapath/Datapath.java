@@ -124,8 +124,13 @@ public final class Datapath implements AutoCloseable {
     }
 
     private void publishState() {
+        state.set(buildState());
+    }
+
+    /** A state built from every VNIC (sharing the current one's flood domains where no VLAN changed). */
+    private DatapathState buildState() {
         int maxPort = dataplane.ports().values().stream().mapToInt(Port::id).max().orElse(0);
-        state.set(new DatapathState(slots.toArray(Vnic[]::new), maxPort, uplinkRoutes, gatewayMac, state.get()));
+        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, uplinkRoutes, gatewayMac, state.get());
     }
 
     private void chooseClassifier() {
@@ -205,7 +210,8 @@ public final class Datapath implements AutoCloseable {
         VnicSpec after = change.apply(before);
         v.spec(after);
         try {
-            publishState();
+            DatapathState current = state.get();
+            state.set(current.withChangedVnic(v.index()).orElseGet(this::buildState));
         } catch (RuntimeException e) {
             v.spec(before);
             throw e;

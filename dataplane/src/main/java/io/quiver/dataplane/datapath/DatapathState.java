@@ -97,6 +97,55 @@ public final class DatapathState {
         this.gatewayMac = gatewayMac;
     }
 
+    private DatapathState(DatapathState from, ClassifierTables tables, MacVlanTable[] sourcesByPort) {
+        this.tables = tables;
+        this.vnics = from.vnics;
+        this.counters = from.counters;
+        this.localRings = from.localRings;
+        this.sourcesByPort = sourcesByPort;
+        this.onlyVnicOfPort = from.onlyVnicOfPort;
+        this.floodDomain = from.floodDomain;
+        this.vnicsByVlan = from.vnicsByVlan;
+        this.routePrefix = from.routePrefix;
+        this.routeMask = from.routeMask;
+        this.gatewayMac = from.gatewayMac;
+    }
+
+    /**
+     * This state with one VNIC's addresses changed (its {@link Vnic#spec()} already holds the new ones), when the
+     * change is that small: its entries move in copies of the tables and everything else is shared, so the cost
+     * does not grow with the number of VNICs. Empty when a full rebuild is needed instead (the VNIC moved VLAN, or a
+     * table copy has no room). A clash with another VNIC is refused with an IllegalArgumentException.
+     */
+    java.util.Optional<DatapathState> withChangedVnic(int index) {
+        Vnic v = vnics[index];
+        VnicSpec before = tables.vnics().get(index);
+        VnicSpec after = v.spec();
+        if (before == null || before.vlan() != after.vlan()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<ClassifierTables> changed = tables.withVnic(index, after);
+        if (changed.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        int port = v.portId();
+        MacVlanTable sources = sourcesByPort[port].copy();
+        sources.remove(before.primaryMac(), 0, index);
+        for (long m : before.secondaryMacValues()) {
+            sources.remove(m, 0, index);
+        }
+        if (!sources.hasRoomFor(1 + after.secondaryMacs().size())) {
+            return java.util.Optional.empty();
+        }
+        sources.put(after.primaryMac(), 0, index);
+        for (long m : after.secondaryMacValues()) {
+            sources.put(m, 0, index);
+        }
+        MacVlanTable[] byPort = sourcesByPort.clone();
+        byPort[port] = sources;
+        return java.util.Optional.of(new DatapathState(this, changed.get(), byPort));
+    }
+
     /** Whether every index holds the same VNIC in the same VLAN as in {@code before} (whose tables recorded the VLANs). */
     private static boolean sameVlans(DatapathState before, Vnic[] now) {
         if (before.vnics.length != now.length) {
