@@ -20,7 +20,7 @@ class LookupTableTest {
         assertTrue(buckets.size() > 40, "64 MACs over 128 buckets landed in only " + buckets.size());
         Set<Integer> ipBuckets = new HashSet<>();
         for (int i = 1; i <= 64; i++) {
-            ipBuckets.add(Ipv4Table.hash(GuestTraffic.guestIp(i), 32 - 7));
+            ipBuckets.add(Ipv4Table.hash(Ipv4Table.key(GuestTraffic.guestIp(i)), 64 - 7));
         }
         assertTrue(ipBuckets.size() > 40, "64 addresses over 128 buckets landed in only " + ipBuckets.size());
     }
