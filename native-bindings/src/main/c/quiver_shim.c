@@ -9,6 +9,8 @@
  * Conventions (FFM-DPDK-NOTES): int parameters and returns (no unsigned-short sign traps), pointers returned
  * as int64_t so the Java side never materialises a MemorySegment per call.
  */
+#include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -169,6 +171,12 @@ static const struct quiver_layout_entry quiver_layout_table[] = {
 	/* MAC */
 	SIZE(rte_ether_addr),
 	CONST(RTE_ETHER_ADDR_LEN),
+
+	/* scheduling of control threads (sched_setscheduler) */
+	SIZE(sched_param),
+	OFF(sched_param, sched_priority),
+	CONST(SCHED_FIFO),
+	CONST(EPERM),
 
 	/* rte_flow */
 	SIZE(rte_flow_attr),

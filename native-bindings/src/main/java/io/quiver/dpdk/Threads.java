@@ -6,7 +6,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 
 /**
  * Threads that touch mbufs: pinning to a CPU and registering with the EAL.
@@ -19,11 +24,11 @@ public final class Threads {
     private static final MethodHandle UNREGISTER = NativeLibrary.downcall("rte_thread_unregister", FunctionDescriptor.ofVoid());
     private static final MethodHandle SCHED_SETAFFINITY = NativeLibrary.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle CAPTURED_ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SCHED_SETSCHEDULER = NativeLibrary.downcall("sched_setscheduler",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
     private static final int CPU_SET_BYTES = 128;
-    /** Linux's SCHED_FIFO policy (sched.h): runs until it blocks, ahead of every normal thread on its CPU. */
-    private static final int SCHED_FIFO = 1;
 
     private Threads() {
     }
@@ -72,18 +77,25 @@ public final class Threads {
 
     /**
      * Moves the calling thread to the SCHED_FIFO real-time class at {@code priority} (1..99), so that it runs the
-     * moment it is woken instead of waiting for the normal threads sharing its CPU. Returns DPDK-style error text
-     * when the kernel refuses (without CAP_SYS_NICE), or null when it took effect.
+     * moment it is woken instead of waiting for the normal threads sharing its CPU. Returns why the kernel refused
+     * (without root or CAP_SYS_NICE, say), or null when it took effect.
      */
     public static String raiseToRealtime(int priority) {
         if (priority < 1 || priority > 99) {
             throw new IllegalArgumentException("real-time priority must be 1..99, not " + priority);
         }
         try (Arena arena = Arena.ofConfined()) {
-            var param = arena.allocate(JAVA_INT); // struct sched_param { int sched_priority; }
-            param.set(JAVA_INT, 0, priority);
-            int rc = (int) SCHED_SETSCHEDULER.invokeExact(0, SCHED_FIFO, param); // pid 0: the calling thread
-            return rc == 0 ? null : "sched_setscheduler(SCHED_FIFO, " + priority + ") refused: needs root or CAP_SYS_NICE";
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment param = arena.allocate(Layout.of("sizeof.sched_param"), 8);
+            param.set(JAVA_INT, Layout.of("sched_param.sched_priority"), priority);
+            // pid 0: the calling thread
+            int rc = (int) SCHED_SETSCHEDULER.invokeExact(state, 0, Layout.intOf("SCHED_FIFO"), param);
+            if (rc == 0) {
+                return null;
+            }
+            int errno = (int) CAPTURED_ERRNO.get(state, 0L);
+            return "sched_setscheduler(SCHED_FIFO, " + priority + ") refused: " + Eal.strerror(errno)
+                    + (errno == Layout.intOf("EPERM") ? " (needs root or CAP_SYS_NICE)" : "");
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
