@@ -3,6 +3,7 @@ package io.quiver.perf.guest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.control.QuiverCli;
+import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.lab.Shell;
 import io.quiver.dataplane.runtime.FileTrees;
@@ -44,6 +45,8 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     /** The lab's lcore runs on CPU 1 (the main CPU's neighbour); the guest's load on CPU 0. */
     private static final String LCORE_CPU = "1";
     private static final String GUEST_CPU = "0";
+    /** Wake-ups the platform probe measures, one per 100 us. */
+    private static final int WAKE_PROBES = 20_000;
 
     @Option(names = "--requests", defaultValue = "2000", description = "measured requests per repeat (default: ${DEFAULT-VALUE})")
     int requests;
@@ -89,6 +92,11 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 ResultFile.samples(r, names[i], s[i]);
             }
         }
+        long[] wake = CrossCpuWakeProbe.measure(Integer.parseInt(LCORE_CPU), Integer.parseInt(GUEST_CPU),
+                GuestProtocol.DEFAULT_REALTIME_PRIORITY, WAKE_PROBES, 100);
+        double wake50 = wake[wake.length / 2] / 1e3;
+        double wake99 = wake[wake.length * 99 / 100] / 1e3;
+        result.putObject("platformCrossCpuWake").put("p50Micros", wake50).put("p99Micros", wake99).put("count", wake.length);
         Path saved = ResultFile.save(result);
         if (json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
@@ -102,6 +110,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 out.printf("  guest round trip (includes the guest's kernel and af_packet): p50 %.1f, p99 %.1f (medians)%n",
                         s[3].median(), s[4].median());
             });
+            out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code): p50 %.1f us, p99 %.1f us%n", wake50, wake99);
             out.println("saved " + saved);
         }
         out.flush();
