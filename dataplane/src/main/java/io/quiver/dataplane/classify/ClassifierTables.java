@@ -48,18 +48,27 @@ public final class ClassifierTables {
             }
             vlan[i] = v.vlan();
             primaryMac[i] = v.primaryMac();
-            macs.put(v.primaryMac(), v.vlan(), i);
-            for (long m : v.secondaryMacValues()) {
-                macs.put(m, v.vlan(), i);
-            }
-            List<Ipv4Cidr> cidrs = v.addresses();
-            addresses[i] = new int[cidrs.size()];
-            for (int k = 0; k < addresses[i].length; k++) {
-                addresses[i][k] = cidrs.get(k).address();
-                ips.put(addresses[i][k], i);
-            }
-            firstAddress[i] = addresses[i].length == 0 ? -1 : Integer.toUnsignedLong(addresses[i][0]);
+            addresses[i] = putEntries(macs, ips, v, i);
+            firstAddress[i] = firstOf(addresses[i]);
         }
+    }
+
+    /** Enters VNIC {@code i}'s MACs (in its VLAN) and addresses; returns its addresses. */
+    private static int[] putEntries(MacVlanTable macs, Ipv4Table ips, VnicSpec v, int i) {
+        for (long m : v.macValues()) {
+            macs.put(m, v.vlan(), i);
+        }
+        List<Ipv4Cidr> cidrs = v.addresses();
+        int[] own = new int[cidrs.size()];
+        for (int k = 0; k < own.length; k++) {
+            own[k] = cidrs.get(k).address();
+            ips.put(own[k], i);
+        }
+        return own;
+    }
+
+    private static long firstOf(int[] addresses) {
+        return addresses.length == 0 ? -1 : Integer.toUnsignedLong(addresses[0]);
     }
 
     private ClassifierTables(List<VnicSpec> vnics, MacVlanTable macs, Ipv4Table ips, int[] vlan, long[] primaryMac,
@@ -83,8 +92,7 @@ public final class ClassifierTables {
         VnicSpec before = vnics.get(index);
         MacVlanTable m = macs.copy();
         Ipv4Table p = ips.copy();
-        m.remove(before.primaryMac(), before.vlan(), index);
-        for (long mac : before.secondaryMacValues()) {
+        for (long mac : before.macValues()) {
             m.remove(mac, before.vlan(), index);
         }
         for (int a : addresses[index]) {
@@ -93,16 +101,7 @@ public final class ClassifierTables {
         if (!m.hasRoomFor(1 + after.secondaryMacs().size()) || !p.hasRoomFor(after.ipv4().size())) {
             return java.util.Optional.empty();
         }
-        m.put(after.primaryMac(), after.vlan(), index);
-        for (long mac : after.secondaryMacValues()) {
-            m.put(mac, after.vlan(), index);
-        }
-        List<Ipv4Cidr> cidrs = after.addresses();
-        int[] own = new int[cidrs.size()];
-        for (int k = 0; k < own.length; k++) {
-            own[k] = cidrs.get(k).address();
-            p.put(own[k], index);
-        }
+        int[] own = putEntries(m, p, after, index);
         List<VnicSpec> specs = new java.util.ArrayList<>(vnics);
         specs.set(index, after);
         int[] vlans = vlan.clone();
@@ -112,13 +111,23 @@ public final class ClassifierTables {
         int[][] owned = addresses.clone();
         owned[index] = own;
         long[] firsts = firstAddress.clone();
-        firsts[index] = own.length == 0 ? -1 : Integer.toUnsignedLong(own[0]);
+        firsts[index] = firstOf(own);
         return java.util.Optional.of(new ClassifierTables(java.util.Collections.unmodifiableList(specs), m, p, vlans, primaries,
                 owned, firsts));
     }
 
     public List<VnicSpec> vnics() {
         return vnics;
+    }
+
+    /** Entries of the (MAC, VLAN) table: diagnostics, and tests comparing an incremental with a full build. */
+    public int macEntries() {
+        return macs.size();
+    }
+
+    /** Entries of the address table. */
+    public int addressEntries() {
+        return ips.size();
     }
 
     public int vnicCount() {

@@ -52,12 +52,7 @@ public final class FlowRulePlan {
             if (spec == null) {
                 continue;
             }
-            List<Long> macs = new ArrayList<>();
-            macs.add(spec.primaryMac());
-            for (long m : spec.secondaryMacValues()) {
-                macs.add(m);
-            }
-            for (long mac : macs) {
+            for (long mac : spec.macValues()) {
                 for (Ipv4Cidr a : spec.addresses()) {
                     r.add(new Rule(0, mac, spec.vlan(), a.address(), false, localQueue(v)));
                 }

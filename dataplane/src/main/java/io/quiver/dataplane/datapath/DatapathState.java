@@ -21,7 +21,10 @@ public final class DatapathState {
     /** By VNIC index, what the lcores reach per packet, one load away (null for a free index). */
     final VnicCounters[] counters;
     final VnicRing[] localRings;
-    /** By ethdev port id: the MACs of the VNICs attached to that port (VLAN 0 keys), null for non-guest ports. */
+    /**
+     * By ethdev port id: the MACs of the VNICs attached to that port (VLAN 0 keys); an empty table for a port with
+     * none (a guest port whose VNICs are yet to come or all removed: its frames are spoofed, never a crash).
+     */
     final MacVlanTable[] sourcesByPort;
     /** By ethdev port id: the one VNIC a single-VNIC guest port belongs to (for charging its drops), or -1. */
     final int[] onlyVnicOfPort;
@@ -29,6 +32,8 @@ public final class DatapathState {
     final int[][] floodDomain;
     /** By VLAN id (0 = untagged): the VNICs in it, for floods arriving from the uplink; null when none. */
     final int[][] vnicsByVlan;
+    /** Every 12-bit VLAN id a frame can carry, 4095 (reserved) included: a tag is an index, never out of bounds. */
+    static final int VLAN_IDS = 4096;
     final int[] routePrefix;
     final int[] routeMask;
     final long gatewayMac;
@@ -61,22 +66,21 @@ public final class DatapathState {
         this.sourcesByPort = new MacVlanTable[maxPort + 1];
         this.onlyVnicOfPort = new int[maxPort + 1];
         java.util.Arrays.fill(onlyVnicOfPort, -1);
-        int[] perPort = new int[maxPort + 1];
+        int[] macsOnPort = new int[maxPort + 1];
+        int[] vnicsOnPort = new int[maxPort + 1];
         for (Vnic v : vnicList) {
-            perPort[v.portId()] += 1 + v.spec().secondaryMacs().size();
+            macsOnPort[v.portId()] += 1 + v.spec().secondaryMacs().size();
+            vnicsOnPort[v.portId()]++;
+            onlyVnicOfPort[v.portId()] = v.index();
         }
-        for (Vnic v : vnicList) {
-            int p = v.portId();
-            if (sourcesByPort[p] == null) {
-                sourcesByPort[p] = new MacVlanTable(perPort[p]);
-                onlyVnicOfPort[p] = v.index();
-            } else {
+        for (int p = 0; p <= maxPort; p++) {
+            sourcesByPort[p] = new MacVlanTable(macsOnPort[p]);
+            if (vnicsOnPort[p] != 1) {
                 onlyVnicOfPort[p] = -1;
             }
-            sourcesByPort[p].put(v.spec().primaryMac(), 0, v.index());
-            for (long m : v.spec().secondaryMacValues()) {
-                sourcesByPort[p].put(m, 0, v.index());
-            }
+        }
+        for (Vnic v : vnicList) {
+            putSources(sourcesByPort[v.portId()], v.spec(), v.index());
         }
         if (previous != null && sameVlans(previous, slots)) {
             this.vnicsByVlan = previous.vnicsByVlan;
@@ -130,20 +134,23 @@ public final class DatapathState {
         }
         int port = v.portId();
         MacVlanTable sources = sourcesByPort[port].copy();
-        sources.remove(before.primaryMac(), 0, index);
-        for (long m : before.secondaryMacValues()) {
+        for (long m : before.macValues()) {
             sources.remove(m, 0, index);
         }
         if (!sources.hasRoomFor(1 + after.secondaryMacs().size())) {
             return java.util.Optional.empty();
         }
-        sources.put(after.primaryMac(), 0, index);
-        for (long m : after.secondaryMacValues()) {
-            sources.put(m, 0, index);
-        }
+        putSources(sources, after, index);
         MacVlanTable[] byPort = sourcesByPort.clone();
         byPort[port] = sources;
         return java.util.Optional.of(new DatapathState(this, changed.get(), byPort));
+    }
+
+    /** The MACs VNIC {@code index} may send with, as keys of its port's source table. */
+    private static void putSources(MacVlanTable sources, VnicSpec spec, int index) {
+        for (long m : spec.macValues()) {
+            sources.put(m, 0, index);
+        }
     }
 
     /** Whether every index holds the same VNIC in the same VLAN as in {@code before} (whose tables recorded the VLANs). */
@@ -161,12 +168,12 @@ public final class DatapathState {
 
     /** By VLAN id, its VNICs: one shared array per VLAN, linear in the VNIC count even with thousands of VNICs. */
     private static int[][] byVlan(List<Vnic> vnicList) {
-        int[][] vnicsByVlan = new int[4095][];
-        int[] perVlan = new int[4095];
+        int[][] vnicsByVlan = new int[VLAN_IDS][];
+        int[] perVlan = new int[VLAN_IDS];
         for (Vnic v : vnicList) {
             perVlan[v.spec().vlan()]++;
         }
-        int[] filled = new int[4095];
+        int[] filled = new int[VLAN_IDS];
         for (Vnic v : vnicList) {
             int vlan = v.spec().vlan();
             if (vnicsByVlan[vlan] == null) {

@@ -94,6 +94,14 @@ public final class VnicSpec {
         return secondaryMacValues.clone();
     }
 
+    /** Every MAC the VNIC receives and may send with: the primary first, then the secondary ones. */
+    public long[] macValues() {
+        long[] all = new long[1 + secondaryMacValues.length];
+        all[0] = primaryMacValue;
+        System.arraycopy(secondaryMacValues, 0, all, 1, secondaryMacValues.length);
+        return all;
+    }
+
     public List<Ipv4Cidr> addresses() {
         return addresses;
     }

@@ -85,6 +85,8 @@ abstract class DatapathSpecification {
         uplinkIn.add(new byte[10]);                                              // malformed
         uplinkIn.add(tagged(udp(MAC_C, GATEWAY, IP_UPLINK_HOST, IP_C, 64, 9), 100)); // VLAN 100 to C, tag stripped
         uplinkIn.add(tagged(udp(MAC_A, GATEWAY, IP_UPLINK_HOST, IP_A, 64, 10), 100)); // A is not in VLAN 100
+        uplinkIn.add(tagged(udp(BROADCAST, GATEWAY, IP_UPLINK_HOST, -1, 64, 18), 4095)); // reserved VID: no one's
+        uplinkIn.add(udp(MAC_A, GATEWAY, IP_UPLINK_HOST, IP_A, 64, 19));         // ... and the loop goes on
         List<byte[]> aIn = new ArrayList<>();
         aIn.add(udp(MAC_B, MAC_A, IP_A, IP_B, 64, 11));                          // A -> B through B's ring
         aIn.add(udp(GATEWAY, MAC_A, IP_A, IP_INTERNET, 64, 12));                 // A -> uplink
@@ -96,13 +98,16 @@ abstract class DatapathSpecification {
         aIn.add(ArpFrameBuilder.request(MAC_A, IP_A, IP_UPLINK_HOST));           // flood: B and the uplink
         aIn.add(new byte[12]);                                                   // malformed
         List<byte[]> cIn = List.of(udp(GATEWAY, MAC_C, IP_C, IP_INTERNET, 64, 21)); // tagged 100 on the uplink
+        List<byte[]> dIn = List.of(udp(GATEWAY, MAC_B, IP_B, IP_INTERNET, 64, 22)); // a guest port with no VNIC
 
         PcapFile.write(dir.resolve("uplink-in.pcap"), uplinkIn);
         PcapFile.write(dir.resolve("a-in.pcap"), aIn);
         PcapFile.write(dir.resolve("b-in.pcap"), List.of());
         PcapFile.write(dir.resolve("c-in.pcap"), cIn);
+        PcapFile.write(dir.resolve("d-in.pcap"), dIn);
         int lcores = mode == ThreadingMode.SHARED ? 1 : 2;
-        var ports = List.of(pcapPort("uplink", 40, lcores), pcapPort("a", 41, lcores), pcapPort("b", 42, lcores), pcapPort("c", 43, lcores));
+        var ports = List.of(pcapPort("uplink", 40, lcores), pcapPort("a", 41, lcores), pcapPort("b", 42, lcores), pcapPort("c", 43, lcores),
+                pcapPort("d", 44, lcores));
         var vnics = List.of(
                 new VnicSpec("A", Ethernet.formatMac(MAC_A), List.of(Ethernet.formatMac(MAC_A2)), List.of("10.0.0.1/24"), 0, "a"),
                 new VnicSpec("B", Ethernet.formatMac(MAC_B), List.of(), List.of("10.0.0.2/24"), 0, "b"),
@@ -112,12 +117,13 @@ abstract class DatapathSpecification {
         List<Integer> cpus = mode == ThreadingMode.SHARED ? List.of(1) : List.of(1, 0);
         datapath = Datapath.start(new DatapathConfig(base, "uplink", List.of("198.51.100.0/24"), Ethernet.formatMac(GATEWAY),
                 vnics, mode, cpus, 64, 16, ClassifierChoice.AUTO));
-        long expected = uplinkIn.size() + aIn.size() + cIn.size();
+        long expected = uplinkIn.size() + aIn.size() + cIn.size() + dIn.size();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (received() < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         Thread.sleep(300);
+        loopFailures = datapath.dataplane().loops().stream().map(l -> String.valueOf(l.failure())).toList();
         datapath.stopLoops();
     }
 
@@ -158,6 +164,7 @@ abstract class DatapathSpecification {
         countersB = new long[] {datapath.vnic("B").counters().rxPackets, datapath.vnic("B").counters().txPackets};
         countersC = new long[] {datapath.vnic("C").counters().rxPackets, datapath.vnic("C").counters().txPackets};
         inUseAfter = datapath.dataplane().pool().inUse();
+        dropsOfD = datapath.port("d").rxCounters(0).drops.clone();
         datapath.close();
         datapath = null;
         uplinkOut = output("uplink");
@@ -167,6 +174,8 @@ abstract class DatapathSpecification {
     }
 
     static long[][] snapshot;
+    static List<String> loopFailures;
+    static long[] dropsOfD;
     static long[] countersA;
     static long[] countersB;
     static long[] countersC;
@@ -204,7 +213,9 @@ abstract class DatapathSpecification {
         assertTrue(bOut.stream().anyMatch(DatapathSpecification::isArp), "the ARP request reaches B, its target's owner");
         assertTrue(aOut.stream().noneMatch(DatapathSpecification::isArp), "... and no one else");
         assertTrue(hasMarker(aOut, 6) && hasMarker(bOut, 6) && !hasMarker(cOut, 6), "broadcast floods VLAN 0 only");
-        assertEquals(2, snapshot[2][DropReason.UNKNOWN_DESTINATION.ordinal()], "unknown MAC, and A's MAC in VLAN 100");
+        assertEquals(3, snapshot[2][DropReason.UNKNOWN_DESTINATION.ordinal()],
+                "unknown MAC, A's MAC in VLAN 100, a broadcast in VLAN 4095");
+        assertTrue(hasMarker(aOut, 19), "the frame after the VLAN 4095 broadcast is delivered");
         assertEquals(1, snapshot[2][DropReason.MALFORMED.ordinal()]);
         byte[] toC = find(cOut, f -> isUdp(f) && marker(f) == 9);
         assertTrue(toC != null && (toC[12] & 0xff) == 0x08, "VLAN tag stripped before delivery to C");
@@ -232,6 +243,13 @@ abstract class DatapathSpecification {
         assertTrue(fromC != null && (fromC[12] & 0xff) == 0x81 && (fromC[15] & 0xff) == 100, "C's frames are tagged with VLAN 100");
         assertEquals(4, countersA[1], "A sent 4 acceptable frames: to B, to the uplink, with its secondary MAC, its ARP");
         assertEquals(1, countersC[1]);
+    }
+
+    @Test
+    void hostileFramesAreCountedDropsNeverAStoppedLoop() {
+        assertTrue(loopFailures.stream().allMatch("null"::equals), "every lcore still running: " + loopFailures);
+        assertEquals(1, dropsOfD[DropReason.SPOOFED_SOURCE_MAC.ordinal()], "a guest port without VNICs sends as no one");
+        assertTrue(!hasMarker(uplinkOut, 22) && !hasMarker(bOut, 22));
     }
 
     @Test
