@@ -9,6 +9,9 @@
  * Conventions (FFM-DPDK-NOTES): int parameters and returns (no unsigned-short sign traps), pointers returned
  * as int64_t so the Java side never materialises a MemorySegment per call.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* cpu_set_t */
+#endif
 #include <errno.h>
 #include <sched.h>
 #include <stddef.h>
@@ -80,23 +83,16 @@ int quiver_lcore_id(void)
 	return (int)rte_lcore_id();
 }
 
-/* rte_eth_link holds bit-fields, which have no offsetof; these read it for the Java side. */
+/* rte_eth_link holds bit-fields, which have no offsetof; this reads it for the Java side: 1 up, 0 down, or
+ * DPDK's negative error code. */
 int quiver_link_up(int port)
 {
 	struct rte_eth_link link;
 	memset(&link, 0, sizeof(link));
-	if (rte_eth_link_get_nowait((uint16_t)port, &link) != 0)
-		return -1;
+	int rc = rte_eth_link_get_nowait((uint16_t)port, &link);
+	if (rc != 0)
+		return rc;
 	return link.link_status == RTE_ETH_LINK_UP;
-}
-
-int64_t quiver_link_speed_mbps(int port)
-{
-	struct rte_eth_link link;
-	memset(&link, 0, sizeof(link));
-	if (rte_eth_link_get_nowait((uint16_t)port, &link) != 0)
-		return -1;
-	return link.link_speed;
 }
 
 /* ---- layout table: offsets, sizes and enum values from the compiler ------------------------------ */
@@ -173,6 +169,7 @@ static const struct quiver_layout_entry quiver_layout_table[] = {
 	CONST(RTE_ETHER_ADDR_LEN),
 
 	/* scheduling of control threads (sched_setscheduler) */
+	{ "sizeof.cpu_set_t", (int64_t)sizeof(cpu_set_t) },
 	SIZE(sched_param),
 	OFF(sched_param, sched_priority),
 	CONST(SCHED_FIFO),

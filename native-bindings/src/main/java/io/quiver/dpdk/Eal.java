@@ -21,7 +21,6 @@ public final class Eal {
     private static final MethodHandle STRERROR = NativeLibrary.downcall("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle ERRNO = NativeLibrary.downcall("quiver_errno", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle LCORE_ID = NativeLibrary.downcall("quiver_lcore_id", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle MAIN_LCORE = NativeLibrary.downcall("rte_get_main_lcore", FunctionDescriptor.of(JAVA_INT));
 
     private enum State { NEW, RUNNING, CLEANED_UP }
 
@@ -93,20 +92,10 @@ public final class Eal {
         DpdkException.check(rc, "rte_eal_cleanup", "");
     }
 
-    /** The calling thread's lcore id, or {@link #LCORE_ID_ANY} for a thread EAL does not know. */
+    /** The calling thread's lcore id, or -1 (LCORE_ID_ANY) for a thread EAL does not know. */
     public static int lcoreId() {
         try {
             return (int) LCORE_ID.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    public static final int LCORE_ID_ANY = -1;
-
-    public static int mainLcore() {
-        try {
-            return (int) MAIN_LCORE.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -22,15 +22,11 @@ public final class EthDev {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle TX_BURST = NativeLibrary.downcall("quiver_tx_burst",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle COUNT_AVAIL = NativeLibrary.downcall("rte_eth_dev_count_avail", FunctionDescriptor.of(JAVA_SHORT));
     private static final MethodHandle DEV_PROBE = NativeLibrary.downcall("rte_dev_probe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle HOTPLUG_REMOVE = NativeLibrary.downcall("rte_eal_hotplug_remove",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle PORT_BY_NAME = NativeLibrary.downcall("rte_eth_dev_get_port_by_name",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle NAME_BY_PORT = NativeLibrary.downcall("rte_eth_dev_get_name_by_port",
-            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
-    private static final MethodHandle IS_VALID = NativeLibrary.downcall("rte_eth_dev_is_valid_port", INT_OF_PORT);
     private static final MethodHandle INFO_GET = NativeLibrary.downcall("rte_eth_dev_info_get",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle CONFIGURE = NativeLibrary.downcall("rte_eth_dev_configure",
@@ -44,23 +40,17 @@ public final class EthDev {
     private static final MethodHandle CLOSE = NativeLibrary.downcall("rte_eth_dev_close", INT_OF_PORT);
     private static final MethodHandle SOCKET_ID = NativeLibrary.downcall("rte_eth_dev_socket_id", INT_OF_PORT);
     private static final MethodHandle PROMISC_ENABLE = NativeLibrary.downcall("rte_eth_promiscuous_enable", INT_OF_PORT);
-    private static final MethodHandle PROMISC_GET = NativeLibrary.downcall("rte_eth_promiscuous_get", INT_OF_PORT);
     private static final MethodHandle MAC_GET = NativeLibrary.downcall("rte_eth_macaddr_get",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle MAC_SET = NativeLibrary.downcall("rte_eth_dev_default_mac_addr_set",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
-    private static final MethodHandle MAC_ADD = NativeLibrary.downcall("rte_eth_dev_mac_addr_add",
-            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
     private static final MethodHandle LINK_UP = NativeLibrary.downcall("quiver_link_up", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle LINK_SPEED = NativeLibrary.downcall("quiver_link_speed_mbps", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final MethodHandle STATS_GET = NativeLibrary.downcall("rte_eth_stats_get",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
-    private static final MethodHandle STATS_RESET = NativeLibrary.downcall("rte_eth_stats_reset", INT_OF_PORT);
     private static final MethodHandle XSTATS_GET = NativeLibrary.downcall("rte_eth_xstats_get",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
     private static final MethodHandle XSTATS_NAMES = NativeLibrary.downcall("rte_eth_xstats_get_names",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS, JAVA_INT));
-    private static final MethodHandle XSTATS_RESET = NativeLibrary.downcall("rte_eth_xstats_reset", INT_OF_PORT);
 
     private static final long INFO_SIZE = Layout.of("sizeof.rte_eth_dev_info");
     private static final long CONF_SIZE = Layout.of("sizeof.rte_eth_conf");
@@ -68,7 +58,6 @@ public final class EthDev {
     private static final long XSTAT_SIZE = Layout.of("sizeof.rte_eth_xstat");
     private static final long XSTAT_NAME_SIZE = Layout.of("sizeof.rte_eth_xstat_name");
     private static final int MAC_LEN = Layout.intOf("RTE_ETHER_ADDR_LEN");
-    public static final int MAX_PORTS = Layout.intOf("RTE_MAX_ETHPORTS");
 
     private EthDev() {
     }
@@ -94,14 +83,6 @@ public final class EthDev {
     }
 
     // ---- devices and ports -----------------------------------------------------------------------------------
-
-    public static int countAvailable() {
-        try {
-            return Short.toUnsignedInt((short) COUNT_AVAIL.invokeExact());
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
 
     /** Probes (attaches) the device that {@code devargs} names, e.g. {@code net_null0,no-rx=1} or a PCI address. */
     public static void probe(String devargs) {
@@ -132,26 +113,6 @@ public final class EthDev {
             MemorySegment id = arena.allocate(JAVA_SHORT);
             int rc = (int) PORT_BY_NAME.invokeExact(arena.allocateFrom(name), id);
             return rc == 0 ? OptionalInt.of(Short.toUnsignedInt(id.get(JAVA_SHORT, 0))) : OptionalInt.empty();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    public static String nameOf(int port) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocate(64);
-            DpdkException.check((int) NAME_BY_PORT.invokeExact((short) port, name), "rte_eth_dev_get_name_by_port", "port " + port);
-            return name.getString(0);
-        } catch (DpdkException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    public static boolean isValid(int port) {
-        try {
-            return (int) IS_VALID.invokeExact((short) port) == 1;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -238,10 +199,6 @@ public final class EthDev {
         portCall(PROMISC_ENABLE, "rte_eth_promiscuous_enable", port);
     }
 
-    public static boolean promiscuous(int port) {
-        return portCall(PROMISC_GET, "rte_eth_promiscuous_get", port) == 1;
-    }
-
     /** The device's NUMA socket, or {@link Mempools#SOCKET_ID_ANY} when it has none. */
     public static int socketId(int port) {
         try {
@@ -265,12 +222,7 @@ public final class EthDev {
     }
 
     public static void setMacAddress(int port, byte[] mac) {
-        macCall(MAC_SET, "rte_eth_dev_default_mac_addr_set", port, mac, false);
-    }
-
-    /** Adds a secondary unicast MAC address the device accepts. */
-    public static void addMacAddress(int port, byte[] mac) {
-        macCall(MAC_ADD, "rte_eth_dev_mac_addr_add", port, mac, true);
+        macCall(MAC_SET, "rte_eth_dev_default_mac_addr_set", port, mac);
     }
 
     public static boolean linkUp(int port) {
@@ -280,14 +232,6 @@ public final class EthDev {
             return rc == 1;
         } catch (DpdkException e) {
             throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    public static long linkSpeedMbps(int port) {
-        try {
-            return (long) LINK_SPEED.invokeExact(port);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -309,10 +253,6 @@ public final class EthDev {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
-    }
-
-    public static void resetStats(int port) {
-        portCall(STATS_RESET, "rte_eth_stats_reset", port);
     }
 
     /** The driver's extended counters by name, in the driver's order. */
@@ -344,10 +284,6 @@ public final class EthDev {
         }
     }
 
-    public static void resetXstats(int port) {
-        portCall(XSTATS_RESET, "rte_eth_xstats_reset", port);
-    }
-
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     private static int portCall(MethodHandle handle, String call, int port) {
@@ -360,14 +296,14 @@ public final class EthDev {
         }
     }
 
-    private static void macCall(MethodHandle handle, String call, int port, byte[] mac, boolean withPool) {
+    private static void macCall(MethodHandle handle, String call, int port, byte[] mac) {
         if (mac.length != MAC_LEN) {
             throw new IllegalArgumentException("a MAC address has " + MAC_LEN + " bytes, not " + mac.length);
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(MAC_LEN, 2);
             addr.copyFrom(MemorySegment.ofArray(mac));
-            int rc = withPool ? (int) handle.invokeExact((short) port, addr, 0) : (int) handle.invokeExact((short) port, addr);
+            int rc = (int) handle.invokeExact((short) port, addr);
             DpdkException.check(rc, call, "port " + port);
         } catch (DpdkException e) {
             throw e;

@@ -37,11 +37,6 @@ public final class Layout {
         return Math.toIntExact(of(name));
     }
 
-    /** Every entry, for diagnostics ({@code quiver show-layout}) and tests. */
-    public static Map<String, Long> all() {
-        return Collections.unmodifiableMap(TABLE);
-    }
-
     private static Map<String, Long> read() {
         try {
             int n = (int) COUNT.invokeExact();

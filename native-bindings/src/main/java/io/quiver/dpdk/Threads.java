@@ -23,12 +23,12 @@ public final class Threads {
     private static final MethodHandle REGISTER = NativeLibrary.downcall("rte_thread_register", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle UNREGISTER = NativeLibrary.downcall("rte_thread_unregister", FunctionDescriptor.ofVoid());
     private static final MethodHandle SCHED_SETAFFINITY = NativeLibrary.downcall("sched_setaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.captureCallState("errno"));
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle CAPTURED_ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle SCHED_SETSCHEDULER = NativeLibrary.downcall("sched_setscheduler",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.captureCallState("errno"));
-    private static final int CPU_SET_BYTES = 128;
+    private static final int CPU_SET_BYTES = Layout.intOf("sizeof.cpu_set_t");
 
     private Threads() {
     }
@@ -61,12 +61,14 @@ public final class Threads {
             throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (CPU_SET_BYTES * 8 - 1));
         }
         try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
             var mask = arena.allocate(CPU_SET_BYTES, 8);
             mask.set(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            int rc = (int) SCHED_SETAFFINITY.invokeExact(0, (long) CPU_SET_BYTES, mask);
+            int rc = (int) SCHED_SETAFFINITY.invokeExact(state, 0, (long) CPU_SET_BYTES, mask);
             if (rc != 0) {
-                throw new DpdkException("sched_setaffinity", "cpu " + cpu, 0,
-                        "the CPU is not available to this process (see nproc / taskset)");
+                int errno = (int) CAPTURED_ERRNO.get(state, 0L);
+                throw new DpdkException("sched_setaffinity", "cpu " + cpu, errno, Eal.strerror(errno)
+                        + " (is the CPU available to this process? see nproc / taskset)");
             }
         } catch (DpdkException e) {
             throw e;
