@@ -28,11 +28,4 @@ final class LcoreTx {
         }
     }
 
-    void discardAll() {
-        for (TxBatcher b : byPort) {
-            if (b != null) {
-                b.discard();
-            }
-        }
-    }
 }

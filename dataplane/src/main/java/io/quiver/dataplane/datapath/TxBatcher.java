@@ -56,9 +56,4 @@ final class TxBatcher {
         bytes = 0;
     }
 
-    /** Frees what is still queued (at shutdown). */
-    void discard() {
-        burst.freeAll();
-        bytes = 0;
-    }
 }

@@ -23,9 +23,8 @@ public final class LcoreLoop implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile int lcoreId = -1;
-    /** Loop iterations and the ones that found no work: the control side reads them as a busy ratio. */
-    public long iterations;
-    public long idleIterations;
+    /** Loop iterations, read from other threads through {@link #iterationsSeen()}. */
+    private long iterations;
 
     public LcoreLoop(String name, int cpu, List<PollTask> tasks) {
         this.name = name;
@@ -72,7 +71,6 @@ public final class LcoreLoop implements AutoCloseable {
                 }
                 iterations++;
                 if (work == 0) {
-                    idleIterations++;
                     Thread.onSpinWait();
                 }
             }

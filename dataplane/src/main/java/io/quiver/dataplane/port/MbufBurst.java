@@ -10,7 +10,6 @@ import java.lang.foreign.ValueLayout;
  * allocated once and reused for every burst, so the fast path allocates nothing.
  */
 public final class MbufBurst {
-    public static final int DEFAULT_SIZE = 32;
 
     private final MemorySegment pointers;
     private final int capacity;

@@ -47,10 +47,6 @@ public final class PacketPool implements AutoCloseable {
         return capacity;
     }
 
-    public int cacheSize() {
-        return cacheSize;
-    }
-
     /** The rte_mempool address, for the bindings. */
     public long address() {
         if (address == 0) {

@@ -150,15 +150,6 @@ public final class Port implements AutoCloseable {
         return EthDev.stats(id);
     }
 
-    public Map<String, Long> extendedStats() {
-        return EthDev.xstats(id);
-    }
-
-    public void resetStats() {
-        EthDev.resetStats(id);
-        EthDev.resetXstats(id);
-    }
-
     /** Stops, closes and (when this port probed it) detaches the device. Safe to call twice. */
     @Override
     public void close() {

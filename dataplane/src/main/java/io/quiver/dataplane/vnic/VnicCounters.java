@@ -38,11 +38,4 @@ public final class VnicCounters {
         return n;
     }
 
-    public Map<DropReason, Long> dropsByReason() {
-        Map<DropReason, Long> m = new EnumMap<>(DropReason.class);
-        for (DropReason r : DropReason.values()) {
-            m.put(r, drops[r.ordinal()]);
-        }
-        return m;
-    }
 }
