@@ -45,8 +45,13 @@ public class CommitBenchmark {
         vnic = "vm7";
         guest = Requester.guest(vnic);
         for (int k = 0; k < mtus.length; k++) {
-            mtus[k] = Integer.toString(1000 + k);
+            mtus[k] = Integer.toString(1000 + k % 500); // inside the policy's 68..1500: every sample is a commit
             buffers[k] = Integer.toString(4096 * (k + 1));
+        }
+        for (String mtu : mtus) { // a policy edit must not turn this case into the denied one unnoticed
+            if (!store.requestChange(guest, vnic, "mtu", mtu).committed()) {
+                throw new IllegalStateException("the benchmark policy refuses mtu " + mtu + ": " + BenchmarkStores.POLICY);
+            }
         }
     }
 
