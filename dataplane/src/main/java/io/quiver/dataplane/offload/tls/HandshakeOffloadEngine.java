@@ -168,27 +168,35 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         byte[] privateKey = request.privateKey().copy();
         byte[] localShare = request.localKeyShare().copy();
         byte[] peerShare = request.peerKeyShare().copy();
-        if (privateKey != null) {
-            group = NamedGroup.fromCode(request.namedGroup());
-            if (group == null) {
-                throw new OffloadFailure(FailureReason.UNSUPPORTED_GROUP);
+        byte[] psk = null;
+        HandshakeSession session;
+        try {
+            if (privateKey != null) {
+                group = NamedGroup.fromCode(request.namedGroup());
+                if (group == null) {
+                    throw new OffloadFailure(FailureReason.UNSUPPORTED_GROUP);
+                }
+                if (privateKey.length != group.privateKeyLength()) {
+                    throw new OffloadFailure(FailureReason.BAD_PRIVATE_KEY_LENGTH);
+                }
+                checkEncoding(group, peerShare);
+                checkEncoding(group, localShare);
             }
-            if (privateKey.length != group.privateKeyLength()) {
-                throw new OffloadFailure(FailureReason.BAD_PRIVATE_KEY_LENGTH);
+            psk = psk(request, suite);
+            if (privateKey == null && psk == null) {
+                throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
             }
-            checkEncoding(group, peerShare);
-            checkEncoding(group, localShare);
+            byte[] clientRandom = request.clientRandom().copy();
+            if (clientRandom != null && clientRandom.length != 32) {
+                throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
+            }
+            session = new HandshakeSession(connectionId, role, suite, group, privateKey, localShare,
+                    peerShare, psk, request.pskKind(), clientRandom, context);
+        } catch (RuntimeException refused) { // the session never took these copies: nothing else will wipe them
+            Tls13KeySchedule.wipe(privateKey);
+            Tls13KeySchedule.wipe(psk);
+            throw refused;
         }
-        byte[] psk = psk(request, suite);
-        if (privateKey == null && psk == null) {
-            throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
-        }
-        byte[] clientRandom = request.clientRandom().copy();
-        if (clientRandom != null && clientRandom.length != 32) {
-            throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
-        }
-        HandshakeSession session = new HandshakeSession(connectionId, role, suite, group, privateKey, localShare,
-                peerShare, psk, request.pskKind(), clientRandom, context);
         sessions.put(connectionId, session);
         if (request.payload().isPresent() && request.payload().length() > 0) {
             // START may carry the first messages (e.g. ClientHello and ServerHello) to save a round trip
@@ -228,6 +236,7 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         }
         byte[] psk = request.psk().copy();
         if (psk != null && (psk.length == 0 || psk.length > MAX_PSK_LENGTH)) {
+            Tls13KeySchedule.wipe(psk);
             throw new OffloadFailure(FailureReason.BAD_PSK_LENGTH);
         }
         return psk;

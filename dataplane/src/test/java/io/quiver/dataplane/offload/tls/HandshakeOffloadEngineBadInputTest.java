@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
+import static io.quiver.dataplane.offload.tls.Rfc8448.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -456,8 +457,9 @@ class HandshakeOffloadEngineBadInputTest {
             started(1);
             assertTrue(point(1, TranscriptPoint.SERVER_HELLO, Simple.HELLO_HASH, null).ok());
             byte[] wrong = Simple.SERVER_VERIFY_DATA.clone();
-            wrong[5] ^= 0x40;
-            byte[] context = new byte[32];
+            wrong[5] ^= 0x40; // with the true context, this one flipped bit is all that is wrong
+            byte[] context = sha256(Simple.CLIENT_HELLO, Simple.SERVER_HELLO, Simple.ENCRYPTED_EXTENSIONS, Simple.CERTIFICATE,
+                    Simple.CERTIFICATE_VERIFY);
             assertFailed(FailureReason.FINISHED_MISMATCH, point(1, TranscriptPoint.SERVER_FINISHED_CONTEXT, context, wrong));
         }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static io.quiver.dataplane.offload.tls.EngineHarness.assertHex;
 import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
+import static io.quiver.dataplane.offload.tls.Rfc8448.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -191,18 +192,6 @@ class HandshakeOffloadEngineRfc8448Test {
             r.transcriptPoint(point).payload().set(hash);
             r.auxiliary().set(peerVerifyData);
         });
-    }
-
-    private static byte[] sha256(byte[]... parts) {
-        try {
-            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) {
-                d.update(p);
-            }
-            return d.digest();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,6 +15,19 @@ final class Rfc8448 {
         return HexFormat.of().parseHex(spaced.replaceAll("\\s+", ""));
     }
 
+    /** SHA-256 by the JDK, independent of the backend under test: the transcript hashes the traces imply. */
+    static byte[] sha256(byte[]... parts) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                d.update(p);
+            }
+            return d.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {

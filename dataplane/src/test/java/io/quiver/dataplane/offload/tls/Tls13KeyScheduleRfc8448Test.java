@@ -3,6 +3,7 @@ package io.quiver.dataplane.offload.tls;
 import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
 import io.quiver.dataplane.offload.tls.Rfc8448.Retry;
 import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
+import static io.quiver.dataplane.offload.tls.EngineHarness.assertHex;
 import io.quiver.dataplane.offload.tls.crypto.Hkdf;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.crypto.jdk.JdkCryptoBackend;
@@ -15,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,10 +31,6 @@ class Tls13KeyScheduleRfc8448Test {
     @AfterEach
     void close() {
         backend.close();
-    }
-
-    private static void assertHex(byte[] expected, byte[] actual, String what) {
-        assertEquals(HexFormat.of().formatHex(expected), HexFormat.of().formatHex(actual), what);
     }
 
     private byte[] sha256(byte[]... messages) {
