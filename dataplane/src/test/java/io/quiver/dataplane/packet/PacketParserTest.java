@@ -1,6 +1,7 @@
 package io.quiver.dataplane.packet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -59,11 +60,7 @@ class PacketParserTest {
         try (Arena arena = Arena.ofConfined()) {
             ParsedBurst b = ParsedFrames.parse(arena, bad);
             for (int i = 0; i < bad.size(); i++) {
-                if (bad.get(i).length >= 14 && bad.get(i).length < 34 && i < 34) {
-                    assertEquals(PacketKind.MALFORMED, b.kind[i], "truncated to " + bad.get(i).length);
-                } else if (i >= 34) {
-                    assertEquals(PacketKind.MALFORMED, b.kind[i], "case " + i);
-                }
+                assertEquals(PacketKind.MALFORMED, b.kind[i], "case " + i + " (" + bad.get(i).length + " bytes)");
             }
         }
     }
@@ -82,11 +79,12 @@ class PacketParserTest {
             junk.add(f);
         }
         try (Arena arena = Arena.ofConfined()) {
-            ParsedBurst b = ParsedFrames.parse(arena, junk);
+            ParsedBurst b = ParsedFrames.parse(arena, junk); // throws if any field depends on bytes past a frame's end
+            int parsed = 0;
             for (int i = 0; i < junk.size(); i++) {
-                int k = b.kind[i];
-                assertEquals(true, k >= PacketKind.MALFORMED && k <= PacketKind.OTHER);
+                parsed += b.kind[i] == PacketKind.MALFORMED ? 0 : 1;
             }
+            assertTrue(parsed > 100 && parsed < junk.size(), "the junk exercises both outcomes: " + parsed + " parsed");
         }
     }
 
