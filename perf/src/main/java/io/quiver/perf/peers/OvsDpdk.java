@@ -1,6 +1,7 @@
 package io.quiver.perf.peers;
 
 import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.control.lab.Shell;
 import io.quiver.dataplane.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * every policy change.
  */
 public final class OvsDpdk implements AutoCloseable {
+    /** How long one OVS command-line call may take. */
+    private static final long PEER_COMMAND_SECONDS = 60;
+
     public static final Path VSWITCHD = Path.of("/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk");
     private static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
     private static final Pattern RX = Pattern.compile("rx pkts=(\\d+)");
@@ -49,17 +53,17 @@ public final class OvsDpdk implements AutoCloseable {
         Files.createDirectories(ovs.run);
         Path db = dir.resolve("conf.db");
         Files.deleteIfExists(db);
-        Commands.run(ovs.env("ovsdb-tool", "create", db.toString(), SCHEMA.toString()));
-        Commands.run(ovs.env("ovsdb-server", db.toString(), "--remote=punix:" + ovs.run.resolve("db.sock"),
+        Shell.check(ovs.env("ovsdb-tool", "create", db.toString(), SCHEMA.toString()), PEER_COMMAND_SECONDS);
+        Shell.check(ovs.env("ovsdb-server", db.toString(), "--remote=punix:" + ovs.run.resolve("db.sock"),
                 "--pidfile=" + ovs.run.resolve("ovsdb-server.pid"), "--unixctl=" + ovs.run.resolve("ovsdb-server.ctl"),
-                "--log-file=" + dir.resolve("ovsdb-server.log"), "--detach", "--no-chdir"));
+                "--log-file=" + dir.resolve("ovsdb-server.log"), "--detach", "--no-chdir"), PEER_COMMAND_SECONDS);
         ovs.vsctl("--no-wait", "init");
         ovs.vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
                 "other_config:dpdk-extra=--no-huge -m 2048 --no-pci --legacy-mem --file-prefix " + ovs.prefix,
                 "other_config:dpdk-lcore-mask=0x" + Integer.toHexString(1 << mainCpu),
                 "other_config:pmd-cpu-mask=0x" + Integer.toHexString(1 << pmdCpu));
-        Commands.run(ovs.env(VSWITCHD.toString(), "unix:" + ovs.run.resolve("db.sock"), "--pidfile=" + ovs.run.resolve("ovs-vswitchd.pid"),
-                "--unixctl=" + ovs.run.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "--no-chdir"));
+        Shell.check(ovs.env(VSWITCHD.toString(), "unix:" + ovs.run.resolve("db.sock"), "--pidfile=" + ovs.run.resolve("ovs-vswitchd.pid"),
+                "--unixctl=" + ovs.run.resolve("ovs-vswitchd.ctl"), "--log-file=" + dir.resolve("ovs-vswitchd.log"), "--detach", "--no-chdir"), PEER_COMMAND_SECONDS);
         if (!ovs.vsctl("get", "Open_vSwitch", ".", "dpdk_initialized").strip().equals("true")) {
             throw new IllegalStateException("OVS did not initialise DPDK; see " + dir.resolve("ovs-vswitchd.log"));
         }
@@ -123,19 +127,19 @@ public final class OvsDpdk implements AutoCloseable {
     private String vsctl(String... args) {
         List<String> cmd = env("ovs-vsctl", "--db=unix:" + run.resolve("db.sock"));
         cmd.addAll(List.of(args));
-        return Commands.run(cmd);
+        return Shell.check(cmd, PEER_COMMAND_SECONDS);
     }
 
     private String ofctl(String... args) {
         List<String> cmd = env("ovs-ofctl");
         cmd.addAll(List.of(args));
-        return Commands.run(cmd);
+        return Shell.check(cmd, PEER_COMMAND_SECONDS);
     }
 
     private String appctl(String... args) {
         List<String> cmd = env("ovs-appctl", "-t", run.resolve("ovs-vswitchd.ctl").toString());
         cmd.addAll(List.of(args));
-        return Commands.run(cmd);
+        return Shell.check(cmd, PEER_COMMAND_SECONDS);
     }
 
     /** Stops both daemons and removes the EAL runtime folder. */
@@ -143,12 +147,12 @@ public final class OvsDpdk implements AutoCloseable {
     public void close() {
         for (String d : new String[] {"ovs-vswitchd", "ovsdb-server"}) {
             try {
-                Commands.run("ovs-appctl", "-t", run.resolve(d + ".ctl").toString(), "exit");
+                Shell.check("ovs-appctl", "-t", run.resolve(d + ".ctl").toString(), "exit");
             } catch (IllegalStateException e) {
                 Path pid = run.resolve(d + ".pid");
                 try {
                     if (Files.exists(pid)) {
-                        Commands.run("kill", Files.readString(pid).strip());
+                        Shell.check("kill", Files.readString(pid).strip());
                     }
                 } catch (IOException | IllegalStateException ignored) {
                     // already gone
