@@ -148,7 +148,14 @@ public final class DatapathBenchmark implements Callable<Integer> {
         }
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
             if (line.startsWith("RESULT ")) {
-                return ResultFile.JSON.readTree(line.substring(7));
+                JsonNode q = ResultFile.JSON.readTree(line.substring(7));
+                // the figure counts for the full path only if it did what the peers are compared on
+                double spoofed = q.get("spoofedShare").asDouble();
+                if (Math.abs(spoofed - 0.25) > 0.01 || q.get("ringFull").asLong() != 0) {
+                    throw new IllegalStateException("the Quiver run with " + n + " VNICs dropped " + Math.round(spoofed * 100)
+                            + " % as spoofed (expected 25 %) and " + q.get("ringFull").asLong() + " for full rings; see " + log);
+                }
+                return q;
             }
         }
         throw new IllegalStateException("the Quiver run with " + n + " VNICs failed; see " + log);

@@ -70,10 +70,14 @@ public final class DatapathRun implements Callable<Integer> {
             JvmWindow window = JvmWindow.open(dp.dataplane().loops().get(0).threadId());
             long before = rx.packets;
             long delivered0 = delivered(dp);
+            long spoofed0 = spoofed(dp, rx);
+            long ringFull0 = ringFull(dp);
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long packets = rx.packets - before;
             long delivered = delivered(dp) - delivered0;
+            long spoofed = spoofed(dp, rx) - spoofed0;
+            long ringFull = ringFull(dp) - ringFull0;
             double elapsed = (System.nanoTime() - t0) / 1e9;
             long allocated = window.allocatedBytes();
             long gcs = window.collections();
@@ -81,12 +85,19 @@ public final class DatapathRun implements Callable<Integer> {
             ObjectNode r = ResultFile.JSON.createObjectNode();
             r.put("vnics", vnics).put("mpps", packets / elapsed / 1e6).put("deliveredMpps", delivered / elapsed / 1e6)
                     .put("allocatedBytes", allocated).put("gcCount", gcs)
-                    .put("spoofDrops", dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.SPOOFED_SOURCE_MAC)).sum()
-                            + rx.drops[DropReason.SPOOFED_SOURCE_MAC.ordinal()])
-                    .put("ringFull", dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.RING_FULL)).sum());
+                    .put("spoofedShare", packets == 0 ? 0 : (double) spoofed / packets).put("ringFull", ringFull);
             System.out.println("RESULT " + ResultFile.JSON.writeValueAsString(r).replace('\n', ' '));
         }
         return 0;
+    }
+
+    private static long spoofed(Datapath dp, QueueCounters rx) {
+        return dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.SPOOFED_SOURCE_MAC)).sum()
+                + rx.drops[DropReason.SPOOFED_SOURCE_MAC.ordinal()];
+    }
+
+    private static long ringFull(Datapath dp) {
+        return dp.vnics().stream().mapToLong(v -> v.counters().drops(DropReason.RING_FULL)).sum();
     }
 
     private static long delivered(Datapath dp) {

@@ -42,9 +42,9 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The lab's lcore runs on CPU 1 (the main CPU's neighbour); the guest's load on CPU 0. */
+    /** The lab's lcore runs on CPU 1 (the main CPU's neighbour); the guest's load on the main CPU, 0. */
     private static final String LCORE_CPU = "1";
-    private static final String GUEST_CPU = "0";
+    private static final String MAIN_CPU = "0";
     /** Wake-ups the platform probe measures, one per 100 us. */
     private static final int WAKE_PROBES = 20_000;
 
@@ -76,6 +76,9 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new IllegalStateException("the benchmark builds a namespace lab: run it as root");
         }
+        if (repeats < 3) {
+            throw new IllegalArgumentException("at least 3 repeats: min / median / max need them");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter log = json ? new PrintWriter(System.err, true) : out;
         ObjectNode result = ResultFile.start("guest-latency");
@@ -92,11 +95,17 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 ResultFile.samples(r, names[i], s[i]);
             }
         }
-        long[] wake = CrossCpuWakeProbe.measure(Integer.parseInt(LCORE_CPU), Integer.parseInt(GUEST_CPU),
-                GuestProtocol.DEFAULT_REALTIME_PRIORITY, WAKE_PROBES, 100);
-        double wake50 = wake[wake.length / 2] / 1e3;
-        double wake99 = wake[wake.length * 99 / 100] / 1e3;
-        result.putObject("platformCrossCpuWake").put("p50Micros", wake50).put("p99Micros", wake99).put("count", wake.length);
+        Samples wake50 = new Samples();
+        Samples wake99 = new Samples();
+        for (int r = 0; r < repeats; r++) {
+            long[] wake = CrossCpuWakeProbe.measure(Integer.parseInt(LCORE_CPU), Integer.parseInt(MAIN_CPU),
+                    GuestProtocol.DEFAULT_REALTIME_PRIORITY, WAKE_PROBES, 100);
+            wake50.add(wake[wake.length / 2] / 1e3);
+            wake99.add(wake[wake.length * 99 / 100] / 1e3);
+        }
+        ObjectNode platform = result.putObject("platformCrossCpuWake");
+        ResultFile.samples(platform, "p50Micros", wake50);
+        ResultFile.samples(platform, "p99Micros", wake99);
         Path saved = ResultFile.save(result);
         if (json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
@@ -107,10 +116,13 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 out.printf("  p50    %8.1f %8.1f %8.1f%n", s[0].min(), s[0].median(), s[0].max());
                 out.printf("  p99    %8.1f %8.1f %8.1f   (target < 100)%n", s[1].min(), s[1].median(), s[1].max());
                 out.printf("  p99.9  %8.1f %8.1f %8.1f%n", s[2].min(), s[2].median(), s[2].max());
-                out.printf("  guest round trip (includes the guest's kernel and af_packet): p50 %.1f, p99 %.1f (medians)%n",
-                        s[3].median(), s[4].median());
+                out.printf("  guest round trip p50 %8.1f %8.1f %8.1f   (includes the guest's kernel and af_packet)%n",
+                        s[3].min(), s[3].median(), s[3].max());
+                out.printf("  guest round trip p99 %8.1f %8.1f %8.1f%n", s[4].min(), s[4].median(), s[4].max());
             });
-            out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code): p50 %.1f us, p99 %.1f us%n", wake50, wake99);
+            out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code, %d repeats)%n", repeats);
+            out.printf("  p50    %8.1f %8.1f %8.1f%n", wake50.min(), wake50.median(), wake50.max());
+            out.printf("  p99    %8.1f %8.1f %8.1f%n", wake99.min(), wake99.median(), wake99.max());
             out.println("saved " + saved);
         }
         out.flush();
@@ -163,7 +175,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     private static JsonNode load(String java, String flags, String cp, int count) throws Exception {
         // The guest stays off the lcore's CPU, as a VM stays off a production appliance's isolated lcore cores:
         // sharing it would measure the kernel's time slices, not Quiver.
-        Shell.Result r = Shell.run(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(1), "taskset", "-c", GUEST_CPU, java, flags, "-cp", cp,
+        Shell.Result r = Shell.run(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(1), "taskset", "-c", MAIN_CPU, java, flags, "-cp", cp,
                 GuestRequestLoad.class.getName(), Integer.toString(count)), 600);
         Matcher m = Pattern.compile("RESULT (\\{.*})").matcher(r.output());
         if (r.exitCode() != 0 || !m.find()) {
