@@ -2,8 +2,6 @@ package io.quiver.configstore;
 
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.WriterLock;
-import io.quiver.configstore.journal.AuditLog;
-import io.quiver.configstore.journal.ChangeFeed;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.vnic.VnicConfig;
@@ -19,19 +17,9 @@ import java.util.Optional;
  * and sees every commit as soon as the writer has made it. It never writes, never recovers, and refuses a store whose
  * last writer died until a writer has recovered it (the files may hold locks of the dead process).
  */
-public final class ConfigStoreReader implements ConfigView {
-    private final Path dir;
-    private final StateMaps maps;
-    private final Journal journal;
-    private final AuditLog audit;
-    private final ChangeFeed changes;
-
+public final class ConfigStoreReader extends OpenStore {
     private ConfigStoreReader(Path dir, StateMaps maps, Journal journal) {
-        this.dir = dir;
-        this.maps = maps;
-        this.journal = journal;
-        this.audit = new AuditLog(journal);
-        this.changes = new ChangeFeed(journal);
+        super(dir, maps, journal);
     }
 
     public static ConfigStoreReader open(Path dir) {
@@ -77,10 +65,6 @@ public final class ConfigStoreReader implements ConfigView {
         }
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     @Override
     public Optional<VnicConfig> vnic(String name) {
         return Optional.ofNullable(maps.vnic(name));
@@ -98,21 +82,6 @@ public final class ConfigStoreReader implements ConfigView {
         }
         GuestPolicy p = maps.policy(vnic);
         return Optional.of(p == null ? GuestPolicy.NONE : p);
-    }
-
-    @Override
-    public ChangeFeed changes() {
-        return changes;
-    }
-
-    @Override
-    public AuditLog audit() {
-        return audit;
-    }
-
-    @Override
-    public long lastSequence() {
-        return journal.lastSequence();
     }
 
     @Override

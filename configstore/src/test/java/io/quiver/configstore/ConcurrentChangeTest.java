@@ -79,11 +79,13 @@ class ConcurrentChangeTest {
                     }
                 }));
             }
+            java.util.concurrent.atomic.AtomicLong observations = new java.util.concurrent.atomic.AtomicLong();
             Thread watcher = Thread.ofPlatform().start(() -> {
                 try (ConfigStoreReader reader = ConfigStoreReader.open(dir)) {
                     long lastRevision = 0;
                     await(go);
                     while (running.get()) {
+                        observations.incrementAndGet();
                         VnicConfig seen = store.vnic("vm1").orElseThrow();
                         VnicConfig mapped = reader.vnic("vm1").orElseThrow();
                         for (VnicConfig c : List.of(seen, mapped)) {
@@ -96,6 +98,8 @@ class ConcurrentChangeTest {
                         }
                         lastRevision = seen.revision();
                     }
+                } catch (Throwable t) { // a watcher that died would otherwise pass the test having checked nothing
+                    problems.add("watcher failed: " + t);
                 }
             });
             go.countDown();
@@ -105,6 +109,7 @@ class ConcurrentChangeTest {
             running.set(false);
             watcher.join();
             assertEquals(List.of(), List.copyOf(problems));
+            assertTrue(observations.get() > 0, "the watcher looked at the state while the writers ran");
 
             // Every commit is the previous state plus exactly its own change.
             List<Change> changes = store.changes().since(start);
