@@ -181,7 +181,9 @@ final class PortIngress implements PollTask {
         } else if (kind == PacketKind.ARP) {
             int sender = b.srcIp[i];
             long senderMac = PacketParser.arpSenderMac(b.frame[i] + b.l3[i]);
-            if ((sender != 0 && !s.tables.owns(v, sender)) || s.sourcesByPort[port].get(senderMac, 0) != v) {
+            // the sender MAC must be one of v's; the frame's source MAC already is, so only another needs a lookup
+            if ((sender != 0 && !s.tables.owns(v, sender))
+                    || (senderMac != b.srcMac[i] && s.sourcesByPort[port].get(senderMac, 0) != v)) {
                 return DropReason.SPOOFED_ARP_SENDER;
             }
         }
@@ -285,15 +287,15 @@ final class PortIngress implements PollTask {
             boolean last = ++sent == receivers && !alsoUplink;
             long copy = last ? m : Mbufs.copy(m, pool);
             if (copy == 0) {
-                s.vnics[w].counters().drops[DropReason.NO_MBUF.ordinal()]++;
+                s.counters[w].drops[DropReason.NO_MBUF.ordinal()]++;
                 continue;
             }
             toRing(s, Classifier.local(w), copy, tagged, b, i);
         }
         if (alsoUplink) {
-            toUplink(m, vlan, except >= 0 ? s.vnics[except].counters() : null);
-        } else if (receivers == 0) {
-            drop.add(m);
+            toUplink(m, vlan, except >= 0 ? s.counters[except] : null);
+        } else if (receivers == 0) { // no one to deliver to (cannot happen with today's flood domains): counted
+            addDrop(m);
         }
     }
 

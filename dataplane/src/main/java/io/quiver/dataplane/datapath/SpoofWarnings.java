@@ -5,7 +5,6 @@ import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -25,7 +24,8 @@ final class SpoofWarnings implements AutoCloseable {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Supplier<List<Vnic>> vnics;
-    private final Map<String, long[]> reported = new HashMap<>(); // name -> {drops at last warning, time}
+    /** By VNIC (the object: a VNIC removed and added again under its name starts afresh): {drops at last warning, time}. */
+    private final Map<Vnic, long[]> reported = new java.util.IdentityHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "quiver-spoof-warnings");
         t.setDaemon(true);
@@ -42,10 +42,14 @@ final class SpoofWarnings implements AutoCloseable {
 
     void check() {
         long now = System.nanoTime();
-        for (Vnic v : vnics.get()) {
+        List<Vnic> current = vnics.get();
+        java.util.Set<Vnic> present = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        present.addAll(current);
+        reported.keySet().retainAll(present); // removed VNICs are forgotten
+        for (Vnic v : current) {
             VnicCounters c = v.counters();
             long forged = c.drops(DropReason.SPOOFED_SOURCE_MAC) + c.drops(DropReason.SPOOFED_SOURCE_IP) + c.drops(DropReason.SPOOFED_ARP_SENDER);
-            long[] last = reported.computeIfAbsent(v.name(), k -> new long[] {0, now - INTERVAL_NANOS});
+            long[] last = reported.computeIfAbsent(v, k -> new long[] {0, now - INTERVAL_NANOS});
             if (forged > last[0] && now - last[1] >= INTERVAL_NANOS) {
                 LOG.warn("VNIC {}: dropped {} forged frame(s) (source MAC {}, source IP {}); totals: mac {}, ip {}, arp {}",
                         v.name(), forged - last[0], Ethernet.formatMac(c.lastForgedMac), UdpFrameBuilder.formatIpv4(c.lastForgedIp),
