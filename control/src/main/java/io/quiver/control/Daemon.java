@@ -66,10 +66,6 @@ public final class Daemon implements AutoCloseable {
         return datapath;
     }
 
-    public QuiverService service() {
-        return service;
-    }
-
     public int apiPort() {
         return api.port();
     }

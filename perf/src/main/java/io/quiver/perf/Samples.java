@@ -16,10 +16,6 @@ public final class Samples {
         return Collections.unmodifiableList(values);
     }
 
-    public boolean isEmpty() {
-        return values.isEmpty();
-    }
-
     public double min() {
         return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }

@@ -44,10 +44,6 @@ final class Attachments {
         }
     }
 
-    synchronized Map<String, String> all() {
-        return Map.copyOf(byVnic);
-    }
-
     private void save() {
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

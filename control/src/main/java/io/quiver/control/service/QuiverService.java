@@ -176,7 +176,7 @@ public final class QuiverService implements AutoCloseable {
             if (!r.committed()) {
                 throw refused(r);
             }
-            apply(name, r.vnic(), Requester.admin(who));
+            apply(name, r.vnic());
             String newValue = r.vnic().get(VnicParameter.byName(parameter));
             notification = new Notification(live, oldIps, oldMac, r.sequence(), parameter, newValue);
         }
@@ -194,7 +194,7 @@ public final class QuiverService implements AutoCloseable {
                 return new GuestOutcome(false, null, r.decision().reason().name().toLowerCase(java.util.Locale.ROOT),
                         r.decision().message(), r.sequence(), t1 - t0, 0);
             }
-            apply(from.name(), r.vnic(), Requester.guest(from.name()));
+            apply(from.name(), r.vnic());
             return new GuestOutcome(true, r.vnic().get(VnicParameter.byName(parameter)), null, null, r.sequence(),
                     t1 - t0, System.nanoTime() - t1);
         }
@@ -213,11 +213,10 @@ public final class QuiverService implements AutoCloseable {
      * Moves the live VNIC to the committed parameters; should the datapath refuse them (a clash the database cannot
      * see, e.g. a MAC used on another VLAN), the database is put back to what the dataplane runs and the change fails.
      */
-    private void apply(String name, VnicConfig committed, Requester requester) {
-        String port = liveVnic(name).spec().port();
+    private void apply(String name, VnicConfig committed) {
         VnicSpec before = liveVnic(name).spec();
         try {
-            datapath.updateVnic(name, spec -> toSpec(committed, port));
+            datapath.updateVnic(name, spec -> toSpec(committed, before.port()));
         } catch (RuntimeException e) {
             store.putVnic(Requester.admin("quiver-revert"), toConfig(before));
             throw ServiceException.conflict("the dataplane refused the change (" + e.getMessage() + "); nothing changed");
@@ -307,10 +306,6 @@ public final class QuiverService implements AutoCloseable {
 
     public Datapath datapath() {
         return datapath;
-    }
-
-    public ConfigStore store() {
-        return store;
     }
 
     // ---- mapping ----------------------------------------------------------------------------------------------
