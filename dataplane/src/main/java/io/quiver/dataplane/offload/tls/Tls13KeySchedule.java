@@ -141,18 +141,6 @@ final class Tls13KeySchedule {
         return hkdf.expandLabel(resumptionMasterSecret, RESUMPTION, ticketNonce, hash.length());
     }
 
-    boolean hasEarlySecret() {
-        return earlySecret != null;
-    }
-
-    boolean hasHandshakeSecret() {
-        return handshakeSecret != null;
-    }
-
-    boolean hasMasterSecret() {
-        return masterSecret != null;
-    }
-
     // for the RFC 8448 trace tests
     byte[] earlySecret() {
         return early().clone();

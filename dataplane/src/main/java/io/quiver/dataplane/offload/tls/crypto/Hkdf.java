@@ -23,10 +23,6 @@ public final class Hkdf {
         this.block = new byte[hashLength];
     }
 
-    public int hashLength() {
-        return hashLength;
-    }
-
     /** HKDF-Extract(salt, IKM); a null or empty salt is Hash.length zeros. */
     public byte[] extract(byte[] salt, byte[] ikm) {
         hmac.init(salt == null || salt.length == 0 ? new byte[hashLength] : salt);

@@ -38,13 +38,14 @@ public final class KeyShareChecks {
     /** Checks only the length and encoding of a key share of {@code group} (no arithmetic); null when it passes. */
     public static FailureReason checkEncoding(NamedGroup group, byte[] share) {
         return switch (group) {
-            case X25519 -> share.length == 32 ? null : FailureReason.BAD_KEY_SHARE_LENGTH;
+            case X25519 -> share.length == NamedGroup.X25519.keyShareLength() ? null : FailureReason.BAD_KEY_SHARE_LENGTH;
             case SECP256R1 -> checkUncompressedPoint(share);
         };
     }
 
     private static FailureReason checkX25519(byte[] peer, byte[] local) {
-        if (peer.length != 32 || (local != null && local.length != 32)) {
+        int length = NamedGroup.X25519.keyShareLength();
+        if (peer.length != length || (local != null && local.length != length)) {
             return FailureReason.BAD_KEY_SHARE_LENGTH;
         }
         return null;
@@ -72,7 +73,7 @@ public final class KeyShareChecks {
         if (point.length == 33 && (point[0] == 0x02 || point[0] == 0x03)) {
             return FailureReason.UNSUPPORTED_POINT_FORMAT;
         }
-        if (point.length != 65) {
+        if (point.length != NamedGroup.SECP256R1.keyShareLength()) {
             return FailureReason.BAD_KEY_SHARE_LENGTH;
         }
         if (point[0] != UNCOMPRESSED) {

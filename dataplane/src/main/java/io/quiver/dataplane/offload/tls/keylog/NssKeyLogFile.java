@@ -43,10 +43,6 @@ public final class NssKeyLogFile implements NssKeyLog {
         return new NssKeyLogFile(path, writer);
     }
 
-    public Path path() {
-        return path;
-    }
-
     @Override
     public boolean enabled() {
         return true;

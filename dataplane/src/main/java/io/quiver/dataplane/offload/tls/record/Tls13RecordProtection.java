@@ -43,11 +43,6 @@ public final class Tls13RecordProtection {
         exhausted = false;
     }
 
-    /** The length of the protected record for {@code plaintextLength} bytes of content and this padding. */
-    public static int sealedLength(int plaintextLength, int padding) {
-        return HEADER_LENGTH + plaintextLength + 1 + padding + TAG;
-    }
-
     /**
      * Protects one record: returns TLSCiphertext (header included) of {@code content} with inner type
      * {@code contentType} and {@code padding} zero bytes.

@@ -34,7 +34,12 @@ final class OpenSslSecp256r1KeyAgreement implements EcdheKeyAgreement {
             throw new IllegalStateException("OpenSSL has no prime256v1");
         }
         group = LibCrypto.ecKeyGet0Group(key);
-        point = LibCrypto.ecPointNew(group);
+        point = group.address() == 0 ? MemorySegment.NULL : LibCrypto.ecPointNew(group);
+        if (point.address() == 0) { // else every agreement would blame the peer's share for a local failure
+            LibCrypto.ecKeyFree(key);
+            arena.close();
+            throw new IllegalStateException("OpenSSL cannot make a prime256v1 point");
+        }
     }
 
     @Override

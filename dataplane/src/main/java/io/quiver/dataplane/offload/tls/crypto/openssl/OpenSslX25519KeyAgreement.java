@@ -40,6 +40,9 @@ final class OpenSslX25519KeyAgreement implements EcdheKeyAgreement {
         endParam(publicParams, 1);
         importContext = LibCrypto.evpPkeyCtxNewFromName(arena.allocateFrom("X25519"));
         if (importContext.address() == 0 || LibCrypto.evpPkeyFromdataInit(importContext) != 1) {
+            if (importContext.address() != 0) {
+                LibCrypto.evpPkeyCtxFree(importContext);
+            }
             arena.close();
             throw new IllegalStateException("OpenSSL cannot import X25519 keys");
         }
