@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.control.QuiverProcess;
+import io.quiver.dataplane.runtime.CpuWakeLatency;
 import io.quiver.dataplane.runtime.EalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +31,10 @@ class RunCommandTest {
         q.awaitOutput("guests", 60);
         Thread.sleep(2500);
         assertTrue(Files.isDirectory(EalOptions.runtimeFolder(prefix)), "EAL runtime folder exists while running");
+        if (Files.isWritable(CpuWakeLatency.DEVICE)) { // as root: the daemon holds its CPU wake-up request while it runs
+            assertTrue(q.stdout().contains("idle CPUs wake within 0 us"), q.stdout());
+            assertTrue(holdsWakeLatencyRequest(q.pid()), "the daemon has " + CpuWakeLatency.DEVICE + " open");
+        }
         q.signal(signal);
         assertEquals(0, q.waitFor(), q.stderr());
         String out = q.stdout();
@@ -95,6 +101,15 @@ class RunCommandTest {
         assertTrue(q.stderr().contains("packet pool of 100 mbufs is too small"), q.stderr());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"fast", "-1", "1.5"})
+    void aBadWakeLatencyStopsTheRunBeforeAnythingStarts(String value) throws Exception {
+        QuiverProcess q = QuiverProcess.start("run", "--cpu-wake-latency-us", value);
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("--cpu-wake-latency-us takes microseconds (0 or more) or 'off', not '" + value + "'"), q.stderr());
+        assertNoCrash(q);
+    }
+
     @Test
     void anUnknownOptionIsAUsageError() throws Exception {
         QuiverProcess q = QuiverProcess.start("run", "--frobnicate");
@@ -118,6 +133,18 @@ class RunCommandTest {
         QuiverProcess missing = QuiverProcess.start("run", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(1, missing.waitFor());
         assertTrue(missing.stderr().contains("nope.yaml: no such file"), missing.stderr());
+    }
+
+    private static boolean holdsWakeLatencyRequest(long pid) throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(CpuWakeLatency.DEVICE);
+                } catch (java.io.IOException e) {
+                    return false; // closed while listed
+                }
+            });
+        }
     }
 
     private static void assertNoCrash(QuiverProcess q) throws Exception {

@@ -6,6 +6,7 @@ import io.quiver.control.QuiverCli;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.lab.Shell;
+import io.quiver.dataplane.runtime.CpuWakeLatency;
 import io.quiver.dataplane.runtime.FileTrees;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
@@ -61,14 +62,17 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     boolean json;
 
     /**
-     * Where the service thread runs: the daemon's main CPU (the default), or the lab's lcore CPU (CPU 1, the main
-     * CPU's neighbour), which spares the cross-CPU wake-up per request and costs the lcore the request's service time.
+     * How the daemon runs: its defaults (service thread on the main CPU, idle CPUs held awake by a CPU latency QoS
+     * request); the service thread on the lab's lcore CPU (CPU 1, the main CPU's neighbour), which spares the cross-CPU
+     * wake-up per request and costs the lcore the request's service time; and the defaults without the QoS request,
+     * where each request waits for the main CPU to leave its idle halt.
      */
     private static final Map<String, List<String>> PLACEMENTS = new LinkedHashMap<>();
 
     static {
         PLACEMENTS.put("main-cpu", List.of());
         PLACEMENTS.put("lcore-cpu", List.of("--guest-service-cpu", LCORE_CPU));
+        PLACEMENTS.put("main-cpu-sleeping", List.of("--cpu-wake-latency-us", "off"));
     }
 
     @Override
@@ -85,7 +89,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
         result.put("requests", requests).put("warmup", warmup).put("repeats", repeats);
         Map<String, Samples[]> byPlacement = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> placement : PLACEMENTS.entrySet()) {
-            log.printf("service thread on the %s:%n", placement.getKey());
+            log.printf("daemon %s:%n", placement.getKey());
             Samples[] s = measure(placement.getValue(), log);
             byPlacement.put(placement.getKey(), s);
             ObjectNode r = result.putObject(placement.getKey());
@@ -95,24 +99,21 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 ResultFile.samples(r, names[i], s[i]);
             }
         }
-        Samples wake50 = new Samples();
-        Samples wake99 = new Samples();
-        for (int r = 0; r < repeats; r++) {
-            long[] wake = CrossCpuWakeProbe.measure(Integer.parseInt(LCORE_CPU), Integer.parseInt(MAIN_CPU),
-                    GuestProtocol.DEFAULT_REALTIME_PRIORITY, WAKE_PROBES, 100);
-            wake50.add(wake[wake.length / 2] / 1e3);
-            wake99.add(wake[wake.length * 99 / 100] / 1e3);
-        }
-        ObjectNode platform = result.putObject("platformCrossCpuWake");
-        ResultFile.samples(platform, "p50Micros", wake50);
-        ResultFile.samples(platform, "p99Micros", wake99);
+        Map<String, Samples[]> wake = new LinkedHashMap<>();
+        wake.put("platformCrossCpuWake", platformWake(false));
+        wake.put("platformCrossCpuWakeHeldAwake", platformWake(true));
+        wake.forEach((name, w) -> {
+            ObjectNode platform = result.putObject(name);
+            ResultFile.samples(platform, "p50Micros", w[0]);
+            ResultFile.samples(platform, "p99Micros", w[1]);
+        });
         Path saved = ResultFile.save(result);
         if (json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
         } else {
             out.printf("%nrequest -> committed and live (us)   min / median / max over %d repeats%n", repeats);
             byPlacement.forEach((name, s) -> {
-                out.printf("service thread on the %s%n", name);
+                out.printf("daemon %s%n", name);
                 out.printf("  p50    %8.1f %8.1f %8.1f%n", s[0].min(), s[0].median(), s[0].max());
                 out.printf("  p99    %8.1f %8.1f %8.1f   (target < 100)%n", s[1].min(), s[1].median(), s[1].max());
                 out.printf("  p99.9  %8.1f %8.1f %8.1f%n", s[2].min(), s[2].median(), s[2].max());
@@ -120,13 +121,34 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                         s[3].min(), s[3].median(), s[3].max());
                 out.printf("  guest round trip p99 %8.1f %8.1f %8.1f%n", s[4].min(), s[4].median(), s[4].max());
             });
-            out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code, %d repeats)%n", repeats);
-            out.printf("  p50    %8.1f %8.1f %8.1f%n", wake50.min(), wake50.median(), wake50.max());
-            out.printf("  p99    %8.1f %8.1f %8.1f%n", wake99.min(), wake99.median(), wake99.max());
+            wake.forEach((name, w) -> {
+                out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code, %d repeats), %s%n", repeats,
+                        name.endsWith("HeldAwake") ? "idle CPUs held awake (as the daemon's default)" : "idle CPUs free to halt");
+                out.printf("  p50    %8.1f %8.1f %8.1f%n", w[0].min(), w[0].median(), w[0].max());
+                out.printf("  p99    %8.1f %8.1f %8.1f%n", w[1].min(), w[1].median(), w[1].max());
+            });
             out.println("saved " + saved);
         }
         out.flush();
         return 0;
+    }
+
+    /** p50 and p99 (us) of the bare wake-up probe over the repeats, with this process holding the daemon's QoS request or none. */
+    private Samples[] platformWake(boolean heldAwake) throws InterruptedException {
+        Samples p50 = new Samples();
+        Samples p99 = new Samples();
+        try (CpuWakeLatency request = heldAwake ? CpuWakeLatency.hold(0) : CpuWakeLatency.none()) {
+            if (heldAwake && !request.held()) {
+                throw new IllegalStateException("the probe cannot hold idle CPUs awake: " + request.refusal());
+            }
+            for (int r = 0; r < repeats; r++) {
+                long[] wake = CrossCpuWakeProbe.measure(Integer.parseInt(LCORE_CPU), Integer.parseInt(MAIN_CPU),
+                        GuestProtocol.DEFAULT_REALTIME_PRIORITY, WAKE_PROBES, 100);
+                p50.add(wake[wake.length / 2] / 1e3);
+                p99.add(wake[wake.length * 99 / 100] / 1e3);
+            }
+        }
+        return new Samples[] {p50, p99};
     }
 
     /** One daemon with the service thread placed by {@code daemonOptions}: request-to-live p50/p99/p99.9, guest p50/p99. */
