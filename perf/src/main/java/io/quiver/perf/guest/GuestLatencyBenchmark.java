@@ -201,7 +201,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 GuestRequestLoad.class.getName(), Integer.toString(count)), 600);
         Matcher m = Pattern.compile("RESULT (\\{.*})").matcher(r.output());
         if (r.exitCode() != 0 || !m.find()) {
-            throw new IllegalStateException("the guest's load failed: " + r.output());
+            throw new IllegalStateException("the guest's load failed (exit code " + r.exitCode() + "): " + r.output());
         }
         return ResultFile.JSON.readTree(m.group(1));
     }
