@@ -34,7 +34,7 @@ final class MetricsExporter {
     private static MetricSnapshots snapshot(Views.Stats s) {
         var portRx = CounterSnapshot.builder().name("quiver_port_rx_packets").help("Packets received on a port");
         var portTx = CounterSnapshot.builder().name("quiver_port_tx_packets").help("Packets transmitted on a port");
-        var portDrops = CounterSnapshot.builder().name("quiver_port_drops").help("Packets a port's ingress dropped, by reason");
+        var portDrops = CounterSnapshot.builder().name("quiver_port_drops").help("Packets dropped on a port, by reason: its ingress decisions and its full TX queues");
         var portNoMbuf = CounterSnapshot.builder().name("quiver_port_rx_nombuf").help("Receives that found no mbuf");
         var link = GaugeSnapshot.builder().name("quiver_port_link_up").help("1 when the port's link is up");
         for (Views.Port p : s.ports()) {

@@ -26,7 +26,7 @@ final class CounterReport {
     }
 
     String header() {
-        return "per port: rx Mpps / tx Mpps | rx total, tx total, dropped, runts, src-mac mismatch, tx-full, no-mbuf";
+        return "per port: rx Mpps / tx Mpps | rx total, tx total, dropped on ingress, src-mac mismatch, no-mbuf (drops by reason)";
     }
 
     String line() {
@@ -51,10 +51,10 @@ final class CounterReport {
         for (Port p : dataplane.ports().values()) {
             QueueCounters.Totals rx = p.rxTotals();
             QueueCounters.Totals tx = p.txTotals();
-            b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, runts %d, src-mac mismatch %d, tx-full %d, no-mbuf %d",
-                    p.name(), rx.packets(), tx.packets(), rx.dropped(), rx.runts(), rx.sourceMacMismatch(), tx.txFull(),
+            b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, src-mac mismatch %d, no-mbuf %d",
+                    p.name(), rx.packets(), tx.packets(), rx.dropped(), rx.sourceMacMismatch(),
                     p.deviceStats().rxNoMbuf()));
-            String drops = dropsText(rx.drops());
+            String drops = dropsText(p.drops());
             if (!drops.isEmpty()) {
                 b.append(" (").append(drops).append(')');
             }

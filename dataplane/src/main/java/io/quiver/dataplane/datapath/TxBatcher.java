@@ -1,5 +1,6 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.port.MbufBurst;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dpdk.EthDev;
@@ -47,7 +48,7 @@ final class TxBatcher {
             for (int j = sent; j < n; j++) {
                 bytes -= Mbufs.pktLen(burst.get(j));
             }
-            counters.txFull += n - sent;
+            counters.drops[DropReason.TX_FULL.ordinal()] += n - sent;
             burst.freeFrom(sent);
         }
         burst.count = 0;

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.forward;
 
+import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.port.MbufBurst;
@@ -12,6 +13,10 @@ import java.lang.foreign.Arena;
 /**
  * Port-to-port forwarding: receive a burst on one port queue, optionally check each frame's source MAC and swap its
  * MAC addresses, and transmit on another port queue. What the TX queue does not take is freed and counted.
+ *
+ * <p>It sends its burst itself rather than through the datapath's {@code TxBatcher}: the batcher's per-packet
+ * bookkeeping (a byte count in a field, a full-burst check) cost 7 % of {@code bench forward} (net_null 1.18x -> 1.09x
+ * testpmd macswap, same session), and a forwarder's TX burst can never overflow: it is at most the RX burst.
  */
 public final class PortForwarder implements PollTask {
     private final int rxPort;
@@ -62,7 +67,7 @@ public final class PortForwarder implements PollTask {
             int len = Mbufs.pktLen(m);
             rxBytes += len;
             if (Mbufs.dataLen(m) < Ethernet.HEADER_LENGTH) {
-                rxCounters.runts++;
+                rxCounters.drops[DropReason.MALFORMED.ordinal()]++;
                 drop.add(m);
                 continue;
             }
@@ -70,6 +75,7 @@ public final class PortForwarder implements PollTask {
             if (sourceCheck != null && !sourceCheck.allows(Ethernet.source(frame))) {
                 rxCounters.sourceMacMismatch++;
                 if (sourceCheck.drop()) {
+                    rxCounters.drops[DropReason.SPOOFED_SOURCE_MAC.ordinal()]++;
                     drop.add(m);
                     continue;
                 }
@@ -89,7 +95,7 @@ public final class PortForwarder implements PollTask {
         if (queued > 0) {
             int sent = EthDev.txBurst(txPort, txQueue, tx.segment(), queued);
             if (sent < queued) {
-                txCounters.txFull += queued - sent;
+                txCounters.drops[DropReason.TX_FULL.ordinal()] += queued - sent;
                 for (int j = sent; j < queued; j++) {
                     txBytes -= Mbufs.pktLen(tx.get(j));
                 }

@@ -129,6 +129,16 @@ public final class Port implements AutoCloseable {
         return QueueCounters.Totals.of(txCounters);
     }
 
+    /** Drops charged to this port by reason ordinal, both directions: ingress decisions and a full TX queue. */
+    public long[] drops() {
+        long[] drops = rxTotals().drops();
+        long[] tx = txTotals().drops();
+        for (int d = 0; d < drops.length; d++) {
+            drops[d] += tx[d];
+        }
+        return drops;
+    }
+
     public int rxQueues() {
         return rxCounters.length;
     }

@@ -12,15 +12,14 @@ public final class QueueCounters {
 
     public long packets;
     public long bytes;
-    /** Packets dropped by Quiver's own decisions (bad frames, policy). */
+    /** Packets received here that Quiver dropped by its own decisions (bad frames, policy), whoever they are charged to. */
     public long dropped;
-    /** Packets the TX queue had no room for (freed, counted). */
-    public long txFull;
-    /** Frames too short to carry an Ethernet header. */
-    public long runts;
-    /** Packets whose source MAC was not among the allowed ones. */
+    /** Packets whose source MAC was not among the allowed ones (dropped or, in a forwarding path that only watches, passed). */
     public long sourceMacMismatch;
-    /** Drops on this queue by {@link DropReason} ordinal, for drops no single VNIC can be charged with. */
+    /**
+     * Drops on this queue by {@link DropReason} ordinal, for drops no single VNIC can be charged with: on an RX queue
+     * the ingress decisions (a runt is {@link DropReason#MALFORMED}), on a TX queue {@link DropReason#TX_FULL}.
+     */
     public final long[] drops = new long[DropReason.COUNT];
 
     public QueueCounters(String port, int queue) {
@@ -37,22 +36,24 @@ public final class QueueCounters {
     }
 
     /** Counters summed over a port's queues, copied on the control side. */
-    public record Totals(long packets, long bytes, long dropped, long txFull, long runts, long sourceMacMismatch, long[] drops) {
+    public record Totals(long packets, long bytes, long dropped, long sourceMacMismatch, long[] drops) {
         public static Totals of(QueueCounters[] queues) {
-            long packets = 0, bytes = 0, dropped = 0, txFull = 0, runts = 0, mismatch = 0;
+            long packets = 0, bytes = 0, dropped = 0, mismatch = 0;
             long[] drops = new long[DropReason.COUNT];
             for (QueueCounters c : queues) {
                 packets += c.packets;
                 bytes += c.bytes;
                 dropped += c.dropped;
-                txFull += c.txFull;
-                runts += c.runts;
                 mismatch += c.sourceMacMismatch;
                 for (int d = 0; d < drops.length; d++) {
                     drops[d] += c.drops[d];
                 }
             }
-            return new Totals(packets, bytes, dropped, txFull, runts, mismatch, drops);
+            return new Totals(packets, bytes, dropped, mismatch, drops);
+        }
+
+        public long drops(DropReason reason) {
+            return drops[reason.ordinal()];
         }
     }
 }

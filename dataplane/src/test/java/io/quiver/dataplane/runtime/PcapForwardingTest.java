@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.dataplane.TestFrames;
 import io.quiver.dataplane.capture.PcapFile;
+import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dpdk.EthDev;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Frames replayed from a pcap file through Quiver's forwarding loop come out on a {@code net_pcap,tx_pcap=} port
- * exactly: one path forwards unchanged, a second swaps MACs; counters, device stats and the pool agree.
+ * exactly: one path forwards unchanged, a second swaps MACs; counters, device stats and the pool agree. A third path
+ * sends into a {@code net_ring} port nobody drains: what its full ring refuses is freed and counted as tx-full.
  * One dataplane (one EAL) for the class: surefire runs each test class in its own JVM.
  */
 class PcapForwardingTest {
@@ -33,29 +35,38 @@ class PcapForwardingTest {
     static Dataplane dataplane;
     static String runtimeDir;
     static int inUseAfterTraffic;
+    /** The third path, read before any test closes the dataplane: in3 rx, full tx, full tx-full, the port's tx-full drops, device tx. */
+    static long[] fullPath;
 
     @BeforeAll
     static void forward() throws Exception {
         sent = TestFrames.udp(FRAMES, 42);
         PcapFile.write(dir.resolve("in.pcap"), sent);
         PcapFile.write(dir.resolve("in2.pcap"), sent);
+        PcapFile.write(dir.resolve("in3.pcap"), sent);
         var config = new DataplaneConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-pcapfwd-" + ProcessHandle.current().pid()),
                 8191, 64, 32,
                 List.of(PortConfig.of("in", "net_pcap10,rx_pcap=" + dir.resolve("in.pcap")),
                         PortConfig.of("out", "net_pcap11,tx_pcap=" + dir.resolve("out.pcap")),
                         PortConfig.of("in2", "net_pcap12,rx_pcap=" + dir.resolve("in2.pcap")),
-                        PortConfig.of("swapped", "net_pcap13,tx_pcap=" + dir.resolve("swapped.pcap"))),
+                        PortConfig.of("swapped", "net_pcap13,tx_pcap=" + dir.resolve("swapped.pcap")),
+                        PortConfig.of("in3", "net_pcap14,rx_pcap=" + dir.resolve("in3.pcap")),
+                        PortConfig.of("full", "net_ring0")),
                 List.of(new ForwardConfig("in", "out", false, List.of(), false, 1),
-                        new ForwardConfig("in2", "swapped", true, List.of(), false, 1)));
+                        new ForwardConfig("in2", "swapped", true, List.of(), false, 1),
+                        new ForwardConfig("in3", "full", false, List.of(), false, 1)));
         dataplane = Dataplane.start(config);
         runtimeDir = dataplane.runtimeDir();
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while ((dataplane.port("out").txCounters(0).packets < FRAMES || dataplane.port("swapped").txCounters(0).packets < FRAMES)
-                && System.nanoTime() < deadline) {
+        while ((dataplane.port("out").txCounters(0).packets < FRAMES || dataplane.port("swapped").txCounters(0).packets < FRAMES
+                || dataplane.port("in3").rxCounters(0).packets < FRAMES) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         Thread.sleep(50);
         inUseAfterTraffic = dataplane.pool().inUse();
+        QueueCounters full = dataplane.port("full").txCounters(0);
+        fullPath = new long[] {dataplane.port("in3").rxCounters(0).packets, full.packets, full.drops[DropReason.TX_FULL.ordinal()],
+                dataplane.port("full").drops()[DropReason.TX_FULL.ordinal()], EthDev.stats(dataplane.port("full").id()).txPackets()};
     }
 
     @AfterAll
@@ -70,6 +81,17 @@ class PcapForwardingTest {
     }
 
     @Test
+    void whatAFullTxQueueRefusesIsCountedAsTxFull() {
+        assertEquals(FRAMES, fullPath[0], "the third path received every frame");
+        long sent = fullPath[1];
+        long txFull = fullPath[2];
+        assertTrue(sent > 0 && txFull > 0, "the ring took some and refused the rest: sent " + sent + ", tx-full " + txFull);
+        assertEquals(FRAMES, sent + txFull, "every frame was sent or counted as tx-full");
+        assertEquals(txFull, fullPath[3], "the port's drops by reason include tx-full");
+        assertEquals(sent, fullPath[4], "the device's own TX count agrees");
+    }
+
+    @Test
     void everyFrameComesOutUnchangedAndCountersAgree() throws Exception {
         QueueCounters rx = dataplane.port("in").rxCounters(0);
         QueueCounters tx = dataplane.port("out").txCounters(0);
@@ -78,11 +100,12 @@ class PcapForwardingTest {
         assertEquals(bytes, rx.bytes);
         assertEquals(FRAMES, tx.packets);
         assertEquals(bytes, tx.bytes);
-        assertEquals(0, rx.dropped + tx.txFull + rx.runts);
+        assertEquals(0, rx.dropped + tx.drops[DropReason.TX_FULL.ordinal()] + rx.drops[DropReason.MALFORMED.ordinal()]);
         assertEquals(FRAMES, EthDev.stats(dataplane.port("in").id()).rxPackets());
         assertEquals(FRAMES, EthDev.stats(dataplane.port("out").id()).txPackets());
         assertEquals(bytes, EthDev.stats(dataplane.port("out").id()).txBytes());
-        assertEquals(0, inUseAfterTraffic, "no mbuf leaked: the pool is back to its baseline");
+        long heldByRing = fullPath[1];
+        assertEquals(heldByRing, inUseAfterTraffic, "no mbuf leaked: the pool is back to its baseline but for what the undrained ring holds");
 
         stopAndFlush();
         List<byte[]> out = PcapFile.read(dir.resolve("out.pcap"));
