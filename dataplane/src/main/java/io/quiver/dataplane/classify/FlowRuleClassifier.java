@@ -27,14 +27,10 @@ public final class FlowRuleClassifier implements Classifier {
      * rule (nothing is left programmed), with DPDK's reason through {@code refusal}.
      */
     public static Optional<FlowRuleClassifier> program(int port, FlowRulePlan plan, StringBuilder refusal) {
-        for (FlowRulePlan.Rule r : plan.rules()) {
-            try (FlowRule rule = toFlowRule(r)) {
-                Optional<String> why = Flows.validate(port, rule);
-                if (why.isPresent()) {
-                    refusal.append(rule).append(": ").append(why.get());
-                    return Optional.empty();
-                }
-            }
+        Optional<String> refused = refusal(port, plan);
+        if (refused.isPresent()) {
+            refusal.append(refused.get());
+            return Optional.empty();
         }
         FlowRuleClassifier c = new FlowRuleClassifier(port);
         try {
@@ -49,6 +45,19 @@ public final class FlowRuleClassifier implements Classifier {
             return Optional.empty();
         }
         return Optional.of(c);
+    }
+
+    /** Why {@code port} would refuse a rule of {@code plan} (the rule and DPDK's reason), or empty: it programs nothing. */
+    public static Optional<String> refusal(int port, FlowRulePlan plan) {
+        for (FlowRulePlan.Rule r : plan.rules()) {
+            try (FlowRule rule = toFlowRule(r)) {
+                Optional<String> why = Flows.validate(port, rule);
+                if (why.isPresent()) {
+                    return Optional.of(rule + ": " + why.get());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The native rule for one planned rule. */

@@ -209,28 +209,60 @@ public final class Datapath implements AutoCloseable {
         VnicSpec before = v.spec();
         VnicSpec after = change.apply(before);
         v.spec(after);
+        DatapathState current = state.get();
         try {
-            DatapathState current = state.get();
+            if (flowRules != null) { // the NIC must accept every new rule before anything is published
+                Optional<String> refused = FlowRuleClassifier.refusal(dataplane.port(config.uplink()).id(), currentFlowPlan());
+                if (refused.isPresent()) {
+                    throw new IllegalStateException("uplink " + config.uplink() + " refuses the updated rules: " + refused.get());
+                }
+            }
             state.set(current.withChangedVnic(v.index()).orElseGet(this::buildState));
         } catch (RuntimeException e) {
             v.spec(before);
             throw e;
         }
         if (flowRules != null) {
-            reprogramFlowRules();
+            try {
+                reprogramFlowRules();
+            } catch (RuntimeException e) { // validated, yet creating failed: go back to what runs, rules included
+                v.spec(before);
+                state.set(current);
+                restoreFlowRules();
+                throw e;
+            }
         }
         LOG.debug("VNIC {} updated: mac {}, secondary {}, ipv4 {}, vlan {}", name, after.mac(), after.secondaryMacs(), after.ipv4(), after.vlan());
         return after;
+    }
+
+    private FlowRulePlan currentFlowPlan() {
+        return new FlowRulePlan(slots.stream().map(v -> v == null ? null : v.spec()).toList());
     }
 
     private void reprogramFlowRules() {
         Port uplink = dataplane.port(config.uplink());
         flowRules.remove();
         StringBuilder why = new StringBuilder();
-        FlowRulePlan plan = new FlowRulePlan(slots.stream().map(v -> v == null ? null : v.spec()).toList());
         // queue 0 keeps working through the software classifier while the rules are replaced
-        flowRules = FlowRuleClassifier.program(uplink.id(), plan, why).orElseThrow(
+        flowRules = FlowRuleClassifier.program(uplink.id(), currentFlowPlan(), why).orElseThrow(
                 () -> new IllegalStateException("uplink " + config.uplink() + " refused the updated rules: " + why));
+    }
+
+    /**
+     * After a failed reprogramming, the rules of the VNICs as they are again. Should the NIC refuse even those, no
+     * rule is left and every frame arrives on queue 0, which the software classifier serves: slower, still correct.
+     */
+    private void restoreFlowRules() {
+        StringBuilder why = new StringBuilder();
+        Optional<FlowRuleClassifier> restored = FlowRuleClassifier.program(dataplane.port(config.uplink()).id(), currentFlowPlan(), why);
+        if (restored.isPresent()) {
+            flowRules = restored.get();
+            return;
+        }
+        flowRules.remove();
+        classifierReason = "rte_flow rules lost after a refused update (" + why + "): queue 0, software classification";
+        LOG.error("uplink {}: {}", config.uplink(), classifierReason);
     }
 
     /**
