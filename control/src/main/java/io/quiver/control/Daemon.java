@@ -2,6 +2,7 @@ package io.quiver.control;
 
 import io.quiver.control.api.RestApi;
 import io.quiver.control.guest.GuestRequestService;
+import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
@@ -41,11 +42,9 @@ public final class Daemon implements AutoCloseable {
         GuestRequestService guests = null;
         try {
             service = QuiverService.start(datapath, stateDir);
-            QuiverService.GuestRequestCounters counters = new QuiverService.GuestRequestCounters();
-            guests = new GuestRequestService(service, counters, guestSettings);
-            counters.latency = guests::latency;
-            counters.stages = guests::stageLatency;
-            api = RestApi.start(apiHost, apiPort, token, service, counters, guests::resetLatency);
+            GuestRequestStats guestStats = new GuestRequestStats();
+            guests = new GuestRequestService(service, guestStats, guestSettings);
+            api = RestApi.start(apiHost, apiPort, token, service, guestStats);
             return new Daemon(datapath, service, api, guests);
         } catch (IOException | RuntimeException e) {
             if (api != null) {

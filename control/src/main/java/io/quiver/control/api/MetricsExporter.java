@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.Views;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +22,7 @@ final class MetricsExporter {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    MetricsExporter(QuiverService service, QuiverService.GuestRequestCounters guests) {
+    MetricsExporter(QuiverService service, GuestRequestStats guests) {
         registry.register((MultiCollector) () -> snapshot(service.stats(guests)));
     }
 

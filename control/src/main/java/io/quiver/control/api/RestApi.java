@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
 import io.quiver.control.service.Views;
@@ -38,18 +39,16 @@ public final class RestApi implements AutoCloseable {
     private final ExecutorService threads;
     private final QuiverService service;
     private final MetricsExporter metrics;
-    private final QuiverService.GuestRequestCounters guestCounters;
+    private final GuestRequestStats guestStats;
     private final byte[] token;
-    private final Runnable resetGuestLatency;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
-                    QuiverService.GuestRequestCounters guestCounters, String token, Runnable resetGuestLatency) {
+                    GuestRequestStats guestStats, String token) {
         this.server = server;
         this.service = service;
         this.metrics = metrics;
-        this.guestCounters = guestCounters;
+        this.guestStats = guestStats;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-        this.resetGuestLatency = resetGuestLatency;
         this.threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "quiver-rest");
             t.setDaemon(true);
@@ -63,14 +62,13 @@ public final class RestApi implements AutoCloseable {
      * @throws IllegalArgumentException when bound beyond loopback without a token
      */
     public static RestApi start(String host, int port, String token, QuiverService service,
-                                QuiverService.GuestRequestCounters guestCounters, Runnable resetGuestLatency) throws IOException {
+                                GuestRequestStats guestStats) throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestCounters), guestCounters, token,
-                resetGuestLatency);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats), guestStats, token);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -184,10 +182,10 @@ public final class RestApi implements AutoCloseable {
             }
             case "stats" -> {
                 if (p.length == 2 && method.equals("GET")) {
-                    return service.stats(guestCounters);
+                    return service.stats(guestStats);
                 }
                 if (p.length == 3 && p[2].equals("guest-latency") && method.equals("DELETE")) {
-                    resetGuestLatency.run();
+                    guestStats.resetLatency();
                     return null;
                 }
             }

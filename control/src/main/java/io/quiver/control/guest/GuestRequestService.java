@@ -1,5 +1,6 @@
 package io.quiver.control.guest;
 
+import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
 import io.quiver.dataplane.datapath.Datapath;
@@ -11,8 +12,6 @@ import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dpdk.Threads;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,14 +26,9 @@ public final class GuestRequestService implements AutoCloseable {
 
     private final QuiverService service;
     private final Datapath datapath;
-    private final QuiverService.GuestRequestCounters counters;
+    private final GuestRequestStats counters;
     private final RequestRateLimiter limiter;
     private final boolean explicitDenials;
-    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
-    private final Histogram latencyTotal = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-    /** handoff (lcore to this thread), commit (database), apply (live datapath). */
-    private final Histogram[] stages = {new Histogram(TimeUnit.SECONDS.toNanos(10), 3), new Histogram(TimeUnit.SECONDS.toNanos(10), 3),
-            new Histogram(TimeUnit.SECONDS.toNanos(10), 3)};
     private final Thread thread;
     private volatile boolean running = true;
     private long lastMalformedLog;
@@ -69,7 +63,7 @@ public final class GuestRequestService implements AutoCloseable {
         }
     }
 
-    public GuestRequestService(QuiverService service, QuiverService.GuestRequestCounters counters, Settings settings) {
+    public GuestRequestService(QuiverService service, GuestRequestStats counters, Settings settings) {
         this.service = service;
         this.datapath = service.datapath();
         this.counters = counters;
@@ -161,13 +155,8 @@ public final class GuestRequestService implements AutoCloseable {
                 return;
             }
             // committed and live: the lcores use the new state from their next burst
-            latency.recordValue(Math.max(0, System.nanoTime() - slot.receivedNanos));
-            synchronized (this) {
-                stages[0].recordValue(Math.max(0, dequeued - slot.receivedNanos));
-                stages[1].recordValue(outcome.commitNanos());
-                stages[2].recordValue(outcome.applyNanos());
-            }
-            counters.accepted++;
+            counters.recordAccepted(System.nanoTime() - slot.receivedNanos, dequeued - slot.receivedNanos, outcome.commitNanos(),
+                    outcome.applyNanos());
             reply = GuestReply.accepted(request, outcome.value(), outcome.sequence());
         }
         send(slot, reply);
@@ -192,26 +181,6 @@ public final class GuestRequestService implements AutoCloseable {
                     .payload(payload).build();
             datapath.injections().offer(n.vnic().index(), frame);
         }
-    }
-
-    /** Request-to-dataplane-effect latency of accepted requests so far, in nanoseconds. */
-    public synchronized Histogram latency() {
-        latencyTotal.add(latency.getIntervalHistogram());
-        return latencyTotal.copy();
-    }
-
-    /** Forgets the latencies recorded so far (a benchmark's warm-up). */
-    public synchronized void resetLatency() {
-        latency.reset();
-        latencyTotal.reset();
-        for (Histogram h : stages) {
-            h.reset();
-        }
-    }
-
-    /** Copies of the per-stage latencies. */
-    public synchronized Histogram[] stageLatency() {
-        return new Histogram[] {stages[0].copy(), stages[1].copy(), stages[2].copy()};
     }
 
     @Override

@@ -271,37 +271,21 @@ public final class QuiverService implements AutoCloseable {
         return out;
     }
 
-    public Views.Stats stats(GuestRequestCounters guests) {
-        org.HdrHistogram.Histogram h = guests.latency == null ? null : guests.latency.get();
-        Views.Latency latency = latencyOf(h);
+    public Views.Stats stats(GuestRequestStats guests) {
+        Views.Latency latency = latencyOf(guests.latency());
         java.util.Map<String, Views.Latency> stages = new LinkedHashMap<>();
-        if (guests.stages != null) {
-            String[] names = {"handoff", "commit", "apply"};
-            org.HdrHistogram.Histogram[] hs = guests.stages.get();
-            for (int i = 0; i < hs.length; i++) {
-                stages.put(names[i], latencyOf(hs[i]));
-            }
+        org.HdrHistogram.Histogram[] hs = guests.stageLatency();
+        for (int i = 0; i < hs.length; i++) {
+            stages.put(GuestRequestStats.STAGES[i], latencyOf(hs[i]));
         }
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
                 datapath.guestRequests().overflows, latency, stages);
     }
 
     private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {
-        return h == null || h.getTotalCount() == 0 ? new Views.Latency(0, 0, 0, 0, 0)
+        return h.getTotalCount() == 0 ? new Views.Latency(0, 0, 0, 0, 0)
                 : new Views.Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                         h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
-    }
-
-    /** Counters of the guest request service (written by its thread, read here). */
-    public static final class GuestRequestCounters {
-        public volatile long accepted;
-        public volatile long denied;
-        public volatile long rateLimited;
-        public volatile long malformed;
-        /** Request-to-dataplane-effect latency of accepted requests, from the guest request service. */
-        public volatile java.util.function.Supplier<org.HdrHistogram.Histogram> latency;
-        /** The same split: lcore hand-off to the service thread, database commit, live apply. */
-        public volatile java.util.function.Supplier<org.HdrHistogram.Histogram[]> stages;
     }
 
     public Datapath datapath() {
