@@ -1,7 +1,6 @@
 package io.quiver.perf.tls;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.offload.tls.CipherSuite;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
 import io.quiver.dataplane.offload.tls.NamedGroup;
@@ -15,23 +14,21 @@ import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.handshake.Tls13Messages;
 import io.quiver.dataplane.offload.tls.host.EphemeralKeyPair;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
+import io.quiver.perf.JvmWindow;
+import io.quiver.perf.ResultFile;
+import io.quiver.perf.Samples;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,9 +72,6 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
     @Option(names = "--json", description = "Also print the JSON report on stdout.")
     boolean json;
 
-    @Option(names = "--results-dir", defaultValue = "perf/results", description = "Where the JSON report is written.")
-    Path resultsDir;
-
     @Option(names = "--no-openssl-speed", description = "Skip openssl speed (no ratio).")
     boolean noOpenSslSpeed;
 
@@ -87,30 +81,10 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
     }
 
     /** Figures of one window. */
-    public record Window(double handshakesPerSecond, long handshakes, double seconds, long allocatedBytes,
-                         double allocatedBytesPerHandshake, long gcCount) {
-    }
-
-    /** min/median/max of a series. */
-    public record Summary(double min, double median, double max) {
-        static Summary of(List<Double> values) {
-            double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            if (v.length == 0) {
-                return null;
-            }
-            double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-            return new Summary(v[0], median, v[v.length - 1]);
+    record Window(double handshakesPerSecond, long handshakes, long allocatedBytes, long collections) {
+        double allocatedBytesPerHandshake() {
+            return (double) allocatedBytes / handshakes;
         }
-    }
-
-    /** Everything about one group. */
-    public record GroupResult(String group, String suite, Summary handshakesPerSecond, List<Window> windows,
-                              Summary keyAgreementOnlyPerSecond, Summary opensslSpeedOpsPerSecond,
-                              List<Double> opensslSpeedSamples, Double ratioToOpenssl, Boolean meetsTarget) {
-    }
-
-    public record Report(String benchmark, String timestamp, Map<String, Object> environment, int repeats,
-                         int seconds, double targetRatio, List<GroupResult> groups) {
     }
 
     @Override
@@ -124,8 +98,8 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
         List<NamedGroup> groups = List.of(NamedGroup.X25519, NamedGroup.SECP256R1);
         Map<NamedGroup, Handshakes> pools = new LinkedHashMap<>();
         Map<NamedGroup, List<Window>> windows = new LinkedHashMap<>();
-        Map<NamedGroup, List<Double>> agreementOnly = new LinkedHashMap<>();
-        Map<NamedGroup, List<Double>> openssl = new LinkedHashMap<>();
+        Map<NamedGroup, Samples> agreementOnly = new LinkedHashMap<>();
+        Map<NamedGroup, Samples> openssl = new LinkedHashMap<>();
         String backendName;
         try (HandshakeOffloadEngine engine = new HandshakeOffloadEngine(CryptoBackends.create(choice), NssKeyLog.DISABLED,
                 POOL * 2, POOL * 32, 64 * 1024);
@@ -137,8 +111,8 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                 Handshakes pool = new Handshakes(group, CipherSuite.TLS_AES_128_GCM_SHA256, choice);
                 pools.put(group, pool);
                 windows.put(group, new ArrayList<>());
-                agreementOnly.put(group, new ArrayList<>());
-                openssl.put(group, new ArrayList<>());
+                agreementOnly.put(group, new Samples());
+                openssl.put(group, new Samples());
                 System.out.printf("warming up %s for %d s%n", group, warmupSeconds);
                 measure(engine, pool, warmupSeconds);
                 measureAgreement(rawBackend.keyAgreement(group), pool, Math.max(1, warmupSeconds / 2));
@@ -151,7 +125,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                     agreementOnly.get(group).add(agree);
                     System.out.printf("repeat %d %-9s %,10.0f handshakes/s  (%,.0f agreements/s alone, %,d B/handshake, %d GCs)%n",
                             r + 1, group, w.handshakesPerSecond(), agree, Math.round(w.allocatedBytesPerHandshake()),
-                            w.gcCount());
+                            w.collections());
                 }
                 if (opensslVersion != null) {
                     Map<NamedGroup, Double> speed = opensslSpeed(seconds);
@@ -163,22 +137,48 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
             }
         }
 
-        List<GroupResult> results = new ArrayList<>();
+        ObjectNode result = ResultFile.start("tls-handshake");
+        result.put("backend", backendName).put("openssl", opensslVersion).put("cpu", cpuModel())
+                .put("repeats", repeats).put("seconds", seconds).put("targetRatio", TARGET_RATIO)
+                .put("measuredOperation", "client handshake offload: START(private key, ClientHello+ServerHello) + "
+                        + "server flight with Finished check + own Finished + CLOSE, TLS_AES_128_GCM_SHA256, one thread, no ring")
+                .put("opensslOperation", "openssl speed ecdhx25519 ecdhp256: EVP_PKEY_derive only, keys imported beforehand");
+        System.out.println();
+        System.out.printf("%-10s %32s %32s %8s%n", "group", "offloaded handshakes/s min/med/max",
+                "openssl speed op/s min/med/max", "ratio");
         for (NamedGroup group : groups) {
-            Summary ours = Summary.of(windows.get(group).stream().map(Window::handshakesPerSecond).toList());
-            Summary theirs = Summary.of(openssl.get(group));
-            Double ratio = theirs == null ? null : ours.median() / theirs.median();
-            results.add(new GroupResult(group.name(), CipherSuite.TLS_AES_128_GCM_SHA256.name(), ours, windows.get(group),
-                    Summary.of(agreementOnly.get(group)), theirs, openssl.get(group), ratio,
-                    ratio == null ? null : ratio >= TARGET_RATIO));
+            Samples ours = new Samples();
+            long allocated = 0;
+            long handshakes = 0;
+            long collections = 0;
+            for (Window w : windows.get(group)) {
+                ours.add(w.handshakesPerSecond());
+                allocated += w.allocatedBytes();
+                handshakes += w.handshakes();
+                collections += w.collections();
+            }
+            Samples theirs = openssl.get(group);
+            Double ratio = theirs.values().isEmpty() ? null : ours.median() / theirs.median();
+            ObjectNode g = result.putObject(group.name());
+            g.put("suite", CipherSuite.TLS_AES_128_GCM_SHA256.name());
+            ResultFile.samples(g, "handshakesPerSecond", ours);
+            ResultFile.samples(g, "keyAgreementOnlyPerSecond", agreementOnly.get(group));
+            ResultFile.samples(g, "opensslSpeedOpsPerSecond", theirs);
+            g.put("allocatedBytesPerHandshake", (double) allocated / handshakes).put("collections", collections);
+            if (ratio != null) {
+                g.put("ratioToOpenssl", ratio).put("meetsTarget", ratio >= TARGET_RATIO);
+            }
+            System.out.printf("%-10s %32s %32s %8s  %s%n", group, format(ours), format(theirs),
+                    ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
+                    ratio == null ? "" : (ratio >= TARGET_RATIO ? "meets" : "MISSES") + " the 0.5x target");
+            System.out.printf("%-10s allocated %,.0f B/handshake on the measuring thread, %d GCs in %d windows; "
+                    + "key agreement alone %s /s%n", "", (double) allocated / handshakes, collections, windows.get(group).size(),
+                    format(agreementOnly.get(group)));
         }
-        Report report = new Report("tls-handshake-offload", DateTimeFormatter.ISO_INSTANT.format(Instant.now()),
-                environment(backendName, opensslVersion), repeats, seconds, TARGET_RATIO, results);
-        printSummary(report);
-        Path file = write(report);
+        Path file = ResultFile.save(result);
         System.out.println("report written to " + file);
         if (json) {
-            System.out.println(mapper().writeValueAsString(report));
+            System.out.println(ResultFile.JSON.writeValueAsString(result));
         }
         return 0;
     }
@@ -243,10 +243,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
     /** Offloaded client handshakes, back to back on this thread, for {@code seconds}. */
     static Window measure(HandshakeOffloadEngine engine, Handshakes pool, int seconds) {
         OffloadRequest request = new OffloadRequest(64 * 1024);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().threadId();
-        long gcBefore = gcCount();
-        long allocatedBefore = threads.getThreadAllocatedBytes(thread);
+        JvmWindow jvm = JvmWindow.open(Thread.currentThread().threadId());
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
         long handshakes = 0;
@@ -258,10 +255,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
             }
             now = System.nanoTime();
         } while (now < deadline);
-        long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
-        long gcs = gcCount() - gcBefore;
-        double elapsed = (now - start) / 1e9;
-        return new Window(handshakes / elapsed, handshakes, elapsed, allocated, (double) allocated / handshakes, gcs);
+        return new Window(handshakes / ((now - start) / 1e9), handshakes, jvm.allocatedBytes(), jvm.collections());
     }
 
     private static void handshake(HandshakeOffloadEngine engine, Handshakes pool, OffloadRequest request, int i) {
@@ -306,14 +300,6 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
         return reply;
     }
 
-    private static long gcCount() {
-        long n = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            n += Math.max(0, gc.getCollectionCount());
-        }
-        return n;
-    }
-
     // ---- openssl speed ---------------------------------------------------------------------------------------
 
     static String opensslVersion() {
@@ -350,21 +336,6 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
 
     // ---- report ----------------------------------------------------------------------------------------------
 
-    private static Map<String, Object> environment(String backendName, String opensslVersion) {
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("backend", backendName);
-        env.put("java", Runtime.version().toString());
-        env.put("jvmArguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
-        env.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        env.put("cpu", cpuModel());
-        env.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        env.put("openssl", opensslVersion);
-        env.put("measuredOperation", "client handshake offload: START(private key, ClientHello+ServerHello) + "
-                + "server flight with Finished check + own Finished + CLOSE, TLS_AES_128_GCM_SHA256, one thread, no ring");
-        env.put("opensslOperation", "openssl speed ecdhx25519 ecdhp256: EVP_PKEY_derive only, keys imported beforehand");
-        return env;
-    }
-
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
@@ -374,36 +345,8 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void printSummary(Report report) {
-        System.out.println();
-        System.out.printf("%-10s %32s %32s %8s%n", "group", "offloaded handshakes/s min/med/max",
-                "openssl speed op/s min/med/max", "ratio");
-        for (GroupResult g : report.groups()) {
-            System.out.printf("%-10s %32s %32s %8s  %s%n", g.group(), format(g.handshakesPerSecond()),
-                    format(g.opensslSpeedOpsPerSecond()), g.ratioToOpenssl() == null ? "-"
-                            : String.format(Locale.ROOT, "%.2f", g.ratioToOpenssl()),
-                    g.meetsTarget() == null ? "" : (g.meetsTarget() ? "meets" : "MISSES") + " the 0.5x target");
-            double bytes = g.windows().stream().mapToDouble(Window::allocatedBytesPerHandshake).average().orElse(0);
-            long gcs = g.windows().stream().mapToLong(Window::gcCount).sum();
-            System.out.printf("%-10s allocated %,.0f B/handshake on the measuring thread, %d GCs in %d windows; "
-                    + "key agreement alone %s /s%n", "", bytes, gcs, g.windows().size(), format(g.keyAgreementOnlyPerSecond()));
-        }
-    }
-
-    private static String format(Summary s) {
-        return s == null ? "-" : String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", s.min(), s.median(), s.max());
-    }
-
-    private Path write(Report report) throws IOException {
-        Files.createDirectories(resultsDir);
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-        Path file = resultsDir.resolve("tls-handshake-" + stamp + ".json");
-        Files.writeString(file, mapper().writeValueAsString(report));
-        return file;
-    }
-
-    private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static String format(Samples s) {
+        return s.values().isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f / %,.0f / %,.0f", s.min(), s.median(), s.max());
     }
 
     private static byte[] bytes(SecureRandom random, int n) {

@@ -28,13 +28,4 @@ class TlsHandshakeBenchmarkTest {
         assertEquals(18422.0, speed.get(NamedGroup.SECP256R1));
         assertTrue(TlsHandshakeBenchmark.parseOpensslSpeed("openssl: command not found").isEmpty());
     }
-
-    @Test
-    @DisplayName("min, median and max of the windows")
-    void summary() {
-        TlsHandshakeBenchmark.Summary s = TlsHandshakeBenchmark.Summary.of(List.of(3.0, 1.0, 2.0, 10.0));
-        assertEquals(1.0, s.min());
-        assertEquals(2.5, s.median());
-        assertEquals(10.0, s.max());
-    }
 }
