@@ -52,7 +52,8 @@ public final class Datapath implements AutoCloseable {
     private final SpoofWarnings spoofWarnings;
     private Classifier classifier = SoftwareClassifier.INSTANCE;
     private FlowRuleClassifier flowRules;
-    private String classifierReason = "";
+    /** Written under this object's lock, read by the API without it. */
+    private volatile String classifierReason = "";
 
     private Datapath(DatapathConfig config, Dataplane dataplane) {
         this.config = config;
