@@ -8,6 +8,7 @@ import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.lab.Shell;
 import io.quiver.dataplane.runtime.CpuWakeLatency;
 import io.quiver.dataplane.runtime.FileTrees;
+import io.quiver.perf.JitCpu;
 import io.quiver.perf.ResultFile;
 import io.quiver.perf.Samples;
 import java.io.File;
@@ -46,13 +47,18 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     /** The lab's lcore runs on CPU 1 (the main CPU's neighbour); the guest's load on the main CPU, 0. */
     private static final String LCORE_CPU = "1";
     private static final String MAIN_CPU = "0";
+    /** Warm-up goes on in rounds of this many requests until the daemon's JIT compilers use at most SETTLED_MILLIS in one. */
+    private static final int WARMUP_ROUND = 10_000;
+    private static final long SETTLED_MILLIS = 30;
+    private static final int MAX_WARMUP_ROUNDS = 40;
     /** Wake-ups the platform probe measures, one per 100 us. */
     private static final int WAKE_PROBES = 20_000;
 
     @Option(names = "--requests", defaultValue = "2000", description = "measured requests per repeat (default: ${DEFAULT-VALUE})")
     int requests;
 
-    @Option(names = "--warmup", defaultValue = "30000", description = "warm-up requests, not measured: the control path is C2-compiled by then (fewer leave it partly interpreted) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "30000", description = "warm-up requests at least, not measured; then rounds of "
+            + WARMUP_ROUND + " more until the daemon's JIT compilers are quiet (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--repeats", defaultValue = "3")
@@ -94,7 +100,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
             byPlacement.put(placement.getKey(), s);
             ObjectNode r = result.putObject(placement.getKey());
             String[] names = {"requestToLiveP50Micros", "requestToLiveP99Micros", "requestToLiveP999Micros",
-                    "guestRoundTripP50Micros", "guestRoundTripP99Micros"};
+                    "guestRoundTripP50Micros", "guestRoundTripP99Micros", "daemonJitCpuMillis"};
             for (int i = 0; i < names.length; i++) {
                 ResultFile.samples(r, names[i], s[i]);
             }
@@ -120,6 +126,7 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 out.printf("  guest round trip p50 %8.1f %8.1f %8.1f   (includes the guest's kernel and af_packet)%n",
                         s[3].min(), s[3].median(), s[3].max());
                 out.printf("  guest round trip p99 %8.1f %8.1f %8.1f%n", s[4].min(), s[4].median(), s[4].max());
+                out.printf("  daemon's JIT CPU (ms) %7.0f %8.0f %8.0f   (about 0: steady state was measured)%n", s[5].min(), s[5].median(), s[5].max());
             });
             wake.forEach((name, w) -> {
                 out.printf("the platform's cross-CPU wake-up (lcore CPU -> main CPU, no Quiver code, %d repeats), %s%n", repeats,
@@ -163,15 +170,19 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 "--file-prefix", "quiver-bench-guest-" + ProcessHandle.current().pid()));
         cmd.addAll(daemonOptions);
         Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
-        Samples[] s = {new Samples(), new Samples(), new Samples(), new Samples(), new Samples()};
+        Samples[] s = {new Samples(), new Samples(), new Samples(), new Samples(), new Samples(), new Samples()};
         try {
             String api = apiUrl(work.resolve("daemon.log"), daemon);
             HttpClient http = HttpClient.newHttpClient();
             send(http, "PUT", api + "/v1/vnics/g1/policy", "{\"policy\":\"secondary-macs=02:00:00:00:07:01,02:00:00:00:07:02\"}");
             load(java, flags, cp, warmup);
+            warmUntilCompiled(java, flags, cp, daemon.pid(), http, api, log);
             for (int r = 1; r <= repeats; r++) {
                 send(http, "DELETE", api + "/v1/stats/guest-latency", null);
+                long jitBefore = JitCpu.millis(daemon.pid());
                 JsonNode client = load(java, flags, cp, requests);
+                long jit = JitCpu.millis(daemon.pid()) - jitBefore;
+                s[5].add(jit);
                 JsonNode all = ResultFile.JSON.readTree(send(http, "GET", api + "/v1/stats", null));
                 JsonNode stats = all.get("guestRequestLatency");
                 all.get("guestRequestStages").fields().forEachRemaining(e -> log.printf("    stage %-8s p50 %8.1f us  p99 %8.1f us%n",
@@ -181,9 +192,10 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
                 s[2].add(stats.get("p999Micros").asDouble());
                 s[3].add(client.get("p50Micros").asDouble());
                 s[4].add(client.get("p99Micros").asDouble());
-                log.printf("repeat %d: request -> live p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d requests); guest round trip p50 %.1f us, p99 %.1f us%n",
+                log.printf("repeat %d: request -> live p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d requests); guest round trip p50 %.1f us, "
+                                + "p99 %.1f us; the daemon's JIT used %d ms%n",
                         r, stats.get("p50Micros").asDouble(), stats.get("p99Micros").asDouble(), stats.get("p999Micros").asDouble(),
-                        stats.get("count").asLong(), client.get("p50Micros").asDouble(), client.get("p99Micros").asDouble());
+                        stats.get("count").asLong(), client.get("p50Micros").asDouble(), client.get("p99Micros").asDouble(), jit);
             }
         } finally {
             daemon.destroy();
@@ -192,6 +204,28 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
         }
         FileTrees.delete(work); // kept only when the run failed: the daemon's log is what the error points to
         return s;
+    }
+
+    /**
+     * More warm-up until the daemon runs compiled code: with bin/jvm.options' large inlining limits its C2 compiles
+     * for about 25 s, and a window measured meanwhile shares the main CPU with the compiler (a third of it, measured).
+     */
+    private static void warmUntilCompiled(String java, String flags, String cp, long daemonPid, HttpClient http, String api,
+                                          PrintWriter log) throws Exception {
+        for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
+            long before = JitCpu.millis(daemonPid);
+            // a round does what a measured repeat does, the API calls around the load included: their code gets compiled too
+            send(http, "DELETE", api + "/v1/stats/guest-latency", null);
+            load(java, flags, cp, WARMUP_ROUND);
+            send(http, "GET", api + "/v1/stats", null);
+            long spent = JitCpu.millis(daemonPid) - before;
+            if (spent <= SETTLED_MILLIS) {
+                log.printf("  warm-up: the daemon's JIT is quiet (%d ms over %d requests) after %d extra round(s)%n", spent, WARMUP_ROUND, round);
+                return;
+            }
+        }
+        throw new IllegalStateException("the daemon's JIT compilers were still busy after " + MAX_WARMUP_ROUNDS * WARMUP_ROUND
+                + " extra warm-up requests: no steady state to measure");
     }
 
     private static JsonNode load(String java, String flags, String cp, int count) throws Exception {
