@@ -71,10 +71,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "SCHED_FIFO priority (1..99) of the thread serving guest requests, 0 for normal scheduling; needs root or CAP_SYS_NICE (default: ${DEFAULT-VALUE})")
     int guestServicePriority;
 
-    @Option(names = "--guest-service-cpu", paramLabel = "CPU", defaultValue = "-1",
-            description = "the CPU serving guest requests (default: the main CPU). An lcore's CPU saves a cross-CPU wake-up per request "
-                    + "(the fastest on machines with few cores) and costs that lcore the request's service time")
-    int guestServiceCpu;
+    @Option(names = "--guest-service-cpu", paramLabel = "auto|main|CPU", defaultValue = "auto",
+            description = "the CPU serving guest requests: 'main' (the daemon's main CPU), a CPU number, or 'auto': the first lcore's CPU "
+                    + "when no CPU is left besides the lcores' and the main one (the guests then share the main CPU), else the main CPU. "
+                    + "On an lcore's CPU each request preempts that lcore for its service time, about 15 us (default: ${DEFAULT-VALUE})")
+    String guestServiceCpu;
 
     @Option(names = "--cpu-wake-latency-us", paramLabel = "US|off", defaultValue = "0",
             description = "hold a CPU latency QoS request while running: idle CPUs wake within US microseconds (0: they poll), so a "
@@ -141,6 +142,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--interval must be at least 1 second");
         }
         int wakeMicros = wakeLatencyMicros(); // before anything starts: a typo stops the run instead of running untuned
+        GuestRequestService.Settings.cpuFor(guestServiceCpu, java.util.List.of(), 1); // likewise for the placement
+        int cpusAllowed = Runtime.getRuntime().availableProcessors(); // now: the EAL pins this thread to one CPU when it starts
         Path workDir = Files.createTempDirectory("quiver-run");
         workDir.toFile().deleteOnExit();
         ConfigFile.Loaded loaded;
@@ -181,7 +184,8 @@ public final class RunCommand implements Callable<Integer> {
             try (CpuWakeLatency wake = wakeMicros < 0 ? CpuWakeLatency.none() : CpuWakeLatency.hold(wakeMicros);
                  Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
                     Integer.parseInt(api.substring(colon + 1)), token,
-                    new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority, guestServiceCpu))) {
+                    new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority,
+                            GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",

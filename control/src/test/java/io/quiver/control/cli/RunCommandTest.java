@@ -111,6 +111,14 @@ class RunCommandTest {
     }
 
     @Test
+    void aBadServicePlacementStopsTheRunBeforeAnythingStarts() throws Exception {
+        QuiverProcess q = QuiverProcess.start("run", "--guest-service-cpu", "fastest");
+        assertEquals(1, q.waitFor());
+        assertTrue(q.stderr().contains("--guest-service-cpu takes auto, main or a CPU number, not 'fastest'"), q.stderr());
+        assertNoCrash(q);
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() throws Exception {
         QuiverProcess q = QuiverProcess.start("run", "--frobnicate");
         assertEquals(2, q.waitFor());

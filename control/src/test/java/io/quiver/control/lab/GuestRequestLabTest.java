@@ -1,6 +1,7 @@
 package io.quiver.control.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quiver.control.QuiverCli;
 import io.quiver.control.QuiverProcess;
+import io.quiver.control.guest.GuestRequestService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GuestRequestLabTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** The lab's lcore CPU (the main CPU's neighbour), where this daemon also serves guest requests. */
+    /** The lab's lcore CPU (the main CPU's neighbour). */
     static final String LCORE_CPU = "1";
 
     @TempDir
@@ -50,7 +52,7 @@ class GuestRequestLabTest {
         }
         Path config = new NamespaceLab(3, "shared", dir).up();
         quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-glab-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0", "--guest-service-cpu", LCORE_CPU);
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0"); // the default placement: auto
         api = quiver.apiUrl(60);
         quiver.awaitOutput("quiver: running", 30);
     }
@@ -194,7 +196,7 @@ class GuestRequestLabTest {
 
     @Test
     @Order(7)
-    void theServiceThreadRunsRealTimeOnTheCpuItWasGiven() throws Exception {
+    void theServiceThreadRunsRealTimeWhereAutoPlacesIt() throws Exception {
         Path task = null;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(quiver.pid()), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
@@ -209,6 +211,11 @@ class GuestRequestLabTest {
         assertEquals("10", fields[40 - 3], "rt_priority: " + stat);
         assertEquals("1", fields[41 - 3], "policy SCHED_FIFO: " + stat);
         String status = Files.readString(task.resolve("status"));
-        assertTrue(status.contains("Cpus_allowed_list:\t" + LCORE_CPU + "\n"), status);
+        int auto = GuestRequestService.Settings.cpuFor("auto", List.of(Integer.parseInt(LCORE_CPU)), Runtime.getRuntime().availableProcessors());
+        if (auto >= 0) { // a machine whose only CPU besides the lcore's is the main one, as this 2-CPU one
+            assertTrue(status.contains("Cpus_allowed_list:\t" + auto + "\n"), status);
+        } else {
+            assertFalse(status.contains("Cpus_allowed_list:\t" + LCORE_CPU + "\n"), "off the lcore's CPU: " + status);
+        }
     }
 }

@@ -68,17 +68,18 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
     boolean json;
 
     /**
-     * How the daemon runs: its defaults (service thread on the main CPU, idle CPUs held awake by a CPU latency QoS
-     * request); the service thread on the lab's lcore CPU (CPU 1, the main CPU's neighbour), which spares the cross-CPU
-     * wake-up per request and costs the lcore the request's service time; and the defaults without the QoS request,
-     * where each request waits for the main CPU to leave its idle halt.
+     * How the daemon runs: the service thread on the main CPU (idle CPUs held awake by a CPU latency QoS request, the
+     * default); on the lab's lcore CPU (CPU 1, the main CPU's neighbour), which spares the cross-CPU wake-up per request
+     * and costs the lcore the request's service time (what {@code --guest-service-cpu auto}, the default, picks on a
+     * machine whose only other CPU is the main one); and on the main CPU without the QoS request, where each request
+     * waits for the main CPU to leave its idle halt.
      */
     private static final Map<String, List<String>> PLACEMENTS = new LinkedHashMap<>();
 
     static {
-        PLACEMENTS.put("main-cpu", List.of());
+        PLACEMENTS.put("main-cpu", List.of("--guest-service-cpu", "main"));
         PLACEMENTS.put("lcore-cpu", List.of("--guest-service-cpu", LCORE_CPU));
-        PLACEMENTS.put("main-cpu-sleeping", List.of("--cpu-wake-latency-us", "off"));
+        PLACEMENTS.put("main-cpu-sleeping", List.of("--guest-service-cpu", "main", "--cpu-wake-latency-us", "off"));
     }
 
     @Override
