@@ -31,6 +31,9 @@ public final class QuiverProcess {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("quiver-out", ".txt");
         Path err = Files.createTempFile("quiver-err", ".txt");
+        // read until the test JVM ends (a failure's message quotes them), then gone: every test run used to leave two
+        out.toFile().deleteOnExit();
+        err.toFile().deleteOnExit();
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new QuiverProcess(p, out, err);
     }

@@ -68,12 +68,12 @@ public final class NativeLibrary {
                 return Path.of(url.toURI());
             }
             Path dir = Files.createTempDirectory("quiver-shim");
+            dir.toFile().deleteOnExit(); // before the file: the JVM deletes in reverse order, and only an empty folder goes
             Path file = dir.resolve("libquiver_shim.so");
+            file.toFile().deleteOnExit();
             try (InputStream in = url.openStream()) {
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return file;
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("cannot extract the shim from " + url + ": " + e.getMessage(), e);

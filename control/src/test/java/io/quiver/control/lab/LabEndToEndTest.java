@@ -126,6 +126,7 @@ abstract class LabEndToEndTest {
         final Shell.Result[] sniffed = new Shell.Result[1];
         java.nio.file.Path ready = java.nio.file.Files.createTempFile("quiver-sniff", ".ready");
         java.nio.file.Files.delete(ready);
+        ready.toFile().deleteOnExit(); // the sniffer creates it again when it starts
         Thread sniffer = new Thread(() -> sniffed[0] = in("qv-g2", SCAPY, "-c",
                 "from scapy.all import *\np = sniff(iface='qvg2', filter='udp port 5003', count=3, timeout=12, "
                         + "started_callback=lambda: open('" + ready + "', 'w').close())\n"
