@@ -58,6 +58,10 @@ public final class ClassifierTables {
         for (long m : v.macValues()) {
             macs.put(m, v.vlan(), i);
         }
+        return putAddresses(ips, v, i);
+    }
+
+    private static int[] putAddresses(Ipv4Table ips, VnicSpec v, int i) {
         List<Ipv4Cidr> cidrs = v.addresses();
         int[] own = new int[cidrs.size()];
         for (int k = 0; k < own.length; k++) {
@@ -90,18 +94,15 @@ public final class ClassifierTables {
      */
     public java.util.Optional<ClassifierTables> withVnic(int index, VnicSpec after) {
         VnicSpec before = vnics.get(index);
-        MacVlanTable m = macs.copy();
+        java.util.Optional<MacVlanTable> m = macs.replacing(index, before.macValues(), before.vlan(), after.macValues(), after.vlan());
         Ipv4Table p = ips.copy();
-        for (long mac : before.macValues()) {
-            m.remove(mac, before.vlan(), index);
-        }
         for (int a : addresses[index]) {
             p.remove(a, index);
         }
-        if (!m.hasRoomFor(1 + after.secondaryMacs().size()) || !p.hasRoomFor(after.ipv4().size())) {
+        if (m.isEmpty() || !p.hasRoomFor(after.ipv4().size())) {
             return java.util.Optional.empty();
         }
-        int[] own = putEntries(m, p, after, index);
+        int[] own = putAddresses(p, after, index);
         List<VnicSpec> specs = new java.util.ArrayList<>(vnics);
         specs.set(index, after);
         int[] vlans = vlan.clone();
@@ -112,7 +113,7 @@ public final class ClassifierTables {
         owned[index] = own;
         long[] firsts = firstAddress.clone();
         firsts[index] = firstOf(own);
-        return java.util.Optional.of(new ClassifierTables(java.util.Collections.unmodifiableList(specs), m, p, vlans, primaries,
+        return java.util.Optional.of(new ClassifierTables(java.util.Collections.unmodifiableList(specs), m.get(), p, vlans, primaries,
                 owned, firsts));
     }
 

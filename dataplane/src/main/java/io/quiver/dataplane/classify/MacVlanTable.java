@@ -16,9 +16,23 @@ public final class MacVlanTable extends VnicIndexTable {
         return mac | ((long) vlan << 48);
     }
 
-    /** A copy to change while the lcores keep reading this one. */
-    public MacVlanTable copy() {
-        return new MacVlanTable(this);
+    /**
+     * A copy (to change while the lcores keep reading this one) with VNIC {@code vnic}'s MACs {@code oldMacs} in
+     * {@code oldVlan} replaced by {@code newMacs} in {@code newVlan}. Empty when the copy has no room for them (the
+     * caller rebuilds); a MAC another VNIC holds there is refused as {@link #put} refuses it.
+     */
+    public java.util.Optional<MacVlanTable> replacing(int vnic, long[] oldMacs, int oldVlan, long[] newMacs, int newVlan) {
+        MacVlanTable t = new MacVlanTable(this);
+        for (long m : oldMacs) {
+            t.delete(key(m, oldVlan), vnic);
+        }
+        if (!t.hasRoomFor(newMacs.length)) {
+            return java.util.Optional.empty();
+        }
+        for (long m : newMacs) {
+            t.put(m, newVlan, vnic);
+        }
+        return java.util.Optional.of(t);
     }
 
     /** Adds a mapping; a (MAC, VLAN) already present with another VNIC is refused. */
@@ -27,11 +41,6 @@ public final class MacVlanTable extends VnicIndexTable {
             throw new IllegalArgumentException("MAC " + Ethernet.formatMac(mac) + (vlan == 0 ? "" : " in VLAN " + vlan)
                     + " is already used by another VNIC");
         }
-    }
-
-    /** Removes (MAC, VLAN) if it names {@code vnic}. */
-    public void remove(long mac, int vlan, int vnic) {
-        delete(key(mac, vlan), vnic);
     }
 
     /** The VNIC index for (MAC, VLAN), or -1. */

@@ -261,7 +261,6 @@ public final class Datapath implements AutoCloseable {
             flowRules = restored.get();
             return;
         }
-        flowRules.remove();
         classifierReason = "rte_flow rules lost after a refused update (" + why + "): queue 0, software classification";
         LOG.error("uplink {}: {}", config.uplink(), classifierReason);
     }

@@ -133,16 +133,12 @@ public final class DatapathState {
             return java.util.Optional.empty();
         }
         int port = v.portId();
-        MacVlanTable sources = sourcesByPort[port].copy();
-        for (long m : before.macValues()) {
-            sources.remove(m, 0, index);
-        }
-        if (!sources.hasRoomFor(1 + after.secondaryMacs().size())) {
+        java.util.Optional<MacVlanTable> sources = sourcesByPort[port].replacing(index, before.macValues(), 0, after.macValues(), 0);
+        if (sources.isEmpty()) {
             return java.util.Optional.empty();
         }
-        putSources(sources, after, index);
         MacVlanTable[] byPort = sourcesByPort.clone();
-        byPort[port] = sources;
+        byPort[port] = sources.get();
         return java.util.Optional.of(new DatapathState(this, changed.get(), byPort));
     }
 

@@ -90,10 +90,6 @@ public final class VnicSpec {
         return primaryMacValue;
     }
 
-    public long[] secondaryMacValues() {
-        return secondaryMacValues.clone();
-    }
-
     /** Every MAC the VNIC receives and may send with: the primary first, then the secondary ones. */
     public long[] macValues() {
         long[] all = new long[1 + secondaryMacValues.length];
