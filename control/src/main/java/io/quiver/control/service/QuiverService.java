@@ -266,7 +266,7 @@ public final class QuiverService implements AutoCloseable {
             QueueCounters.Totals tx = p.txTotals();
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), tx.drops(DropReason.TX_FULL), p.deviceStats().rxNoMbuf(), dropMap(p.drops())));
+                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops())));
         }
         return out;
     }

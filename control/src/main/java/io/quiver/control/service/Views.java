@@ -18,7 +18,7 @@ public final class Views {
     }
 
     public record Port(String name, int ethdev, String devargs, String driver, String role, String classifier,
-                       boolean linkUp, long rxPackets, long txPackets, long dropped, long txFull, long rxNoMbuf,
+                       boolean linkUp, long rxPackets, long txPackets, long dropped, long rxNoMbuf,
                        Map<String, Long> drops) {
     }
 
