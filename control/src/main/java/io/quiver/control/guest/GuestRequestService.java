@@ -27,7 +27,7 @@ public final class GuestRequestService implements AutoCloseable {
 
     private final QuiverService service;
     private final Datapath datapath;
-    private final GuestRequestStats counters;
+    private final GuestRequestStats stats;
     private final RequestRateLimiter limiter;
     private final boolean explicitDenials;
     private final Thread thread;
@@ -88,10 +88,10 @@ public final class GuestRequestService implements AutoCloseable {
         }
     }
 
-    public GuestRequestService(QuiverService service, GuestRequestStats counters, Settings settings) {
+    public GuestRequestService(QuiverService service, GuestRequestStats stats, Settings settings) {
         this.service = service;
         this.datapath = service.datapath();
-        this.counters = counters;
+        this.stats = stats;
         this.explicitDenials = settings.explicitDenials();
         this.limiter = new RequestRateLimiter(Datapath.MAX_VNICS, settings.ratePerSecond(), settings.burst());
         this.thread = new Thread(() -> run(settings), "quiver-guest-requests");
@@ -138,14 +138,14 @@ public final class GuestRequestService implements AutoCloseable {
             return; // the VNIC went away while its request waited
         }
         if (!limiter.tryAcquire(slot.vnic, System.nanoTime())) {
-            counters.rateLimited++;
+            stats.rateLimited++;
             return;
         }
         GuestRequest request;
         try {
             request = GuestCodec.decodeRequest(slot.payload, 0, slot.length);
         } catch (GuestProtocolException e) {
-            counters.malformed++;
+            stats.malformed++;
             long now = System.nanoTime();
             if (now - lastMalformedLog > TimeUnit.SECONDS.toNanos(10)) {
                 lastMalformedLog = now;
@@ -167,21 +167,21 @@ public final class GuestRequestService implements AutoCloseable {
             try {
                 outcome = service.guestRequest(from.get(), request.parameter(), request.value());
             } catch (ServiceException e) {
-                counters.denied++;
+                stats.denied++;
                 if (explicitDenials) {
                     send(slot, GuestReply.denied(request, "conflict", e.getMessage()));
                 }
                 return;
             }
             if (!outcome.accepted()) {
-                counters.denied++;
+                stats.denied++;
                 if (explicitDenials) {
                     send(slot, GuestReply.denied(request, outcome.denial(), outcome.message()));
                 }
                 return;
             }
             // committed and live: the lcores use the new state from their next burst
-            counters.recordAccepted(System.nanoTime() - slot.receivedNanos, dequeued - slot.receivedNanos, outcome.commitNanos(),
+            stats.recordAccepted(System.nanoTime() - slot.receivedNanos, dequeued - slot.receivedNanos, outcome.commitNanos(),
                     outcome.applyNanos());
             reply = GuestReply.accepted(request, outcome.value(), outcome.sequence());
         }

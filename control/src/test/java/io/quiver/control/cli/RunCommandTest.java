@@ -10,7 +10,6 @@ import io.quiver.dataplane.runtime.EalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
-import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +32,7 @@ class RunCommandTest {
         assertTrue(Files.isDirectory(EalOptions.runtimeFolder(prefix)), "EAL runtime folder exists while running");
         if (Files.isWritable(CpuWakeLatency.DEVICE)) { // as root: the daemon holds its CPU wake-up request while it runs
             assertTrue(q.stdout().contains("idle CPUs wake within 0 us"), q.stdout());
-            assertTrue(holdsWakeLatencyRequest(q.pid()), "the daemon has " + CpuWakeLatency.DEVICE + " open");
+            assertEquals(1, CpuWakeLatency.requestsHeldBy(q.pid()), "the daemon has " + CpuWakeLatency.DEVICE + " open");
         }
         q.signal(signal);
         assertEquals(0, q.waitFor(), q.stderr());
@@ -141,18 +140,6 @@ class RunCommandTest {
         QuiverProcess missing = QuiverProcess.start("run", "--config", dir.resolve("nope.yaml").toString());
         assertEquals(1, missing.waitFor());
         assertTrue(missing.stderr().contains("nope.yaml: no such file"), missing.stderr());
-    }
-
-    private static boolean holdsWakeLatencyRequest(long pid) throws Exception {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.anyMatch(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(CpuWakeLatency.DEVICE);
-                } catch (java.io.IOException e) {
-                    return false; // closed while listed
-                }
-            });
-        }
     }
 
     private static void assertNoCrash(QuiverProcess q) throws Exception {

@@ -77,6 +77,19 @@ public final class CpuWakeLatency implements AutoCloseable {
         }
     }
 
+    /** How many requests process {@code pid} holds: its open descriptors on the device (the kernel's own record). */
+    public static long requestsHeldBy(long pid) throws IOException {
+        try (var fds = java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).equals(DEVICE);
+                } catch (IOException closed) {
+                    return false; // closed while listed (the listing's own descriptor among them)
+                }
+            }).count();
+        }
+    }
+
     public boolean held() {
         return request != null && request.isOpen();
     }

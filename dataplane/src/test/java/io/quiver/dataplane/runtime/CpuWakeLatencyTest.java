@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The kernel's CPU latency QoS, for real: the value in force and this process's open request. */
@@ -22,17 +20,8 @@ class CpuWakeLatencyTest {
                 + " is missing or not writable (needs root; CI runs as root)");
     }
 
-    /** How many of this process's descriptors point at the QoS device: the kernel's record of our requests. */
     private static long openRequests() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(CpuWakeLatency.DEVICE);
-                } catch (IOException e) {
-                    return false; // the listing's own descriptor, closed by now
-                }
-            }).count();
-        }
+        return CpuWakeLatency.requestsHeldBy(ProcessHandle.current().pid());
     }
 
     @Test
