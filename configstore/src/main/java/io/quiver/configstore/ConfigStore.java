@@ -1,5 +1,9 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.files.SchemaVersion;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.WriterLock;
 import io.quiver.configstore.journal.Action;
@@ -7,9 +11,9 @@ import io.quiver.configstore.journal.ChangeListener;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.MacAddress;
-import io.quiver.configstore.vnic.VnicConfig;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.MacAddress;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,8 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.ConfigException;
+
+
 /** A request that was denied (and audited under {@link #sequence()}). */
 public final class RequestDeniedException extends ConfigException {
     private static final long serialVersionUID = 1L;

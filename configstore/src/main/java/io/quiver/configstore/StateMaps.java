@@ -1,13 +1,13 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.SchemaVersion.Role;
+import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.GuestPolicyCodec;
 import io.quiver.configstore.files.VnicConfigCodec;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
-import io.quiver.configstore.vnic.VnicNames;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicNames;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;

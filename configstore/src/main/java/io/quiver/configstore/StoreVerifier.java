@@ -3,7 +3,7 @@ package io.quiver.configstore;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.model.VnicConfig;
 
 import java.util.ArrayList;
 import java.util.HashMap;

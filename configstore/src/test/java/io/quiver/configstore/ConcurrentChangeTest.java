@@ -1,10 +1,11 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.Change;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

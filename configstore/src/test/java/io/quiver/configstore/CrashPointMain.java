@@ -1,5 +1,6 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.Requester;
 import java.nio.file.Path;
 
 /**

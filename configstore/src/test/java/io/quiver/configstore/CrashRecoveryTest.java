@@ -1,8 +1,9 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.journal.AuditRecord;
 import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.VnicParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.model.ConfigException;
 import java.nio.file.Path;
 
 /** Forked by {@link SecondProcessTest}: tries to open the store for writing and prints the outcome. */

@@ -1,8 +1,7 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.SchemaVersion;
-import io.quiver.configstore.SchemaVersion.Role;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.files.SchemaVersion.Role;
 import net.openhft.chronicle.hash.ChronicleHashCorruption;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;

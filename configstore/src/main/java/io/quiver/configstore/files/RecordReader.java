@@ -1,6 +1,6 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.ConfigException;
+import io.quiver.configstore.model.ConfigException;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,8 +1,8 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.vnic.VnicConfig;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
 
 /**
  * The schema-1 value of a VNIC entry: {@code u8 'V', str name, i64 revision, u8 parameter count, then per parameter

@@ -1,8 +1,6 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.SchemaVersion;
-import io.quiver.configstore.SchemaVersionException;
+import io.quiver.configstore.model.ConfigException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

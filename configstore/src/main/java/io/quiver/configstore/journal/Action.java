@@ -1,6 +1,6 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.ConfigException;
+import io.quiver.configstore.model.ConfigException;
 
 /** What a request asked for. {@link #code} is part of the journal record format: never reuse one. */
 public enum Action {

@@ -1,7 +1,7 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.DenialReason;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 
 import java.time.Instant;
 

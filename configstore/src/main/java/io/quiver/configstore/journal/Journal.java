@@ -1,6 +1,6 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.ConfigException;
+import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.ChronicleFiles.Segment;
 

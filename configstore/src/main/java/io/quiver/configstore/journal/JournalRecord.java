@@ -1,9 +1,9 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.DenialReason;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.model.VnicConfig;
 
 import java.time.Instant;
 

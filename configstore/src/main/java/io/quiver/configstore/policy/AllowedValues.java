@@ -1,10 +1,10 @@
 package io.quiver.configstore.policy;
 
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.VnicParameter;
 
 /**
  * The values a guest may set one parameter to. For a list parameter every element must be allowed. Checks take the
- * encoded element (see {@link io.quiver.configstore.vnic.ValueType}) and allocate nothing.
+ * encoded element (see {@link io.quiver.configstore.model.ValueType}) and allocate nothing.
  */
 public sealed interface AllowedValues permits AnyValue, ValueList, RangeSet, CidrSet {
 

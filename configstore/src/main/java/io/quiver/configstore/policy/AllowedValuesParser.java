@@ -1,9 +1,9 @@
 package io.quiver.configstore.policy;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.vnic.Ipv4Address;
-import io.quiver.configstore.vnic.ValueType;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.Ipv4Address;
+import io.quiver.configstore.model.ValueType;
+import io.quiver.configstore.model.VnicParameter;
 
 import java.util.ArrayList;
 import java.util.Arrays;

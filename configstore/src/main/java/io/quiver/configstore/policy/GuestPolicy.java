@@ -1,7 +1,7 @@
 package io.quiver.configstore.policy;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicParameter;
 
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,13 +1,13 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.DenialReason;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.JournalCodec;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.model.VnicConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

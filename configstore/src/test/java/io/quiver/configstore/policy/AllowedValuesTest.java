@@ -1,7 +1,7 @@
 package io.quiver.configstore.policy;
 
-import io.quiver.configstore.ConfigException;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicParameter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,11 +2,11 @@ package io.quiver.control.service;
 
 import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.journal.AuditRecord;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
-import io.quiver.configstore.vnic.VnicParameter;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.Port;

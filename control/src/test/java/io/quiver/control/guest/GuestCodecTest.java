@@ -138,7 +138,7 @@ class GuestCodecTest {
         assertEquals("conflict", GuestReply.reasonName(Sample.CONFLICT));
     }
 
-    /** Stands in for {@code io.quiver.configstore.DenialReason}. */
+    /** Stands in for {@code io.quiver.configstore.model.DenialReason}. */
     private enum Sample {
         VALUE_NOT_ALLOWED, CONFLICT
     }

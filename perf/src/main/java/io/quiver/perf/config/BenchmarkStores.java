@@ -1,9 +1,9 @@
 package io.quiver.perf.config;
 
 import io.quiver.configstore.ConfigStore;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.vnic.VnicConfig;
+import io.quiver.configstore.model.VnicConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

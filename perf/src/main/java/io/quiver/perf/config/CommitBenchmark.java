@@ -2,7 +2,7 @@ package io.quiver.perf.config;
 
 import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
-import io.quiver.configstore.Requester;
+import io.quiver.configstore.model.Requester;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,5 +1,6 @@
-package io.quiver.configstore;
+package io.quiver.configstore.files;
 
+import io.quiver.configstore.model.ConfigException;
 import java.nio.file.Path;
 
 /** A store file written with another schema version than this build reads; it is refused, never misread. */

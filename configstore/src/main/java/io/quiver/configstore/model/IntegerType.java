@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /**
  * A whole number in {@code min..max}, optionally with unit suffixes (k, M, G) and a word for "not set" (encoded 0).

@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /**
  * An interface address with its prefix length, {@code 10.0.0.5/24}; encoded as {@code address << 6 | prefix}.

@@ -1,6 +1,5 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.ConfigException;
 
 /** A 48-bit MAC address; {@code bits} holds the six octets, the first octet in bits 47..40. */
 public record MacAddress(long bits) {

@@ -1,6 +1,5 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,4 +1,4 @@
-package io.quiver.configstore;
+package io.quiver.configstore.model;
 
 /**
  * A configuration request or a store operation that cannot be carried out, with a message a user can act on

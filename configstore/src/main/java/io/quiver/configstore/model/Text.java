@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /** Allocation-free helpers over character ranges {@code [from, to)} of a {@link CharSequence}. */
 final class Text {

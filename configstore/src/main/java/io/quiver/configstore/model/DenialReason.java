@@ -1,8 +1,8 @@
-package io.quiver.configstore;
+package io.quiver.configstore.model;
 
 /** Why a request was not committed. {@link #code} is part of the audit record format: never reuse one. */
 public enum DenialReason {
-    /** The parameter name is not one of {@link io.quiver.configstore.vnic.VnicParameter}'s. */
+    /** The parameter name is not one of {@link io.quiver.configstore.model.VnicParameter}'s. */
     UNKNOWN_PARAMETER(1),
     /** The value text does not parse, or breaks a rule of its parameter. */
     MALFORMED_VALUE(2),

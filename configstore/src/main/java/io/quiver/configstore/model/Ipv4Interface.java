@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /** An address assigned to a VNIC with the prefix length of its subnet, e.g. {@code 10.0.0.5/24}. */
 public record Ipv4Interface(Ipv4Address address, int prefixLength) {

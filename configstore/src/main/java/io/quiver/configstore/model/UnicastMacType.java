@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /** A unicast, non-zero MAC address: one a VNIC may send from. */
 final class UnicastMacType implements ValueType {

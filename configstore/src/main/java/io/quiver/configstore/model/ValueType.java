@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /**
  * How one value (one element of a list parameter) is written as text and encoded as a non-negative {@code long}.

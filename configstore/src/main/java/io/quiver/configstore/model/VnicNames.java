@@ -1,6 +1,5 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.ConfigException;
 
 /** The rule for VNIC names: 1 to 32 of letters, digits, '.', '_', '-', starting with a letter or digit. */
 public final class VnicNames {

@@ -1,6 +1,5 @@
-package io.quiver.configstore;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.vnic.VnicNames;
 
 /**
  * Who asks for a change. A guest is identified by the VNIC its request arrived on, never by anything inside the

@@ -1,4 +1,4 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
 /** An IPv4 host address (e.g. a gateway), or "none" (encoded 0). */
 final class Ipv4HostType implements ValueType {

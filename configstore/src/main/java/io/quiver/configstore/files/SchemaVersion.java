@@ -1,5 +1,6 @@
-package io.quiver.configstore;
+package io.quiver.configstore.files;
 
+import io.quiver.configstore.model.ConfigException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 

@@ -1,6 +1,5 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.ConfigException;
 
 import java.util.Arrays;
 import java.util.Collections;

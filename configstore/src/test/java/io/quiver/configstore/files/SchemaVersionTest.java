@@ -1,7 +1,10 @@
-package io.quiver.configstore;
+package io.quiver.configstore.files;
 
-import io.quiver.configstore.SchemaVersion.Role;
-import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.ConfigStoreReader;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.files.SchemaVersion.Role;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,7 @@ class SchemaVersionTest {
 
     private void createStore() {
         try (ConfigStore store = ConfigStore.open(dir)) {
-            store.putVnic(Requester.admin("a"), io.quiver.configstore.vnic.VnicConfig.create("vm1",
+            store.putVnic(Requester.admin("a"), io.quiver.configstore.model.VnicConfig.create("vm1",
                     "02:00:00:00:00:01")).orThrow();
         }
     }

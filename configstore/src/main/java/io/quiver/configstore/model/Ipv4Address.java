@@ -1,6 +1,5 @@
-package io.quiver.configstore.vnic;
+package io.quiver.configstore.model;
 
-import io.quiver.configstore.ConfigException;
 
 /** An IPv4 address; {@code bits} is the address in network order as an unsigned 32-bit number. */
 public record Ipv4Address(int bits) {
