@@ -1,5 +1,6 @@
 #!/bin/sh
 # Builds libquiver_shim.so into $1 (the module's class output, so the jar carries it).
+# One C file per binding area, named after its Java peer (eal.c for Eal.java, ...), all in one library.
 # Linked with --no-as-needed so that one dlopen of the shim brings every DPDK library the
 # bindings look symbols up in, and the EAL finds its drivers through Debian's plugin path.
 set -eu
@@ -11,5 +12,5 @@ if ! pkg-config --exists libdpdk 2>/dev/null; then
 fi
 mkdir -p "$out"
 # shellcheck disable=SC2046
-gcc -O2 -g -Wall -Wextra -Werror -fPIC -shared -o "$out/libquiver_shim.so" "$here/quiver_shim.c" \
+gcc -O2 -g -Wall -Wextra -Werror -fPIC -shared -o "$out/libquiver_shim.so" "$here"/*.c \
     $(pkg-config --cflags libdpdk) -Wl,--no-as-needed $(pkg-config --libs libdpdk | sed 's/-Wl,--as-needed//g')

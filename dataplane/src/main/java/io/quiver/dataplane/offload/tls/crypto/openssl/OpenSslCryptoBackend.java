@@ -1,5 +1,6 @@
 package io.quiver.dataplane.offload.tls.crypto.openssl;
 
+import io.quiver.openssl.LibCrypto;
 import io.quiver.dataplane.offload.tls.CipherSuite;
 import io.quiver.dataplane.offload.tls.HashAlgorithm;
 import io.quiver.dataplane.offload.tls.NamedGroup;

@@ -1,4 +1,4 @@
-package io.quiver.dataplane.offload.tls.crypto.openssl;
+package io.quiver.openssl;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -19,18 +19,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Restricted FFM methods are expected here and only here (the JVM runs with --enable-native-access).
  */
 @SuppressWarnings("restricted")
-final class LibCrypto {
-    static final String LIBRARY = "libcrypto.so.3";
+public final class LibCrypto {
+    public static final String LIBRARY = "libcrypto.so.3";
 
     /** EVP_PKEY_fromdata selections (openssl/evp.h): KEYPAIR = 0x87, PUBLIC_KEY = 0x86. */
-    static final int EVP_PKEY_KEYPAIR = 0x87;
-    static final int EVP_PKEY_PUBLIC_KEY = 0x86;
-    static final int NID_X25519 = 1034;
-    static final int NID_X9_62_PRIME256V1 = 415;
+    public static final int EVP_PKEY_KEYPAIR = 0x87;
+    public static final int EVP_PKEY_PUBLIC_KEY = 0x86;
+    public static final int NID_X25519 = 1034;
+    public static final int NID_X9_62_PRIME256V1 = 415;
     /** OSSL_PARAM: { const char *key; unsigned int data_type; void *data; size_t data_size; size_t return_size; }. */
-    static final long OSSL_PARAM_SIZE = 40;
-    static final int OSSL_PARAM_OCTET_STRING = 5;
-    static final long OSSL_PARAM_UNMODIFIED = -1L;
+    public static final long OSSL_PARAM_SIZE = 40;
+    public static final int OSSL_PARAM_OCTET_STRING = 5;
+    public static final long OSSL_PARAM_UNMODIFIED = -1L;
 
     private static final Throwable LOAD_FAILURE;
     private static final SymbolLookup LOOKUP;
@@ -92,7 +92,7 @@ final class LibCrypto {
     }
 
     /** Null when libcrypto 3 is loaded with every symbol bound, otherwise why not. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         if (LOAD_FAILURE != null) {
             return LIBRARY + " could not be loaded: " + LOAD_FAILURE.getMessage();
         }
@@ -111,7 +111,7 @@ final class LibCrypto {
         return null;
     }
 
-    static boolean available() {
+    public static boolean available() {
         return unavailableReason() == null;
     }
 
@@ -119,7 +119,7 @@ final class LibCrypto {
         return new IllegalStateException("libcrypto call failed", t);
     }
 
-    static long versionNumber() {
+    public static long versionNumber() {
         try {
             return (long) OPENSSL_VERSION_NUM.invokeExact();
         } catch (Throwable t) {
@@ -127,7 +127,7 @@ final class LibCrypto {
         }
     }
 
-    static void errClearError() {
+    public static void errClearError() {
         try {
             ERR_CLEAR_ERROR.invokeExact();
         } catch (Throwable t) {
@@ -135,7 +135,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment evpPkeyCtxNewFromName(MemorySegment name) {
+    public static MemorySegment evpPkeyCtxNewFromName(MemorySegment name) {
         try {
             return (MemorySegment) EVP_PKEY_CTX_NEW_FROM_NAME.invokeExact(MemorySegment.NULL, name, MemorySegment.NULL);
         } catch (Throwable t) {
@@ -143,7 +143,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment evpPkeyCtxNewFromPkey(MemorySegment pkey) {
+    public static MemorySegment evpPkeyCtxNewFromPkey(MemorySegment pkey) {
         try {
             return (MemorySegment) EVP_PKEY_CTX_NEW_FROM_PKEY.invokeExact(MemorySegment.NULL, pkey, MemorySegment.NULL);
         } catch (Throwable t) {
@@ -151,7 +151,7 @@ final class LibCrypto {
         }
     }
 
-    static void evpPkeyCtxFree(MemorySegment ctx) {
+    public static void evpPkeyCtxFree(MemorySegment ctx) {
         try {
             EVP_PKEY_CTX_FREE.invokeExact(ctx);
         } catch (Throwable t) {
@@ -159,7 +159,7 @@ final class LibCrypto {
         }
     }
 
-    static int evpPkeyFromdataInit(MemorySegment ctx) {
+    public static int evpPkeyFromdataInit(MemorySegment ctx) {
         try {
             return (int) EVP_PKEY_FROMDATA_INIT.invokeExact(ctx);
         } catch (Throwable t) {
@@ -167,7 +167,7 @@ final class LibCrypto {
         }
     }
 
-    static int evpPkeyFromdata(MemorySegment ctx, MemorySegment pkeyOut, int selection, MemorySegment params) {
+    public static int evpPkeyFromdata(MemorySegment ctx, MemorySegment pkeyOut, int selection, MemorySegment params) {
         try {
             return (int) EVP_PKEY_FROMDATA.invokeExact(ctx, pkeyOut, selection, params);
         } catch (Throwable t) {
@@ -175,7 +175,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment evpPkeyNewRawPrivateKey(int type, MemorySegment key, long length) {
+    public static MemorySegment evpPkeyNewRawPrivateKey(int type, MemorySegment key, long length) {
         try {
             return (MemorySegment) EVP_PKEY_NEW_RAW_PRIVATE_KEY.invokeExact(type, MemorySegment.NULL, key, length);
         } catch (Throwable t) {
@@ -183,7 +183,7 @@ final class LibCrypto {
         }
     }
 
-    static void evpPkeyFree(MemorySegment pkey) {
+    public static void evpPkeyFree(MemorySegment pkey) {
         try {
             EVP_PKEY_FREE.invokeExact(pkey);
         } catch (Throwable t) {
@@ -191,7 +191,7 @@ final class LibCrypto {
         }
     }
 
-    static int evpPkeyDeriveInit(MemorySegment ctx) {
+    public static int evpPkeyDeriveInit(MemorySegment ctx) {
         try {
             return (int) EVP_PKEY_DERIVE_INIT.invokeExact(ctx);
         } catch (Throwable t) {
@@ -199,7 +199,7 @@ final class LibCrypto {
         }
     }
 
-    static int evpPkeyDeriveSetPeerEx(MemorySegment ctx, MemorySegment peer, int validatePeer) {
+    public static int evpPkeyDeriveSetPeerEx(MemorySegment ctx, MemorySegment peer, int validatePeer) {
         try {
             return (int) EVP_PKEY_DERIVE_SET_PEER_EX.invokeExact(ctx, peer, validatePeer);
         } catch (Throwable t) {
@@ -207,7 +207,7 @@ final class LibCrypto {
         }
     }
 
-    static int evpPkeyDerive(MemorySegment ctx, MemorySegment out, MemorySegment outLength) {
+    public static int evpPkeyDerive(MemorySegment ctx, MemorySegment out, MemorySegment outLength) {
         try {
             return (int) EVP_PKEY_DERIVE.invokeExact(ctx, out, outLength);
         } catch (Throwable t) {
@@ -215,7 +215,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment ecKeyNewByCurveName(int nid) {
+    public static MemorySegment ecKeyNewByCurveName(int nid) {
         try {
             return (MemorySegment) EC_KEY_NEW_BY_CURVE_NAME.invokeExact(nid);
         } catch (Throwable t) {
@@ -223,7 +223,7 @@ final class LibCrypto {
         }
     }
 
-    static void ecKeyFree(MemorySegment key) {
+    public static void ecKeyFree(MemorySegment key) {
         try {
             EC_KEY_FREE.invokeExact(key);
         } catch (Throwable t) {
@@ -231,7 +231,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment ecKeyGet0Group(MemorySegment key) {
+    public static MemorySegment ecKeyGet0Group(MemorySegment key) {
         try {
             return (MemorySegment) EC_KEY_GET0_GROUP.invokeExact(key);
         } catch (Throwable t) {
@@ -239,7 +239,7 @@ final class LibCrypto {
         }
     }
 
-    static int ecKeyOct2priv(MemorySegment key, MemorySegment scalar, long length) {
+    public static int ecKeyOct2priv(MemorySegment key, MemorySegment scalar, long length) {
         try {
             return (int) EC_KEY_OCT2PRIV.invokeExact(key, scalar, length);
         } catch (Throwable t) {
@@ -247,7 +247,7 @@ final class LibCrypto {
         }
     }
 
-    static MemorySegment ecPointNew(MemorySegment group) {
+    public static MemorySegment ecPointNew(MemorySegment group) {
         try {
             return (MemorySegment) EC_POINT_NEW.invokeExact(group);
         } catch (Throwable t) {
@@ -255,7 +255,7 @@ final class LibCrypto {
         }
     }
 
-    static void ecPointFree(MemorySegment point) {
+    public static void ecPointFree(MemorySegment point) {
         try {
             EC_POINT_FREE.invokeExact(point);
         } catch (Throwable t) {
@@ -263,7 +263,7 @@ final class LibCrypto {
         }
     }
 
-    static int ecPointOct2point(MemorySegment group, MemorySegment point, MemorySegment encoded, long length) {
+    public static int ecPointOct2point(MemorySegment group, MemorySegment point, MemorySegment encoded, long length) {
         try {
             return (int) EC_POINT_OCT2POINT.invokeExact(group, point, encoded, length, MemorySegment.NULL);
         } catch (Throwable t) {
@@ -271,7 +271,7 @@ final class LibCrypto {
         }
     }
 
-    static int ecdhComputeKey(MemorySegment out, long outLength, MemorySegment peerPoint, MemorySegment key) {
+    public static int ecdhComputeKey(MemorySegment out, long outLength, MemorySegment peerPoint, MemorySegment key) {
         try {
             return (int) ECDH_COMPUTE_KEY.invokeExact(out, outLength, peerPoint, key, MemorySegment.NULL);
         } catch (Throwable t) {
@@ -280,7 +280,7 @@ final class LibCrypto {
     }
 
     /** A readable version like {@code 3.0.22} from OpenSSL_version_num (0xMNN00PP0). */
-    static String versionString() {
+    public static String versionString() {
         long v = versionNumber();
         return ((v >>> 28) & 0xf) + "." + ((v >>> 20) & 0xff) + "." + ((v >>> 4) & 0xff);
     }

@@ -1,0 +1,67 @@
+/* EthDev.java's peer: the static-inline burst calls, and what rte_eth_link's bit-fields hide from offsetof. */
+#include <stdint.h>
+#include <string.h>
+#include <rte_config.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include "quiver_layout.h"
+
+int quiver_rx_burst(int port, int queue, struct rte_mbuf **pkts, int n)
+{
+	return rte_eth_rx_burst((uint16_t)port, (uint16_t)queue, pkts, (uint16_t)n);
+}
+
+int quiver_tx_burst(int port, int queue, struct rte_mbuf **pkts, int n)
+{
+	return rte_eth_tx_burst((uint16_t)port, (uint16_t)queue, pkts, (uint16_t)n);
+}
+
+/* rte_eth_link holds bit-fields, which have no offsetof; this reads it for the Java side: 1 up, 0 down, or
+ * DPDK's negative error code. */
+int quiver_link_up(int port)
+{
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	int rc = rte_eth_link_get_nowait((uint16_t)port, &link);
+	if (rc != 0)
+		return rc;
+	return link.link_status == RTE_ETH_LINK_UP;
+}
+
+static const struct quiver_layout_entry ethdev_layout[] = {
+	QUIVER_SIZE(rte_eth_dev_info),
+	QUIVER_OFF(rte_eth_dev_info, device),
+	QUIVER_OFF(rte_eth_dev_info, driver_name),
+	QUIVER_OFF(rte_eth_dev_info, if_index),
+	QUIVER_OFF(rte_eth_dev_info, max_rx_queues),
+	QUIVER_OFF(rte_eth_dev_info, max_tx_queues),
+	QUIVER_OFF(rte_eth_dev_info, max_mac_addrs),
+	QUIVER_OFF(rte_eth_dev_info, rx_desc_lim),
+	QUIVER_OFF(rte_eth_dev_info, tx_desc_lim),
+	QUIVER_SIZE(rte_eth_desc_lim),
+	QUIVER_OFF(rte_eth_desc_lim, nb_max),
+	QUIVER_OFF(rte_eth_desc_lim, nb_min),
+	QUIVER_OFF(rte_eth_desc_lim, nb_align),
+	/* struct rte_eth_conf: configured zeroed, i.e. DPDK's defaults */
+	QUIVER_SIZE(rte_eth_conf),
+	QUIVER_SIZE(rte_eth_stats),
+	QUIVER_OFF(rte_eth_stats, ipackets),
+	QUIVER_OFF(rte_eth_stats, opackets),
+	QUIVER_OFF(rte_eth_stats, ibytes),
+	QUIVER_OFF(rte_eth_stats, obytes),
+	QUIVER_OFF(rte_eth_stats, imissed),
+	QUIVER_OFF(rte_eth_stats, ierrors),
+	QUIVER_OFF(rte_eth_stats, oerrors),
+	QUIVER_OFF(rte_eth_stats, rx_nombuf),
+	QUIVER_SIZE(rte_eth_xstat),
+	QUIVER_OFF(rte_eth_xstat, id),
+	QUIVER_OFF(rte_eth_xstat, value),
+	QUIVER_SIZE(rte_eth_xstat_name),
+	QUIVER_OFF(rte_eth_xstat_name, name),
+	QUIVER_CONST(RTE_ETH_XSTATS_NAME_SIZE),
+	QUIVER_SIZE(rte_ether_addr),
+	QUIVER_CONST(RTE_ETHER_ADDR_LEN),
+	QUIVER_CONST(RTE_MAX_ETHPORTS),
+	QUIVER_LAYOUT_END
+};
+QUIVER_LAYOUT_EXPORT(ethdev, ethdev_layout)
