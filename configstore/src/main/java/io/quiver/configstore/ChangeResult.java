@@ -1,7 +1,7 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.policy.GuestPolicy;
 
 /**
  * The outcome of a change request: the decision, the journal sequence of its audit record (every request gets one,

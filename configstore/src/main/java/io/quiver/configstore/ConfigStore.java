@@ -1,24 +1,16 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.files.SchemaVersion;
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.model.DenialReason;
-import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.WriterLock;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.ChangeListener;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.model.MacAddress;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
+import io.quiver.configstore.policy.GuestPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The VNIC configuration database, opened for writing: one process (the daemon) holds it; others read the same files
@@ -60,8 +54,8 @@ public final class ConfigStore extends OpenStore {
     private volatile String failure;
     private volatile boolean closed;
 
-    private ConfigStore(Path dir, StoreOptions options, WriterLock writerLock, StateMaps maps, Journal journal,
-                        RecoveryReport recovery) {
+    ConfigStore(Path dir, StoreOptions options, WriterLock writerLock, StateMaps maps, Journal journal,
+                RecoveryReport recovery) {
         super(dir, maps, journal);
         this.options = options;
         this.writerLock = writerLock;
@@ -80,85 +74,11 @@ public final class ConfigStore extends OpenStore {
      * the journal from the last checkpoint first (see {@link #recoveryReport()}).
      */
     public static ConfigStore open(Path dir, StoreOptions options) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ConfigException("cannot create the configstore directory " + dir + ": " + e.getMessage(), e);
-        }
-        WriterLock lock = WriterLock.acquire(dir, options.writerLockWait());
-        StateMaps maps = null;
-        Journal journal = null;
-        try {
-            WriterLock.Status previous = lock.previous();
-            boolean exists = Files.exists(dir.resolve(ChronicleFiles.VNICS));
-            boolean recover = exists && previous.state().needsRecovery();
-            long checkpoint = Math.max(0, previous.checkpoint());
-            if (recover) {
-                lock.mark(WriterLock.State.RECOVERING, checkpoint); // first, so readers keep off meanwhile
-                LOG.warn("configstore {}: the last writer (pid {}) did not close it ({}); recovering", dir,
-                        previous.pid(), previous.state());
-            }
-            WriterLock.removeTemporaryFiles(dir);
-            if (!exists) {
-                create(dir, options, lock, previous);
-                checkpoint = 0;
-            }
-            List<String> log = new ArrayList<>();
-            maps = StateMaps.open(dir, recover, log);
-            journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);
-            long replayed = Recovery.replay(journal, maps, checkpoint);
-            RecoveryReport report = new RecoveryReport(recover, checkpoint, replayed, journal.lastSequence(), log);
-            ConfigStore store = new ConfigStore(dir, options, lock, maps, journal, report);
-            store.load();
-            lock.mark(WriterLock.State.OPEN, journal.lastSequence());
-            if (recover) {
-                LOG.warn("configstore {}: recovered; replayed {} journal records after checkpoint {}, last sequence {}",
-                        dir, replayed, checkpoint, journal.lastSequence());
-            }
-            return store;
-        } catch (RuntimeException e) {
-            if (journal != null) {
-                journal.close();
-            }
-            if (maps != null) {
-                maps.close();
-            }
-            lock.close();
-            throw e;
-        }
+        return StoreOpening.open(dir, options);
     }
 
-    private static void create(Path dir, StoreOptions options, WriterLock lock, WriterLock.Status previous) {
-        List<Path> leftovers;
-        try (var files = Files.list(dir)) {
-            leftovers = files.filter(p -> p.getFileName().toString().equals(ChronicleFiles.POLICIES)
-                    || ChronicleFiles.segmentFirstSequence(p) > 0).toList();
-        } catch (IOException e) {
-            throw new ConfigException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        if (!leftovers.isEmpty()) {
-            if (previous.state() != WriterLock.State.CREATING) {
-                throw new ConfigException("the configstore in " + dir + " is incomplete: " + ChronicleFiles.VNICS
-                        + " is missing but " + leftovers.getFirst().getFileName() + " exists; restore the directory "
-                        + "from a backup, or move it away to start a new store");
-            }
-            for (Path p : leftovers) {
-                try {
-                    Files.delete(p); // the remains of a creation that died before it finished; they hold no data
-                } catch (IOException e) {
-                    throw new ConfigException("cannot remove " + p + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        lock.mark(WriterLock.State.CREATING, 0);
-        StateMaps.createPolicies(dir, options.maxVnics());
-        Journal.create(dir, options.journalSegmentRecords());
-        StateMaps.createVnics(dir, options.maxVnics()); // last: its presence marks a complete store
-        LOG.info("configstore {}: created (schema {}, {} VNICs, {} records per journal file)", dir,
-                SchemaVersion.CURRENT, options.maxVnics(), options.journalSegmentRecords());
-    }
-
-    private void load() {
+    /** Reads the committed state into memory (once, at open). */
+    void load() {
         for (String name : maps.vnicNames()) {
             VnicConfig config = maps.vnic(name);
             GuestPolicy policy = maps.policy(name);
@@ -265,7 +185,7 @@ public final class ConfigStore extends OpenStore {
                 return deny(requester, action, vnic, parameterName, value,
                         Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
             }
-            Decision conflict = conflicts(next);
+            Decision conflict = MacConflicts.find(next, states.values());
             if (conflict != null) {
                 return deny(requester, action, vnic, parameterName, value, conflict);
             }
@@ -295,7 +215,7 @@ public final class ConfigStore extends OpenStore {
                         "the store holds " + states.size() + " VNICs, as many as it was created for ("
                                 + options.maxVnics() + "): delete one, or create a store with a larger maxVnics"));
             }
-            Decision conflict = conflicts(config);
+            Decision conflict = MacConflicts.find(config, states.values());
             if (conflict != null) {
                 return deny(admin, Action.VNIC_PUT, config.name(), "", value, conflict);
             }
@@ -344,25 +264,6 @@ public final class ConfigStore extends OpenStore {
         if (admin == null || !admin.isAdmin()) {
             throw new IllegalArgumentException("only an administrator may do this, not " + admin);
         }
-    }
-
-    /** The result would reuse, on the same VLAN, a MAC address of another VNIC; the classifier could not tell them apart. */
-    private Decision conflicts(VnicConfig next) {
-        List<MacAddress> macs = next.allMacs();
-        for (VnicState other : states.values()) {
-            VnicConfig o = other.config();
-            if (o.name().equals(next.name()) || o.vlan() != next.vlan()) {
-                continue;
-            }
-            for (MacAddress mac : o.allMacs()) {
-                if (macs.contains(mac)) {
-                    return Decision.denied(DenialReason.CONFLICT, "MAC " + mac + " is already used by VNIC "
-                            + o.name() + (o.vlan() == 0 ? " (untagged)" : " on VLAN " + o.vlan())
-                            + ": two VNICs on one VLAN need different MAC addresses");
-                }
-            }
-        }
-        return null;
     }
 
     private ChangeResult deny(Requester requester, Action action, String vnic, String parameter, String value,

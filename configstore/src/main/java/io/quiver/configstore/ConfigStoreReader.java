@@ -1,12 +1,11 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.WriterLock;
 import io.quiver.configstore.journal.Journal;
-import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.VnicConfig;
-
+import io.quiver.configstore.policy.GuestPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

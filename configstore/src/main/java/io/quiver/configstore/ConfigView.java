@@ -2,9 +2,8 @@ package io.quiver.configstore;
 
 import io.quiver.configstore.journal.AuditLog;
 import io.quiver.configstore.journal.ChangeFeed;
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
-
+import io.quiver.configstore.policy.GuestPolicy;
 import java.util.List;
 import java.util.Optional;
 

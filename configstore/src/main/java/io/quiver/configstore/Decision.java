@@ -2,9 +2,9 @@ package io.quiver.configstore;
 
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.AllowedValues;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.model.VnicParameter;
 
 /**
  * The answer to a permission check: allowed, or denied with a {@link DenialReason} and a message a user can act on.

@@ -2,8 +2,8 @@ package io.quiver.configstore;
 
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.policy.AllowedValues;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.policy.AllowedValues;
 
 /**
  * Decides whether a requester may set a parameter of a VNIC to a value, against the in-memory state: no Chronicle

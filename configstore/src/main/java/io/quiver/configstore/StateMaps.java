@@ -1,21 +1,20 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.GuestPolicyCodec;
+import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.VnicConfigCodec;
 import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicNames;
+import io.quiver.configstore.policy.GuestPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The current state in two Chronicle Maps: {@code vnics.cm3} (VNIC name -> config) and {@code policies.cm3} (VNIC

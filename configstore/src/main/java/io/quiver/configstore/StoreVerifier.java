@@ -2,9 +2,8 @@ package io.quiver.configstore;
 
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
-
+import io.quiver.configstore.policy.GuestPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,8 @@
 package io.quiver.configstore;
 
 import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
-
+import io.quiver.configstore.policy.GuestPolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 

@@ -1,28 +1,27 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.model.DenialReason;
-import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.journal.Action;
-import io.quiver.configstore.journal.AuditRecord;
-import io.quiver.configstore.journal.Change;
-import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.model.VnicConfig;
-import io.quiver.configstore.model.VnicParameter;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.configstore.journal.Action;
+import io.quiver.configstore.journal.AuditRecord;
+import io.quiver.configstore.journal.Change;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.policy.GuestPolicy;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The store's contract for the control service: requests checked, committed or dropped, and always audited. */
 class ConfigStoreTest {

@@ -1,25 +1,24 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.journal.AuditRecord;
-import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.model.VnicParameter;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.configstore.journal.AuditRecord;
+import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicParameter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kill -9} of the writer in the middle of commits: the files reopen consistent, and every acknowledged request

@@ -1,17 +1,16 @@
 package io.quiver.configstore;
 
-import io.quiver.configstore.model.DenialReason;
-import io.quiver.configstore.model.Requester;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The permission check that allows allocates nothing: no boxing, no Chronicle Map deserialisation, no strings. */
 class PermissionCheckAllocationTest {

@@ -1,19 +1,18 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.files.SchemaVersion.Role;
-import net.openhft.chronicle.hash.ChronicleHashCorruption;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.quiver.configstore.model.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and opens the store's Chronicle Map files. A file is created under a temporary name, given its schema

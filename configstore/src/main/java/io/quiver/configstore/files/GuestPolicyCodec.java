@@ -1,10 +1,9 @@
 package io.quiver.configstore.files;
 
 import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.AllowedValues;
 import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.model.VnicParameter;
-
 import java.util.Map;
 
 /**

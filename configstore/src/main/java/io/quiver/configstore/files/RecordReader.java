@@ -1,7 +1,6 @@
 package io.quiver.configstore.files;
 
 import io.quiver.configstore.model.ConfigException;
-
 import java.nio.charset.StandardCharsets;
 
 /** Reads what {@link RecordWriter} wrote; a short or damaged value is a {@link ConfigException} naming it. */

@@ -1,7 +1,6 @@
 package io.quiver.configstore.files;
 
 import io.quiver.configstore.model.ConfigException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -2,7 +2,6 @@ package io.quiver.configstore.journal;
 
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
-
 import java.time.Instant;
 
 /**

@@ -1,9 +1,8 @@
 package io.quiver.configstore.journal;
 
 import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.configstore.model.VnicConfig;
-
+import io.quiver.configstore.policy.GuestPolicy;
 import java.time.Instant;
 
 /**

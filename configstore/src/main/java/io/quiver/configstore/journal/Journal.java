@@ -1,9 +1,8 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.ChronicleFiles.Segment;
-
+import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.model.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

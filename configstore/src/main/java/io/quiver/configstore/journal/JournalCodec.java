@@ -1,13 +1,13 @@
 package io.quiver.configstore.journal;
 
-import io.quiver.configstore.model.DenialReason;
-import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.files.GuestPolicyCodec;
-import io.quiver.configstore.files.VnicConfigCodec;
 import io.quiver.configstore.files.RecordReader;
 import io.quiver.configstore.files.RecordWriter;
-import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.files.VnicConfigCodec;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.policy.GuestPolicy;
 
 /**
  * The schema-1 value of a journal entry: {@code u8 'J', i64 sequence, i64 time (µs since the epoch), u8 requester

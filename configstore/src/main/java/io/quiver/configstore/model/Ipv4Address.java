@@ -61,7 +61,7 @@ public record Ipv4Address(int bits) {
         return null;
     }
 
-    static String format(long bits) {
+    public static String format(long bits) {
         return ((bits >>> 24) & 0xFF) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "." + (bits & 0xFF);
     }
 

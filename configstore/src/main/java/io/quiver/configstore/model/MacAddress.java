@@ -19,26 +19,35 @@ public record MacAddress(long bits) {
         return new MacAddress(bits);
     }
 
-    /** The 48 bits of the MAC in {@code s[from, to)}, or -1 (with the reason appended to {@code why} if not null). */
+    /**
+     * The 48 bits of the MAC in {@code s[from, to)}, or -1 (with the reason appended to {@code why} if not null): six
+     * octets of one or two hex digits, all separated by ':' or all by '-'.
+     */
     static long parseBits(CharSequence s, int from, int to, StringBuilder why) {
-        if (to - from != 17) {
-            return fail(why, s, from, to);
-        }
-        char sep = s.charAt(from + 2);
-        if (sep != ':' && sep != '-') {
-            return fail(why, s, from, to);
-        }
         long bits = 0;
+        int p = from;
+        char sep = 0;
         for (int octet = 0; octet < 6; octet++) {
-            int p = from + octet * 3;
-            int hi = Text.hexDigit(s.charAt(p));
-            int lo = Text.hexDigit(s.charAt(p + 1));
-            if (hi < 0 || lo < 0 || (octet < 5 && s.charAt(p + 2) != sep)) {
+            int digits = 0;
+            int value = 0;
+            while (p < to && digits < 3 && Text.hexDigit(s.charAt(p)) >= 0) {
+                value = value * 16 + Text.hexDigit(s.charAt(p++));
+                digits++;
+            }
+            if (digits < 1 || digits > 2) {
                 return fail(why, s, from, to);
             }
-            bits = (bits << 8) | (hi << 4) | lo;
+            bits = (bits << 8) | value;
+            if (octet < 5) {
+                char c = p < to ? s.charAt(p) : 0;
+                if ((c != ':' && c != '-') || (sep != 0 && c != sep)) {
+                    return fail(why, s, from, to);
+                }
+                sep = c;
+                p++;
+            }
         }
-        return bits;
+        return p == to ? bits : fail(why, s, from, to);
     }
 
     private static long fail(StringBuilder why, CharSequence s, int from, int to) {
@@ -57,7 +66,7 @@ public record MacAddress(long bits) {
         return bits == 0;
     }
 
-    static String format(long bits) {
+    public static String format(long bits) {
         char[] out = new char[17];
         for (int octet = 0; octet < 6; octet++) {
             int v = (int) (bits >>> (40 - 8 * octet)) & 0xFF;

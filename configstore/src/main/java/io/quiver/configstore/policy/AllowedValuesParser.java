@@ -4,7 +4,6 @@ import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Ipv4Address;
 import io.quiver.configstore.model.ValueType;
 import io.quiver.configstore.model.VnicParameter;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

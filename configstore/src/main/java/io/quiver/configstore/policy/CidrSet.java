@@ -1,7 +1,6 @@
 package io.quiver.configstore.policy;
 
 import io.quiver.configstore.model.ValueType;
-
 import java.util.Arrays;
 
 /**

@@ -2,7 +2,6 @@ package io.quiver.configstore.policy;
 
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.VnicParameter;
-
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,7 +1,6 @@
 package io.quiver.configstore.policy;
 
 import io.quiver.configstore.model.ValueType;
-
 import java.util.Arrays;
 
 /** A union of inclusive ranges {@code lo..hi} of a numeric parameter (a single value is a range of one). */

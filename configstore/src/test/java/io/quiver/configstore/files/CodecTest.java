@@ -1,20 +1,19 @@
 package io.quiver.configstore.files;
 
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.model.DenialReason;
-import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.journal.Action;
-import io.quiver.configstore.journal.JournalCodec;
-import io.quiver.configstore.journal.JournalRecord;
-import io.quiver.configstore.policy.GuestPolicy;
-import io.quiver.configstore.model.VnicConfig;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.configstore.journal.Action;
+import io.quiver.configstore.journal.JournalCodec;
+import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.policy.GuestPolicy;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The value layouts of schema 1 read back what they wrote, and a damaged value is refused, not misread. */
 class CodecTest {

@@ -1,21 +1,20 @@
 package io.quiver.configstore.files;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.quiver.configstore.ConfigStore;
 import io.quiver.configstore.ConfigStoreReader;
+import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Requester;
-import io.quiver.configstore.files.SchemaVersion.Role;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A file of another schema version is refused with a message naming both versions, and is left untouched. */
 class SchemaVersionTest {

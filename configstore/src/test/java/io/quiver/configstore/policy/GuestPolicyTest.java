@@ -1,15 +1,15 @@
 package io.quiver.configstore.policy;
 
-import io.quiver.configstore.model.ConfigException;
-import io.quiver.configstore.model.VnicParameter;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicParameter;
+import org.junit.jupiter.api.Test;
 
 class GuestPolicyTest {
 

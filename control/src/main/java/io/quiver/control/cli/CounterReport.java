@@ -4,7 +4,7 @@ import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.QueueCounters;
-import io.quiver.dataplane.runtime.Dataplane;
+import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
 import java.util.LinkedHashMap;
@@ -12,12 +12,12 @@ import java.util.Map;
 
 /** Live counter lines for {@code quiver run}: per port, rates since the last line and totals. */
 final class CounterReport {
-    private final Dataplane dataplane;
+    private final DpdkRuntime dataplane;
     private final Datapath datapath;
     private final Map<String, long[]> last = new LinkedHashMap<>();
     private long lastNanos = System.nanoTime();
 
-    CounterReport(Dataplane dataplane, Datapath datapath) {
+    CounterReport(DpdkRuntime dataplane, Datapath datapath) {
         this.dataplane = dataplane;
         this.datapath = datapath;
         for (String name : dataplane.ports().keySet()) {

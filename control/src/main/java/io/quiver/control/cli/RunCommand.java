@@ -1,17 +1,16 @@
 package io.quiver.control.cli;
 
-import io.quiver.control.Daemon;
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
+import io.quiver.control.daemon.Daemon;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.dataplane.datapath.Datapath;
-import io.quiver.dataplane.datapath.DatapathConfig;
-import io.quiver.dataplane.runtime.Dataplane;
-import io.quiver.dataplane.runtime.CpuWakeLatency;
-import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.lcore.CpuWakeLatency;
+import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.FileTrees;
+import io.quiver.dataplane.xconnect.CrossConnect;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
 /** {@code quiver run}: start the dataplane and print live counters until Ctrl-C (SIGINT) or SIGTERM. */
@@ -88,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** Prints counter lines until stopped, then stops the loops and prints the final totals. */
-    private void report(PrintWriter out, Dataplane dataplane, Datapath datapath) throws InterruptedException {
+    private void report(PrintWriter out, DpdkRuntime dataplane, Datapath datapath) throws InterruptedException {
         CounterReport report = new CounterReport(dataplane, datapath);
         out.println(report.header());
         out.flush();
@@ -107,17 +106,6 @@ public final class RunCommand implements Callable<Integer> {
         dataplane.stopLoops();
         out.println(report.totals());
         out.flush();
-    }
-
-    private static ConfigFile.Loaded withFilePrefix(ConfigFile.Loaded l, String prefix) {
-        DataplaneConfig d = l.dataplane();
-        DataplaneConfig base = new DataplaneConfig(d.eal().withFilePrefix(prefix), d.poolMbufs(), d.poolCache(), d.burstSize(), d.ports(), d.forwards());
-        if (!l.isDatapath()) {
-            return new ConfigFile.Loaded(base, null);
-        }
-        DatapathConfig p = l.datapath();
-        return new ConfigFile.Loaded(base, new DatapathConfig(base, p.uplink(), p.uplinkRoutes(), p.gatewayMac(), p.vnics(), p.mode(),
-                p.cpus(), p.localRingSize(), p.forwardingRingSize(), p.classifier()));
     }
 
     /** The requested wake-up limit in microseconds, -1 for off. */
@@ -151,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
             loaded = ConfigFile.loadAny(config);
         } else {
             var demo = EmbeddedDefault.config(workDir, EalOptions.virtualDefaults(), cpu);
-            loaded = new ConfigFile.Loaded(demo.base(), demo);
+            loaded = new ConfigFile.Loaded(demo, null);
             if (stateDir == null) {
                 stateDir = workDir.resolve("state"); // the demo's database goes with it
             }
@@ -169,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }, "quiver-demo-cleanup"));
         if (filePrefix != null) {
-            loaded = withFilePrefix(loaded, filePrefix);
+            loaded = loaded.withFilePrefix(filePrefix);
         }
         PrintWriter out = spec.commandLine().getOut();
         // Handle the signals ourselves: the loops stop, the ports close, the EAL is cleaned up, and the exit code is 0.
@@ -195,14 +183,13 @@ public final class RunCommand implements Callable<Integer> {
                                 : config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
                         datapath.classifierReason(), datapath.config().mode().name().toLowerCase(java.util.Locale.ROOT));
                 out.println("quiver: " + wake.describe());
-                report(out, datapath.dataplane(), datapath);
+                report(out, datapath.runtime(), datapath);
             }
         } else {
-            try (Dataplane dataplane = Dataplane.start(loaded.dataplane())) {
-                Runtime.getRuntime().addShutdownHook(new Thread(dataplane::close, "quiver-shutdown"));
-                out.println(config == null ? "quiver: running the embedded default (net_pcap guests -> anti-spoof + MAC swap -> net_null uplink); Ctrl-C stops"
-                        : "quiver: running " + config + "; Ctrl-C stops");
-                report(out, dataplane, null);
+            try (CrossConnect crossConnect = CrossConnect.start(loaded.crossConnect())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(crossConnect::close, "quiver-shutdown"));
+                out.println("quiver: running " + config + " (port-to-port cross-connects); Ctrl-C stops");
+                report(out, crossConnect.runtime(), null);
             }
         }
         out.println("quiver: stopped");

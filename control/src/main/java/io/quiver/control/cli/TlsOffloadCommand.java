@@ -2,25 +2,19 @@ package io.quiver.control.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.quiver.dataplane.offload.tls.CipherSuite;
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.KeyHandle;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.PskKind;
 import io.quiver.dataplane.offload.tls.SecretKind;
 import io.quiver.dataplane.offload.tls.TlsRole;
 import io.quiver.dataplane.offload.tls.TranscriptPoint;
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
 import io.quiver.dataplane.offload.tls.host.HandshakeOffloadClient;
 import io.quiver.dataplane.offload.tls.host.StartParameters;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import io.quiver.dataplane.offload.tls.ring.HandshakeOffloadService;
 import io.quiver.dataplane.offload.tls.ring.OffloadConfiguration;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +27,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code quiver tls-offload}: drives one TLS 1.3 handshake offload from hex inputs, for diagnosis and interop

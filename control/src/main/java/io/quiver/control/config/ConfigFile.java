@@ -4,14 +4,16 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.quiver.dataplane.datapath.ClassifierChoice;
+import io.quiver.dataplane.classify.ClassifierChoice;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.ThreadingMode;
 import io.quiver.dataplane.port.PortConfig;
-import io.quiver.dataplane.vnic.VnicSpec;
-import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
-import io.quiver.dataplane.runtime.ForwardConfig;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
+import io.quiver.dataplane.xconnect.CrossConnectConfig;
+import io.quiver.dataplane.xconnect.ForwardPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +22,7 @@ import java.util.List;
 
 /**
  * Quiver's YAML configuration file: what the user writes, with defaults for everything left out, turned into the
- * dataplane's {@link DataplaneConfig}. See docs/configuration.md for the format.
+ * dataplane's {@link RuntimeConfig}. See docs/configuration.md for the format.
  */
 public final class ConfigFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -38,13 +40,23 @@ public final class ConfigFile {
     public record Vnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, Integer vlan, String port) {
     }
 
-    public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing) {
+    public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing, String idle) {
     }
 
-    /** What a file describes: plain port-to-port forwarding, or the VNIC datapath (when it has an uplink). */
-    public record Loaded(DataplaneConfig dataplane, DatapathConfig datapath) {
+    /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
+    public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
         public boolean isDatapath() {
             return datapath != null;
+        }
+
+        public RuntimeConfig runtime() {
+            return isDatapath() ? datapath.runtime() : crossConnect.runtime();
+        }
+
+        /** The same with another EAL file prefix. */
+        public Loaded withFilePrefix(String prefix) {
+            RuntimeConfig r = runtime().withEal(runtime().eal().withFilePrefix(prefix));
+            return isDatapath() ? new Loaded(datapath.withRuntime(r), null) : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()));
         }
     }
 
@@ -65,17 +77,14 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** Reads and checks a port-forwarding configuration file. */
-    public static DataplaneConfig load(Path file) {
-        return loadAny(file).dataplane();
-    }
 
     /** Reads and checks a configuration file; every problem is an {@link InvalidConfigException} naming the file. */
     public static Loaded loadAny(Path file) {
         try {
             Document d = YAML.readValue(Files.readString(file), Document.class);
-            DataplaneConfig dataplane = toDataplane(d);
-            return new Loaded(dataplane, d.uplink() == null ? null : toDatapath(d, dataplane));
+            RuntimeConfig runtime = toRuntime(d);
+            return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
+                    : new Loaded(toDatapath(d, runtime), null);
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -88,7 +97,7 @@ public final class ConfigFile {
         }
     }
 
-    static DataplaneConfig toDataplane(Document d) {
+    static RuntimeConfig toRuntime(Document d) {
         if (d == null) {
             throw new IllegalArgumentException("the file is empty");
         }
@@ -106,22 +115,25 @@ public final class ConfigFile {
                 throw new IllegalArgumentException("every port needs 'name' and 'devargs'");
             }
             return new PortConfig(p.name(), p.devargs(), or(p.rxQueues(), 1), or(p.txQueues(), 1),
-                    or(p.rxDescriptors(), PortConfig.DEFAULT_DESCRIPTORS), or(p.txDescriptors(), PortConfig.DEFAULT_DESCRIPTORS),
+                    or(p.rxDescriptors(), Defaults.DESCRIPTORS), or(p.txDescriptors(), Defaults.DESCRIPTORS),
                     or(p.promiscuous(), true));
         }).toList();
-        List<ForwardConfig> forwards = or(d.forwarding(), List.<Forward>of()).stream().map(f -> {
+        return new RuntimeConfig(eal, or(pool.mbufs(), Defaults.POOL_MBUFS),
+                or(pool.cache(), Defaults.POOL_CACHE),
+                or(d.burstSize(), d.uplink() != null ? Defaults.DATAPATH_BURST : Defaults.BURST), ports);
+    }
+
+    static List<ForwardPath> toPaths(Document d, RuntimeConfig runtime) {
+        return or(d.forwarding(), List.<Forward>of()).stream().map(f -> {
             if (f.from() == null || f.to() == null) {
                 throw new IllegalArgumentException("every forwarding path needs 'from' and 'to'");
             }
-            return new ForwardConfig(f.from(), f.to(), or(f.macSwap(), false), or(f.allowedSourceMacs(), List.of()),
-                    or(f.dropForeignSource(), false), or(f.cpu(), eal.mainCpu() + 1));
+            return new ForwardPath(f.from(), f.to(), or(f.macSwap(), false), or(f.allowedSourceMacs(), List.of()),
+                    or(f.dropForeignSource(), false), or(f.cpu(), runtime.eal().mainCpu() + 1));
         }).toList();
-        return new DataplaneConfig(eal, or(pool.mbufs(), DataplaneConfig.DEFAULT_POOL_MBUFS),
-                or(pool.cache(), DataplaneConfig.DEFAULT_POOL_CACHE),
-                or(d.burstSize(), d.uplink() != null ? DataplaneConfig.DEFAULT_DATAPATH_BURST : DataplaneConfig.DEFAULT_BURST), ports, forwards);
     }
 
-    static DatapathConfig toDatapath(Document d, DataplaneConfig base) {
+    static DatapathConfig toDatapath(Document d, RuntimeConfig base) {
         Uplink u = d.uplink();
         if (u.port() == null) {
             throw new IllegalArgumentException("the uplink needs a 'port'");
@@ -129,17 +141,21 @@ public final class ConfigFile {
         if (d.forwarding() != null && !d.forwarding().isEmpty()) {
             throw new IllegalArgumentException("a file with an uplink runs the VNIC datapath: remove the 'forwarding:' paths");
         }
-        List<VnicSpec> vnics = or(d.vnics(), List.<Vnic>of()).stream().map(v -> new VnicSpec(v.name(), v.mac(),
-                v.secondaryMacs(), v.ipv4(), or(v.vlan(), 0), v.port())).toList();
-        Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null) : d.datapath();
+        List<AttachedVnic> vnics = or(d.vnics(), List.<Vnic>of()).stream().map(v -> {
+            if (v.name() == null || v.mac() == null || v.port() == null) {
+                throw new IllegalArgumentException("every VNIC needs 'name', 'mac' and 'port'");
+            }
+            return AttachedVnic.of(v.name(), v.mac(), v.secondaryMacs(), v.ipv4(), or(v.vlan(), 0), v.port());
+        }).toList();
+        Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null, null) : d.datapath();
         ThreadingMode mode = dp.mode() == null ? ThreadingMode.SHARED : enumOf(ThreadingMode.class, dp.mode(), "datapath.mode");
         List<Integer> cpus = or(dp.cpus(), mode == ThreadingMode.SHARED ? List.of(base.eal().mainCpu() + 1)
                 : List.of(base.eal().mainCpu() + 1, base.eal().mainCpu()));
         ClassifierChoice classifier = u.classifier() == null ? ClassifierChoice.AUTO
                 : enumOf(ClassifierChoice.class, u.classifier().replace("rte_flow", "RTE_FLOW"), "uplink.classifier");
-        return new DatapathConfig(base, u.port(), u.routes(), u.gatewayMac(), vnics, mode, cpus,
-                or(dp.localRing(), DatapathConfig.DEFAULT_LOCAL_RING), or(dp.forwardingRing(), DatapathConfig.DEFAULT_FORWARDING_RING),
-                classifier);
+        return new DatapathConfig(base, u.port(), DatapathConfig.routes(u.routes()), u.gatewayMac(), vnics, mode, cpus,
+                or(dp.localRing(), Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
+                classifier, dp.idle());
     }
 
     private static <E extends Enum<E>> E enumOf(Class<E> type, String text, String field) {

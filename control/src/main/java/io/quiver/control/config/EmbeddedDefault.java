@@ -1,16 +1,17 @@
 package io.quiver.control.config;
 
 import io.quiver.dataplane.capture.PcapFile;
-import io.quiver.dataplane.datapath.ClassifierChoice;
+import io.quiver.dataplane.classify.ClassifierChoice;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.ThreadingMode;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
-import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -36,17 +37,16 @@ public final class EmbeddedDefault {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo traffic to " + pcap, e);
         }
-        List<VnicSpec> vnics = new ArrayList<>();
+        List<AttachedVnic> vnics = new ArrayList<>();
         for (int i = 1; i <= VNICS; i++) {
-            vnics.add(new VnicSpec("vm" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
+            vnics.add(AttachedVnic.of("vm" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
                     List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
         }
-        DataplaneConfig base = new DataplaneConfig(eal, DataplaneConfig.DEFAULT_POOL_MBUFS + 1024, DataplaneConfig.DEFAULT_POOL_CACHE, DataplaneConfig.DEFAULT_DATAPATH_BURST,
+        RuntimeConfig base = new RuntimeConfig(eal, Defaults.POOL_MBUFS + 1024, Defaults.POOL_CACHE, Defaults.DATAPATH_BURST,
                 List.of(PortConfig.of("uplink", "net_null0,no-rx=1"),
-                        PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")),
-                List.of());
+                        PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")));
         return new DatapathConfig(base, "uplink", List.of(), null, vnics, ThreadingMode.SHARED, List.of(cpu),
-                DatapathConfig.DEFAULT_LOCAL_RING, DatapathConfig.DEFAULT_FORWARDING_RING, ClassifierChoice.AUTO);
+                Defaults.LOCAL_RING, Defaults.FORWARDING_RING, ClassifierChoice.AUTO, null);
     }
 
     /** The four guests' 64-byte UDP frames to each other, a quarter of them with a forged source MAC. */

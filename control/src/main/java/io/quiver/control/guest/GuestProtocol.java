@@ -1,5 +1,6 @@
 package io.quiver.control.guest;
 
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.guest.GuestServiceAddress;
 
 /**
@@ -26,7 +27,7 @@ public final class GuestProtocol {
     /** The first token of every message: protocol name and version. */
     public static final String VERSION = "QUIVER/1";
     /** The largest message, in bytes of UDP payload (every IPv4 host accepts 576-byte datagrams). */
-    public static final int MAX_DATAGRAM = GuestServiceAddress.MAX_PAYLOAD;
+    public static final int MAX_DATAGRAM = Defaults.GUEST_REQUEST_MAX_PAYLOAD;
     /** The longest parameter name or reason, in characters. */
     public static final int MAX_NAME = 32;
 

@@ -3,13 +3,14 @@ package io.quiver.control.guest;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.guest.GuestRequestSlot;
 import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.lcore.ThreadPlacement;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.vnic.Vnic;
-import io.quiver.dpdk.Threads;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +94,7 @@ public final class GuestRequestService implements AutoCloseable {
         this.datapath = service.datapath();
         this.stats = stats;
         this.explicitDenials = settings.explicitDenials();
-        this.limiter = new RequestRateLimiter(Datapath.MAX_VNICS, settings.ratePerSecond(), settings.burst());
+        this.limiter = new RequestRateLimiter(Defaults.MAX_VNICS, settings.ratePerSecond(), settings.burst());
         this.thread = new Thread(() -> run(settings), "quiver-guest-requests");
         this.thread.setDaemon(true);
         service.onNotification(this::notifyGuest);
@@ -103,7 +104,7 @@ public final class GuestRequestService implements AutoCloseable {
     private void run(Settings settings) {
         if (settings.cpu() >= 0) {
             try {
-                Threads.pinCurrentThread(settings.cpu());
+                ThreadPlacement.pinCurrentThread(settings.cpu());
                 LOG.info("guest request service: on CPU {}", settings.cpu());
             } catch (RuntimeException e) {
                 LOG.warn("guest request service: stays on the main CPU: {}", e.getMessage());
@@ -111,7 +112,7 @@ public final class GuestRequestService implements AutoCloseable {
         }
         int realtimePriority = settings.realtimePriority();
         if (realtimePriority > 0) {
-            String refused = Threads.raiseToRealtime(realtimePriority);
+            String refused = ThreadPlacement.raiseToRealtime(realtimePriority);
             if (refused != null) {
                 LOG.warn("guest request service: normal scheduling, so request latency follows the load on its CPU: {}", refused);
             } else {

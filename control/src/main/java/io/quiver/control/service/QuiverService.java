@@ -2,18 +2,19 @@ package io.quiver.control.service;
 
 import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
-import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.journal.AuditRecord;
-import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.vnic.WireAddresses;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,12 +75,12 @@ public final class QuiverService implements AutoCloseable {
     private void reconcile() {
         Requester boot = Requester.admin("quiver-start");
         for (Vnic v : datapath.vnics()) {
-            attachments.put(v.name(), v.spec().port());
+            attachments.put(v.name(), v.port());
             Optional<VnicConfig> stored = store.vnic(v.name());
             if (stored.isPresent()) {
-                datapath.updateVnic(v.name(), spec -> toSpec(stored.get(), spec.port()));
+                datapath.updateVnic(v.name(), stored.get());
             } else {
-                store.putVnic(boot, toConfig(v.spec())).orThrow();
+                store.putVnic(boot, v.config()).orThrow();
             }
         }
         for (String name : store.vnicNames()) {
@@ -91,7 +92,7 @@ public final class QuiverService implements AutoCloseable {
                 LOG.warn("VNIC {} is in the database but its port '{}' is not configured: left out until it is", name, port);
                 continue;
             }
-            datapath.addVnic(toSpec(store.vnic(name).orElseThrow(), port));
+            datapath.addVnic(new AttachedVnic(store.vnic(name).orElseThrow(), port));
         }
     }
 
@@ -114,9 +115,9 @@ public final class QuiverService implements AutoCloseable {
         if (request == null || request.name() == null || request.port() == null || request.mac() == null) {
             throw ServiceException.badRequest("a VNIC needs 'name', 'port' and 'mac'");
         }
-        VnicSpec spec;
+        AttachedVnic spec;
         try {
-            spec = new VnicSpec(request.name(), request.mac(), request.secondaryMacs(), request.ipv4(),
+            spec = AttachedVnic.of(request.name(), request.mac(), request.secondaryMacs(), request.ipv4(),
                     request.vlan() == null ? 0 : request.vlan(), request.port());
         } catch (IllegalArgumentException e) {
             throw ServiceException.badRequest(e.getMessage());
@@ -128,7 +129,7 @@ public final class QuiverService implements AutoCloseable {
             if (!datapath.ports().containsKey(spec.port())) {
                 throw ServiceException.badRequest("no port named '" + spec.port() + "' (ports: " + datapath.ports().keySet() + ")");
             }
-            ChangeResult r = store.putVnic(Requester.admin(who), toConfig(spec));
+            ChangeResult r = store.putVnic(Requester.admin(who), spec.config());
             if (!r.committed()) {
                 throw refused(r);
             }
@@ -170,13 +171,14 @@ public final class QuiverService implements AutoCloseable {
         Notification notification;
         synchronized (changes) {
             Vnic live = liveVnic(name);
-            List<String> oldIps = live.spec().ipv4();
-            long oldMac = live.spec().primaryMac();
+            List<String> oldIps = live.config().ipv4Addresses().stream().map(Object::toString).toList();
+            long oldMac = WireAddresses.primaryMac(live.config());
+            VnicConfig previous = store.vnic(name).orElse(null); // absent: the change is refused below
             ChangeResult r = store.adminChange(Requester.admin(who), name, parameter, value);
             if (!r.committed()) {
                 throw refused(r);
             }
-            apply(name, r.vnic());
+            apply(name, previous, r.vnic());
             String newValue = r.vnic().get(VnicParameter.byName(parameter));
             notification = new Notification(live, oldIps, oldMac, r.sequence(), parameter, newValue);
         }
@@ -188,13 +190,14 @@ public final class QuiverService implements AutoCloseable {
     public GuestOutcome guestRequest(Vnic from, String parameter, String value) {
         synchronized (changes) {
             long t0 = System.nanoTime();
+            VnicConfig previous = store.vnic(from.name()).orElse(null); // absent: the request is denied below
             ChangeResult r = store.requestChange(Requester.guest(from.name()), from.name(), parameter, value);
             long t1 = System.nanoTime();
             if (!r.committed()) {
                 return new GuestOutcome(false, null, r.decision().reason().name().toLowerCase(java.util.Locale.ROOT),
                         r.decision().message(), r.sequence(), t1 - t0, 0);
             }
-            apply(from.name(), r.vnic());
+            apply(from.name(), previous, r.vnic());
             return new GuestOutcome(true, r.vnic().get(VnicParameter.byName(parameter)), null, null, r.sequence(),
                     t1 - t0, System.nanoTime() - t1);
         }
@@ -211,14 +214,14 @@ public final class QuiverService implements AutoCloseable {
 
     /**
      * Moves the live VNIC to the committed parameters; should the datapath refuse them (a clash the database cannot
-     * see, e.g. a MAC used on another VLAN), the database is put back to what the dataplane runs and the change fails.
+     * see, e.g. a MAC used on another VLAN), the database is put back to {@code previous}, its record before the
+     * change, every parameter as it was, and the change fails.
      */
-    private void apply(String name, VnicConfig committed) {
-        VnicSpec before = liveVnic(name).spec();
+    private void apply(String name, VnicConfig previous, VnicConfig committed) {
         try {
-            datapath.updateVnic(name, spec -> toSpec(committed, before.port()));
+            datapath.updateVnic(name, committed);
         } catch (RuntimeException e) {
-            store.putVnic(Requester.admin("quiver-revert"), toConfig(before));
+            store.putVnic(Requester.admin("quiver-revert"), previous);
             throw ServiceException.conflict("the dataplane refused the change (" + e.getMessage() + "); nothing changed");
         }
     }
@@ -295,10 +298,10 @@ public final class QuiverService implements AutoCloseable {
     // ---- mapping ----------------------------------------------------------------------------------------------
 
     private Views.Vnic view(Vnic v) {
-        VnicSpec s = v.spec();
+        VnicConfig s = v.config();
         VnicCounters c = v.counters();
         Map<String, String> props = store.vnic(v.name()).isPresent() ? properties(v.name()) : Map.of();
-        return new Views.Vnic(v.name(), s.port(), s.mac(), s.secondaryMacs(), s.ipv4(), s.vlan(), props,
+        return new Views.Vnic(v.name(), v.port(), s.mac().toString(), texts(s.secondaryMacs()), texts(s.ipv4Addresses()), s.vlan(), props,
                 new Views.Counters(c.rxPackets, c.rxBytes, c.txPackets, c.txBytes, c.forwarded, c.guestRequests, dropMap(c.drops)));
     }
 
@@ -312,23 +315,8 @@ public final class QuiverService implements AutoCloseable {
         return m;
     }
 
-    static VnicConfig toConfig(VnicSpec s) {
-        VnicConfig c = VnicConfig.create(s.name(), s.mac());
-        if (!s.secondaryMacs().isEmpty()) {
-            c = c.with(VnicParameter.SECONDARY_MACS, String.join(",", s.secondaryMacs()));
-        }
-        if (!s.ipv4().isEmpty()) {
-            c = c.with(VnicParameter.IPV4_ADDRESSES, String.join(",", s.ipv4()));
-        }
-        if (s.vlan() != 0) {
-            c = c.with(VnicParameter.VLAN, Integer.toString(s.vlan()));
-        }
-        return c;
-    }
-
-    static VnicSpec toSpec(VnicConfig c, String port) {
-        return new VnicSpec(c.name(), c.mac().toString(), c.secondaryMacs().stream().map(Object::toString).toList(),
-                c.ipv4Addresses().stream().map(Object::toString).toList(), c.vlan(), port);
+    private static List<String> texts(List<?> values) {
+        return values.stream().map(Object::toString).toList();
     }
 
     private Vnic liveVnic(String name) {

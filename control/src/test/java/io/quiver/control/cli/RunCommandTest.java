@@ -4,17 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quiver.control.QuiverProcess;
-import io.quiver.dataplane.runtime.CpuWakeLatency;
+import io.quiver.control.daemon.QuiverProcess;
+import io.quiver.dataplane.lcore.CpuWakeLatency;
 import io.quiver.dataplane.runtime.EalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code quiver run} in its own process: live counters, clean shutdown on signals, clear errors for bad input. */
 class RunCommandTest {

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quiver.control.QuiverCli;
-import io.quiver.control.QuiverProcess;
+import io.quiver.control.cli.QuiverCli;
+import io.quiver.control.daemon.QuiverProcess;
 import io.quiver.control.guest.GuestRequestService;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.quiver.dataplane.classify;
 
-import io.quiver.dataplane.vnic.Ipv4Cidr;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.dataplane.vnic.WireAddresses;
 import java.util.List;
 
 /**
@@ -18,18 +18,18 @@ public final class ClassifierTables {
     final int[][] addresses;
     /** By VNIC: its first IPv4 address as an unsigned value, -1 when it has none (most VNICs have one: one compare). */
     final long[] firstAddress;
-    private final List<VnicSpec> vnics;
+    private final List<VnicConfig> vnics;
 
     /** @param vnics by VNIC index; a null entry is a free index (a removed VNIC) */
-    public ClassifierTables(List<VnicSpec> vnics) {
+    public ClassifierTables(List<VnicConfig> vnics) {
         this.vnics = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(vnics));
         int n = vnics.size();
         int macCount = 0;
         int ipCount = 0;
-        for (VnicSpec v : vnics) { // plain loops: a guest's change rebuilds this for every VNIC, on its latency path
+        for (VnicConfig v : vnics) { // plain loops: a guest's change rebuilds this for every VNIC, on its latency path
             if (v != null) {
                 macCount += 1 + v.secondaryMacs().size();
-                ipCount += v.ipv4().size();
+                ipCount += v.ipv4Addresses().size();
             }
         }
         macs = new MacVlanTable(macCount);
@@ -39,7 +39,7 @@ public final class ClassifierTables {
         addresses = new int[n][];
         firstAddress = new long[n];
         for (int i = 0; i < n; i++) {
-            VnicSpec v = vnics.get(i);
+            VnicConfig v = vnics.get(i);
             if (v == null) {
                 vlan[i] = -1;
                 addresses[i] = new int[0];
@@ -47,26 +47,24 @@ public final class ClassifierTables {
                 continue;
             }
             vlan[i] = v.vlan();
-            primaryMac[i] = v.primaryMac();
+            primaryMac[i] = WireAddresses.primaryMac(v);
             addresses[i] = putEntries(macs, ips, v, i);
             firstAddress[i] = firstOf(addresses[i]);
         }
     }
 
     /** Enters VNIC {@code i}'s MACs (in its VLAN) and addresses; returns its addresses. */
-    private static int[] putEntries(MacVlanTable macs, Ipv4Table ips, VnicSpec v, int i) {
-        for (long m : v.macValues()) {
+    private static int[] putEntries(MacVlanTable macs, Ipv4Table ips, VnicConfig v, int i) {
+        for (long m : WireAddresses.macs(v)) {
             macs.put(m, v.vlan(), i);
         }
         return putAddresses(ips, v, i);
     }
 
-    private static int[] putAddresses(Ipv4Table ips, VnicSpec v, int i) {
-        List<Ipv4Cidr> cidrs = v.addresses();
-        int[] own = new int[cidrs.size()];
-        for (int k = 0; k < own.length; k++) {
-            own[k] = cidrs.get(k).address();
-            ips.put(own[k], i);
+    private static int[] putAddresses(Ipv4Table ips, VnicConfig v, int i) {
+        int[] own = WireAddresses.ipv4(v);
+        for (int a : own) {
+            ips.put(a, i);
         }
         return own;
     }
@@ -75,7 +73,7 @@ public final class ClassifierTables {
         return addresses.length == 0 ? -1 : Integer.toUnsignedLong(addresses[0]);
     }
 
-    private ClassifierTables(List<VnicSpec> vnics, MacVlanTable macs, Ipv4Table ips, int[] vlan, long[] primaryMac,
+    private ClassifierTables(List<VnicConfig> vnics, MacVlanTable macs, Ipv4Table ips, int[] vlan, long[] primaryMac,
                              int[][] addresses, long[] firstAddress) {
         this.vnics = vnics;
         this.macs = macs;
@@ -92,23 +90,24 @@ public final class ClassifierTables {
      * the copies have no room for its new entries (the caller rebuilds); a clash with another VNIC's MAC or address
      * is refused as the full build refuses it.
      */
-    public java.util.Optional<ClassifierTables> withVnic(int index, VnicSpec after) {
-        VnicSpec before = vnics.get(index);
-        java.util.Optional<MacVlanTable> m = macs.replacing(index, before.macValues(), before.vlan(), after.macValues(), after.vlan());
+    public java.util.Optional<ClassifierTables> withVnic(int index, VnicConfig after) {
+        VnicConfig before = vnics.get(index);
+        java.util.Optional<MacVlanTable> m = macs.replacing(index, WireAddresses.macs(before), before.vlan(), WireAddresses.macs(after),
+                after.vlan());
         Ipv4Table p = ips.copy();
         for (int a : addresses[index]) {
             p.remove(a, index);
         }
-        if (m.isEmpty() || !p.hasRoomFor(after.ipv4().size())) {
+        if (m.isEmpty() || !p.hasRoomFor(after.ipv4Addresses().size())) {
             return java.util.Optional.empty();
         }
         int[] own = putAddresses(p, after, index);
-        List<VnicSpec> specs = new java.util.ArrayList<>(vnics);
+        List<VnicConfig> specs = new java.util.ArrayList<>(vnics);
         specs.set(index, after);
         int[] vlans = vlan.clone();
         vlans[index] = after.vlan();
         long[] primaries = primaryMac.clone();
-        primaries[index] = after.primaryMac();
+        primaries[index] = WireAddresses.primaryMac(after);
         int[][] owned = addresses.clone();
         owned[index] = own;
         long[] firsts = firstAddress.clone();
@@ -117,7 +116,7 @@ public final class ClassifierTables {
                 owned, firsts));
     }
 
-    public List<VnicSpec> vnics() {
+    public List<VnicConfig> vnics() {
         return vnics;
     }
 

@@ -1,11 +1,11 @@
 package io.quiver.dataplane.classify;
 
+import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
-import io.quiver.dataplane.vnic.Ipv4Cidr;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.vnic.WireAddresses;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,16 +45,16 @@ public final class FlowRulePlan {
     private final List<Rule> rules;
     private final int queues;
 
-    public FlowRulePlan(List<VnicSpec> vnics) {
+    public FlowRulePlan(List<VnicConfig> vnics) {
         List<Rule> r = new ArrayList<>();
         for (int v = 0; v < vnics.size(); v++) {
-            VnicSpec spec = vnics.get(v);
+            VnicConfig spec = vnics.get(v);
             if (spec == null) {
                 continue;
             }
-            for (long mac : spec.macValues()) {
-                for (Ipv4Cidr a : spec.addresses()) {
-                    r.add(new Rule(0, mac, spec.vlan(), a.address(), false, localQueue(v)));
+            for (long mac : WireAddresses.macs(spec)) {
+                for (int address : WireAddresses.ipv4(spec)) {
+                    r.add(new Rule(0, mac, spec.vlan(), address, false, localQueue(v)));
                 }
                 r.add(new Rule(1, mac, spec.vlan(), null, true, forwardingQueue(v)));
                 r.add(new Rule(2, mac, spec.vlan(), null, false, localQueue(v)));
@@ -71,6 +71,12 @@ public final class FlowRulePlan {
 
     public static int forwardingQueue(int vnic) {
         return 2 + 2 * vnic;
+    }
+
+    /** The classifier result a queue other than 0 stands for: its VNIC's local or forwarding ring. */
+    static int resultOfQueue(int queue) {
+        int vnic = (queue - 1) >> 1;
+        return ((queue - 1) & 1) == 0 ? Classifier.local(vnic) : Classifier.forwarding(vnic);
     }
 
     public List<Rule> rules() {

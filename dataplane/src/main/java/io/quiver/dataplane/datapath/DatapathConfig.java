@@ -1,10 +1,14 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.dataplane.classify.ClassifierChoice;
+import io.quiver.dataplane.lcore.BusySpinIdleStrategy;
+import io.quiver.dataplane.lcore.IdleStrategy;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.port.PortConfig;
-import io.quiver.dataplane.runtime.DataplaneConfig;
-import io.quiver.dataplane.vnic.Ipv4Cidr;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +17,7 @@ import java.util.Set;
 /**
  * The VNIC datapath: the uplink, the VNICs and their guest ports, and how it runs.
  *
- * @param base               EAL, pool, burst size and the ports (their queue counts are set by the datapath)
+ * @param runtime            EAL, pool, burst size and the ports (their queue counts are set by the datapath)
  * @param uplink             the port towards the network
  * @param uplinkRoutes       IPv4 prefixes reachable over the uplink, for the forwarding rings
  * @param gatewayMac         the next hop's MAC on the uplink for those routes (null: no uplink routing)
@@ -23,28 +27,27 @@ import java.util.Set;
  * @param localRingSize      slots per local ring (power of two)
  * @param forwardingRingSize slots per forwarding ring (power of two)
  * @param classifier         the uplink's classifier
+ * @param idle               what an lcore does when idle: an {@link IdleStrategy} name
  */
-public record DatapathConfig(DataplaneConfig base, String uplink, List<String> uplinkRoutes, String gatewayMac,
-                             List<VnicSpec> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
-                             int forwardingRingSize, ClassifierChoice classifier) {
-    public static final int DEFAULT_LOCAL_RING = 256;
-    public static final int DEFAULT_FORWARDING_RING = 128;
-
+public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
+                             List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
+                             int forwardingRingSize, ClassifierChoice classifier, String idle) {
     public DatapathConfig {
-        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(uplink, "uplink");
         uplinkRoutes = List.copyOf(uplinkRoutes == null ? List.of() : uplinkRoutes);
         vnics = List.copyOf(vnics);
         cpus = List.copyOf(cpus);
         mode = mode == null ? ThreadingMode.SHARED : mode;
         classifier = classifier == null ? ClassifierChoice.AUTO : classifier;
-        Set<String> ports = new HashSet<>();
-        base.ports().forEach(p -> ports.add(p.name()));
+        idle = idle == null ? BusySpinIdleStrategy.NAME : idle;
+        IdleStrategy.named(idle);
+        List<String> ports = runtime.portNames();
         if (!ports.contains(uplink)) {
             throw new IllegalArgumentException("the uplink '" + uplink + "' is not a port (ports: " + ports + ")");
         }
         Set<String> names = new HashSet<>();
-        for (VnicSpec v : vnics) {
+        for (AttachedVnic v : vnics) {
             if (!names.add(v.name())) {
                 throw new IllegalArgumentException("two VNICs are named '" + v.name() + "'");
             }
@@ -55,7 +58,6 @@ public record DatapathConfig(DataplaneConfig base, String uplink, List<String> u
                 throw new IllegalArgumentException("VNIC " + v.name() + " cannot be attached to the uplink '" + uplink + "'");
             }
         }
-        uplinkRoutes.forEach(Ipv4Cidr::parse);
         if (gatewayMac != null) {
             Ethernet.parseMac(gatewayMac);
         } else if (!uplinkRoutes.isEmpty()) {
@@ -69,7 +71,7 @@ public record DatapathConfig(DataplaneConfig base, String uplink, List<String> u
             throw new IllegalArgumentException("shared mode runs on exactly one CPU, got " + cpus);
         }
         for (int c : cpus) {
-            if (c == base.eal().mainCpu() && mode == ThreadingMode.SHARED) {
+            if (c == runtime.eal().mainCpu() && mode == ThreadingMode.SHARED) {
                 throw new IllegalArgumentException("the datapath lcore cannot share CPU " + c + " with the main lcore");
             }
         }
@@ -78,13 +80,30 @@ public record DatapathConfig(DataplaneConfig base, String uplink, List<String> u
         }
     }
 
+    /** Parses route texts ({@code 198.51.100.0/24}); an {@link IllegalArgumentException} names the one that is wrong. */
+    public static List<Ipv4Prefix> routes(List<String> texts) {
+        return (texts == null ? List.<String>of() : texts).stream().map(t -> {
+            try {
+                return Ipv4Prefix.parse(t);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("uplink route '" + t + "': " + e.getMessage(), e);
+            }
+        }).toList();
+    }
+
     /** Lcores that transmit: each owns one TX queue on every port. */
     public int lcores() {
         return cpus.size();
     }
 
     public PortConfig portConfig(String name) {
-        return base.ports().stream().filter(p -> p.name().equals(name)).findFirst()
+        return runtime.ports().stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no port named '" + name + "'"));
+    }
+
+    /** The same datapath on another runtime (another EAL file prefix, say). */
+    public DatapathConfig withRuntime(RuntimeConfig replaced) {
+        return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle);
     }
 }

@@ -4,6 +4,8 @@ import com.lmax.disruptor.EventPoller;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.guest.InjectionQueue;
 import io.quiver.dataplane.lcore.PollTask;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dpdk.Mbufs;
 import io.quiver.dpdk.NativeMemory;
@@ -59,7 +61,7 @@ final class InjectTask implements PollTask {
                 return true;
             }
             MemorySegment.copy(slot.segment, 0, NativeMemory.ALL, data, slot.length);
-            if (!v.localRing().offer(m, false, 0, 14)) {
+            if (!v.localRing().offer(m, false, 0, Ethernet.HEADER_LENGTH)) {
                 Mbufs.free(m);
                 v.counters().drops[DropReason.RING_FULL.ordinal()]++;
             } else if (pending != null) {

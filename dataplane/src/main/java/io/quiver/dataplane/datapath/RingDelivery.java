@@ -3,12 +3,15 @@ package io.quiver.dataplane.datapath;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Ethernet;
-import io.quiver.dataplane.packet.Ipv4;
 import io.quiver.dataplane.packet.Vlan;
+import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.MbufBurst;
+import io.quiver.dataplane.port.TxBatcher;
+import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dataplane.vns.Ipv4Forwarding;
 import io.quiver.dpdk.Mbufs;
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,9 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Drains the receive rings of the VNICs one worker owns, each ring its own way:
  * <ul>
  *   <li><b>local</b>: delivered to the guest's port (an 802.1Q tag from the uplink stripped first);</li>
- *   <li><b>forwarding</b>: routed by destination IPv4 to the VNIC that owns it (into its local ring) or over the
- *       uplink when an uplink route covers it, with the TTL decremented and the checksum updated; dropped as
- *       ttl-expired or no-route otherwise.</li>
+ *   <li><b>forwarding</b>: routed by destination IPv4 ({@link Ipv4Forwarding}) to the VNIC that owns it (into its
+ *       local ring) or over the uplink; dropped as ttl-expired or no-route otherwise.</li>
  * </ul>
  * Each ring is drained by a batch loop over its slots, at most a burst's worth per visit.
  */
@@ -129,7 +131,7 @@ final class RingDelivery implements PollTask {
         return (int) (to - from + 1);
     }
 
-    /** Forwarding ring: route by destination IPv4. */
+    /** Forwarding ring: routed by destination IPv4 ({@link Ipv4Forwarding}). */
     private int route(DatapathState s, Vnic vnic) {
         VnicRing ring = vnic.forwardingRing();
         long from = ring.firstUnconsumed();
@@ -145,30 +147,17 @@ final class RingDelivery implements PollTask {
                 addDrop(c, DropReason.MALFORMED, m);
                 continue;
             }
-            int dstIp = ring.dstIpAt(seq);
-            long frame = Mbufs.data(m);
-            long ip = frame + Ethernet.HEADER_LENGTH;
-            if (Ipv4.ttl(ip) <= 1) {
-                addDrop(c, DropReason.TTL_EXPIRED, m);
-                continue;
-            }
-            int owner = s.tables.ownerOf(dstIp);
-            if (owner >= 0) {
-                Ipv4.decrementTtl(ip);
-                Ethernet.setDestination(frame, s.tables.primaryMacOf(owner));
-                Ethernet.setSource(frame, routerMac);
-                if (!s.vnics[owner].localRing().offer(m, false, dstIp, Ethernet.HEADER_LENGTH)) {
-                    addDrop(s.vnics[owner].counters(), DropReason.RING_FULL, m);
+            int nextHop = Ipv4Forwarding.forward(s.tables, s.routes, Mbufs.data(m), ring.dstIpAt(seq), routerMac);
+            if (nextHop >= 0) {
+                if (!s.vnics[nextHop].localRing().offer(m, false, ring.dstIpAt(seq), Ethernet.HEADER_LENGTH)) {
+                    addDrop(s.vnics[nextHop].counters(), DropReason.RING_FULL, m);
                 } else {
                     c.forwarded++;
                     if (pending != null) {
-                        pending.mark(owner);
+                        pending.mark(nextHop);
                     }
                 }
-            } else if (s.uplinkRoutes(dstIp)) {
-                Ipv4.decrementTtl(ip);
-                Ethernet.setDestination(frame, s.gatewayMac);
-                Ethernet.setSource(frame, routerMac);
+            } else if (nextHop == Ipv4Forwarding.UPLINK) {
                 int vlan = s.tables.vlanOf(vnic.index());
                 if (vlan != 0 && !Vlan.insert(m, vlan)) {
                     addDrop(c, DropReason.MALFORMED, m);
@@ -177,7 +166,7 @@ final class RingDelivery implements PollTask {
                     tx.to(uplinkPort).add(m);
                 }
             } else {
-                addDrop(c, DropReason.NO_ROUTE, m);
+                addDrop(c, nextHop == Ipv4Forwarding.TTL_EXPIRED ? DropReason.TTL_EXPIRED : DropReason.NO_ROUTE, m);
             }
         }
         ring.consumedThrough(to);
@@ -186,10 +175,7 @@ final class RingDelivery implements PollTask {
 
     private void addDrop(VnicCounters c, DropReason reason, long m) {
         c.drops[reason.ordinal()]++;
-        if (drop.isFull()) {
-            drop.freeAll();
-        }
-        drop.add(m);
+        drop.freeLater(m);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.guest;
 
+import io.quiver.dataplane.config.Defaults;
 import java.lang.foreign.MemorySegment;
 
 /** A request handed from the lcore to the control side: which VNIC it came in on, who sent it, its UDP payload. */
@@ -10,7 +11,7 @@ public final class GuestRequestSlot {
     public int sourcePort;
     public int length;
     public long receivedNanos;
-    public final byte[] payload = new byte[GuestServiceAddress.MAX_PAYLOAD];
+    public final byte[] payload = new byte[Defaults.GUEST_REQUEST_MAX_PAYLOAD];
     /** The payload array as a segment, made once, so the lcore copies into it without allocating. */
     final MemorySegment payloadSegment = MemorySegment.ofArray(payload);
 }

@@ -19,8 +19,6 @@ public final class GuestServiceAddress {
     /** The MAC the service answers ARP with (locally administered). */
     public static final byte[] MAC = {0x02, 0x51, 0x56, 0x52, 0x00, 0x01};
     public static final long MAC_LONG = Ethernet.macToLong(MAC);
-    /** The largest request payload accepted; longer ones are dropped as malformed. */
-    public static final int MAX_PAYLOAD = 512;
 
     private GuestServiceAddress() {
     }

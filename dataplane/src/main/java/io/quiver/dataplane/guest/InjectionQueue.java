@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.YieldingWaitStrategy;
+import io.quiver.dataplane.config.Defaults;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -16,7 +17,7 @@ public final class InjectionQueue {
     public static final class Slot {
         public int vnic;
         public int length;
-        public final byte[] frame = new byte[2048];
+        public final byte[] frame = new byte[Defaults.INJECTED_FRAME_MAX];
         public final MemorySegment segment = MemorySegment.ofArray(frame);
     }
 
@@ -31,7 +32,7 @@ public final class InjectionQueue {
 
     /** Queues {@code frame} for {@code vnic}; false when the queue is full. */
     public boolean offer(int vnic, byte[] frame) {
-        if (frame.length > 2048) {
+        if (frame.length > Defaults.INJECTED_FRAME_MAX) {
             throw new IllegalArgumentException("frame of " + frame.length + " bytes is larger than an mbuf");
         }
         long seq;

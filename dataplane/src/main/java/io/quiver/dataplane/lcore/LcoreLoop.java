@@ -1,5 +1,6 @@
 package io.quiver.dataplane.lcore;
 
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dpdk.Threads;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -10,14 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A polling loop on its own thread, pinned to one CPU and registered with the EAL (so it gets an lcore id and the
- * per-lcore mempool cache). It runs its tasks round-robin, run to completion, until stopped.
+ * per-lcore mempool cache). It runs its tasks round-robin, run to completion, until stopped; after an iteration
+ * without work its {@link IdleStrategy} decides what to do with the CPU.
  */
-public final class LcoreLoop implements AutoCloseable {
+public final class LcoreLoop implements AutoCloseable, BurstBoundaries {
     private static final Logger LOG = LoggerFactory.getLogger(LcoreLoop.class);
 
     private final String name;
     private final int cpu;
     private final PollTask[] tasks;
+    private final IdleStrategy idle;
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -26,10 +29,16 @@ public final class LcoreLoop implements AutoCloseable {
     /** Loop iterations, read from other threads through {@link #iterationsSeen()}. */
     private long iterations;
 
+    /** A loop that busy-spins when idle. */
     public LcoreLoop(String name, int cpu, List<PollTask> tasks) {
+        this(name, cpu, tasks, new BusySpinIdleStrategy());
+    }
+
+    public LcoreLoop(String name, int cpu, List<PollTask> tasks, IdleStrategy idle) {
         this.name = name;
         this.cpu = cpu;
         this.tasks = tasks.toArray(PollTask[]::new);
+        this.idle = idle;
         this.thread = new Thread(this::run, "lcore-" + name);
     }
 
@@ -37,8 +46,8 @@ public final class LcoreLoop implements AutoCloseable {
     public LcoreLoop start() {
         thread.start();
         try {
-            if (!started.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("lcore " + name + " did not start within 10 s");
+            if (!started.await(Defaults.LCORE_START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("lcore " + name + " did not start within " + Defaults.LCORE_START_TIMEOUT.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -64,15 +73,14 @@ public final class LcoreLoop implements AutoCloseable {
         started.countDown();
         try {
             final PollTask[] tasks = this.tasks;
+            final IdleStrategy idle = this.idle;
             while (running) {
                 int work = 0;
                 for (PollTask task : tasks) {
                     work += task.poll();
                 }
                 iterations++;
-                if (work == 0) {
-                    Thread.onSpinWait();
-                }
+                idle.idle(work);
             }
             for (PollTask task : tasks) {
                 task.drain();
@@ -101,16 +109,22 @@ public final class LcoreLoop implements AutoCloseable {
      * Loop iterations so far, read from another thread so that a waiting loop sees it change (an opaque read: the
      * lcore itself writes the plain field, with no fence on its path).
      */
+    @Override
     public long iterationsSeen() {
         return (long) ITERATIONS.getOpaque(this);
     }
 
+    @Override
     public String name() {
         return name;
     }
 
     public int cpu() {
         return cpu;
+    }
+
+    public IdleStrategy idleStrategy() {
+        return idle;
     }
 
     /** The lcore id the EAL gave this thread, -1 before it started. */
@@ -123,6 +137,7 @@ public final class LcoreLoop implements AutoCloseable {
         return thread.threadId();
     }
 
+    @Override
     public boolean isRunning() {
         return running && thread.isAlive();
     }
@@ -137,12 +152,12 @@ public final class LcoreLoop implements AutoCloseable {
     public void close() {
         running = false;
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(Defaults.LCORE_STOP_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("lcore {} did not stop within 10 s", name);
+            LOG.warn("lcore {} did not stop within {} s", name, Defaults.LCORE_STOP_TIMEOUT.toSeconds());
         }
     }
 }

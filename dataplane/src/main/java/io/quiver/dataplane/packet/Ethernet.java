@@ -1,5 +1,7 @@
 package io.quiver.dataplane.packet;
 
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.MacAddress;
 import io.quiver.dpdk.NativeMemory;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -73,38 +75,34 @@ public final class Ethernet {
         return b;
     }
 
-    /** Parses {@code 02:00:00:00:00:01} (also with '-'). */
-    /** Six hex bytes of one or two digits, separated by ':' or '-' (no regex: VNIC changes parse MACs on their way). */
+    /**
+     * Parses a MAC's text ({@code 02:00:5e:10:00:01}, '-' separators, one or two digits an octet) with the one
+     * parser of MAC text, the configuration model's; an {@link IllegalArgumentException} says what is wrong.
+     */
     public static byte[] parseMac(String text) {
-        String t = text.trim();
-        byte[] mac = new byte[6];
-        int at = 0;
-        for (int i = 0; i < 6; i++) {
-            int value = 0;
-            int digits = 0;
-            while (at < t.length() && Character.digit(t.charAt(at), 16) >= 0) {
-                value = value * 16 + Character.digit(t.charAt(at++), 16);
-                digits++;
-            }
-            boolean separatorOk = i == 5 ? at == t.length() : at < t.length() && (t.charAt(at) == ':' || t.charAt(at) == '-');
-            if (digits < 1 || digits > 2 || !separatorOk) {
-                throw new IllegalArgumentException("'" + text + "' is not a MAC address (six hex bytes separated by ':')");
-            }
-            mac[i] = (byte) value;
-            at++;
+        try {
+            return longToMac(wireOrder(MacAddress.parse(text.trim()).bits()));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return mac;
     }
 
     public static String formatMac(byte[] mac) {
-        StringBuilder b = new StringBuilder(17);
-        for (int i = 0; i < mac.length; i++) {
-            if (i > 0) {
-                b.append(':');
-            }
-            b.append(Character.forDigit((mac[i] >> 4) & 0xf, 16)).append(Character.forDigit(mac[i] & 0xf, 16));
-        }
-        return b.toString();
+        return MacAddress.format(bitsOf(macToLong(mac)));
+    }
+
+    /** A {@link MacAddress}'s bits (first octet highest) in this class's long form (first octet lowest). */
+    public static long wireOrder(long bits) {
+        return Long.reverseBytes(bits) >>> 16;
+    }
+
+    /** This class's long form of a MAC as {@link MacAddress} bits: the inverse of {@link #wireOrder}. */
+    public static long bitsOf(long mac) {
+        return Long.reverseBytes(mac & MAC_MASK) >>> 16;
+    }
+
+    public static long wireOrder(MacAddress mac) {
+        return wireOrder(mac.bits());
     }
 
     public static String formatMac(long mac) {

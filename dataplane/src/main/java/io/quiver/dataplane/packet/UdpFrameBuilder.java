@@ -1,5 +1,7 @@
 package io.quiver.dataplane.packet;
 
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.Ipv4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -74,29 +76,16 @@ public final class UdpFrameBuilder {
         return b.array();
     }
 
-    /** Parses dotted IPv4 text into host order. */
+    /** Parses dotted IPv4 text (the configuration model's parser) into host order: 10.0.0.1 = 0x0a000001. */
     public static int parseIpv4(String text) {
-        String[] parts = text.trim().split("\\.");
-        if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
+        try {
+            return Ipv4Address.parse(text.trim()).bits();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        int ip = 0;
-        for (String p : parts) {
-            int v;
-            try {
-                v = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address", e);
-            }
-            if (v < 0 || v > 255 || p.isEmpty() || p.length() > 3) {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
-            }
-            ip = (ip << 8) | v;
-        }
-        return ip;
     }
 
     public static String formatIpv4(int ip) {
-        return ((ip >>> 24) & 255) + "." + ((ip >>> 16) & 255) + "." + ((ip >>> 8) & 255) + "." + (ip & 255);
+        return Ipv4Address.format(Integer.toUnsignedLong(ip));
     }
 }

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.port;
 
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dpdk.Mbufs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,8 +19,8 @@ public final class MbufBurst {
 
     /** A burst array living in {@code arena}; a shared arena when the burst crosses threads. */
     public MbufBurst(Arena arena, int capacity) {
-        if (capacity < 1 || capacity > 1024) {
-            throw new IllegalArgumentException("burst size must be 1..1024, not " + capacity);
+        if (capacity < 1 || capacity > Defaults.MAX_BURST) {
+            throw new IllegalArgumentException("burst size must be 1.." + Defaults.MAX_BURST + ", not " + capacity);
         }
         this.capacity = capacity;
         this.pointers = arena.allocate(8L * capacity, 64);
@@ -44,6 +45,17 @@ public final class MbufBurst {
 
     public boolean isFull() {
         return count == capacity;
+    }
+
+    /**
+     * Holds {@code mbuf} to be freed with the others in one bulk call, freeing those first when the burst is full:
+     * how a polling task returns what it drops to the pool.
+     */
+    public void freeLater(long mbuf) {
+        if (count == capacity) {
+            freeAll();
+        }
+        add(mbuf);
     }
 
     /** Frees every held mbuf and empties the burst. */

@@ -2,7 +2,6 @@ package io.quiver.dataplane.port;
 
 import io.quiver.dpdk.DpdkException;
 import io.quiver.dpdk.EthDev;
-import java.util.Map;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,8 +155,9 @@ public final class Port implements AutoCloseable {
     }
 
     /** The device's own counters (DPDK's view, including no-mbuf and missed). */
-    public EthDev.Stats deviceStats() {
-        return EthDev.stats(id);
+    public DeviceStats deviceStats() {
+        EthDev.Stats s = EthDev.stats(id);
+        return new DeviceStats(s.rxPackets(), s.txPackets(), s.rxBytes(), s.txBytes(), s.rxMissed(), s.rxErrors(), s.txErrors(), s.rxNoMbuf());
     }
 
     /** Stops, closes and (when this port probed it) detaches the device. Safe to call twice. */

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.port;
 
+import io.quiver.dataplane.config.Defaults;
 import java.util.Objects;
 
 /**
@@ -15,8 +16,6 @@ import java.util.Objects;
  */
 public record PortConfig(String name, String devargs, int rxQueues, int txQueues, int rxDescriptors, int txDescriptors,
                          boolean promiscuous) {
-    public static final int DEFAULT_DESCRIPTORS = 512;
-
     public PortConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(devargs, "devargs");
@@ -26,17 +25,26 @@ public record PortConfig(String name, String devargs, int rxQueues, int txQueues
         if (devargs.isBlank()) {
             throw new IllegalArgumentException("port '" + name + "' has empty devargs");
         }
-        if (rxQueues < 1 || txQueues < 1 || rxQueues > 1024 || txQueues > 1024) {
-            throw new IllegalArgumentException("port '" + name + "': queue counts must be 1..1024, not rx " + rxQueues + " tx " + txQueues);
+        if (rxQueues < 1 || txQueues < 1 || rxQueues > Defaults.MAX_QUEUES || txQueues > Defaults.MAX_QUEUES) {
+            throw new IllegalArgumentException("port '" + name + "': queue counts must be 1.." + Defaults.MAX_QUEUES + ", not rx "
+                    + rxQueues + " tx " + txQueues);
         }
-        if (rxDescriptors < 1 || txDescriptors < 1 || rxDescriptors > 32768 || txDescriptors > 32768) {
-            throw new IllegalArgumentException("port '" + name + "': descriptor counts must be 1..32768");
+        if (rxDescriptors < 1 || txDescriptors < 1 || rxDescriptors > Defaults.MAX_DESCRIPTORS || txDescriptors > Defaults.MAX_DESCRIPTORS) {
+            throw new IllegalArgumentException("port '" + name + "': descriptor counts must be 1.." + Defaults.MAX_DESCRIPTORS);
         }
     }
 
     /** One RX and one TX queue, default ring sizes, promiscuous. */
     public static PortConfig of(String name, String devargs) {
-        return new PortConfig(name, devargs, 1, 1, DEFAULT_DESCRIPTORS, DEFAULT_DESCRIPTORS, true);
+        return new PortConfig(name, devargs, 1, 1, Defaults.DESCRIPTORS, Defaults.DESCRIPTORS, true);
+    }
+
+    public PortConfig withRxQueues(int queues) {
+        return new PortConfig(name, devargs, queues, txQueues, rxDescriptors, txDescriptors, promiscuous);
+    }
+
+    public PortConfig withQueues(int rx, int tx) {
+        return new PortConfig(name, devargs, rx, tx, rxDescriptors, txDescriptors, promiscuous);
     }
 
     /** The DPDK device name: devargs up to the first comma. */

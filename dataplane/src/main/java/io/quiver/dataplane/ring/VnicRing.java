@@ -17,6 +17,13 @@ import com.lmax.disruptor.SingleProducerSequencer;
 public final class VnicRing {
     private static final int TAGGED = 1 << 8;
 
+    /** {@link #stage}: the ring was full; nothing was staged. */
+    public static final int FULL = -1;
+    /** {@link #stage}: staged behind others not yet published. */
+    public static final int STAGED = 0;
+    /** {@link #stage}: the first slot staged since the ring was last published: the caller remembers to publish it. */
+    public static final int FIRST_STAGED = 1;
+
     /** Exactly one of the two sequencers is set (concrete types: their calls inline on the fast path). */
     private final SingleProducerSequencer single;
     private final MultiProducerSequencer multi;
@@ -86,27 +93,28 @@ public final class VnicRing {
     /**
      * Fills one slot without publishing it yet: the producer publishes everything it staged with one
      * {@link #publishStaged()} at the end of its burst. Returns whether the slot was the first staged since the last
-     * publication (so the caller remembers to publish this ring), or -1 when the ring is full. On a multi-producer
-     * ring every packet is published at once (claims from several lcores must each be published).
+     * publication ({@link #FIRST_STAGED}: the caller remembers to publish this ring), {@link #STAGED}, or
+     * {@link #FULL}. On a multi-producer ring every packet is published at once (claims from several lcores must each
+     * be published), and reported as {@link #STAGED}.
      */
     public int stage(long mbuf, boolean tagged, int dstIp, int l3) {
         if (multi != null) {
-            return offer(mbuf, tagged, dstIp, l3) ? 0 : -1;
+            return offer(mbuf, tagged, dstIp, l3) ? STAGED : FULL;
         }
         long seq;
         try {
             seq = single.tryNext();
         } catch (InsufficientCapacityException full) {
-            return -1;
+            return FULL;
         }
         fill(seq, mbuf, tagged, dstIp, l3);
         if (unpublishedLow < 0) {
             unpublishedLow = seq;
             unpublishedHigh = seq;
-            return 1;
+            return FIRST_STAGED;
         }
         unpublishedHigh = seq;
-        return 0;
+        return STAGED;
     }
 
     /** Publishes what {@link #stage} filled since the last call. */

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.runtime;
 
+import io.quiver.dataplane.config.Defaults;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,6 @@ import java.util.List;
  * @param extra     further EAL arguments, passed through as given
  */
 public record EalOptions(int mainCpu, int memoryMb, boolean hugePages, boolean pci, String filePrefix, List<String> extra) {
-    public static final int DEFAULT_MEMORY_MB = 512;
-
     public EalOptions {
         if (mainCpu < 0) {
             throw new IllegalArgumentException("main CPU must be >= 0, not " + mainCpu);
@@ -31,7 +30,7 @@ public record EalOptions(int mainCpu, int memoryMb, boolean hugePages, boolean p
 
     /** Virtual ports only, no hugepages, a prefix unique to this process. */
     public static EalOptions virtualDefaults() {
-        return new EalOptions(0, DEFAULT_MEMORY_MB, false, false, "quiver-" + ProcessHandle.current().pid(), List.of());
+        return new EalOptions(0, Defaults.EAL_MEMORY_MB, false, false, "quiver-" + ProcessHandle.current().pid(), List.of());
     }
 
     /**

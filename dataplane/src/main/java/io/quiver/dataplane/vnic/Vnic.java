@@ -1,5 +1,6 @@
 package io.quiver.dataplane.vnic;
 
+import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.ring.VnicRing;
 
 /**
@@ -9,16 +10,18 @@ import io.quiver.dataplane.ring.VnicRing;
 public final class Vnic {
     private final int index;
     private final String name;
+    private final String port;
     private final int portId;
     private final VnicRing local;
     private final VnicRing forwarding;
     private final VnicCounters counters = new VnicCounters();
-    private volatile VnicSpec spec;
+    private volatile VnicConfig config;
 
-    public Vnic(int index, VnicSpec spec, int portId, VnicRing local, VnicRing forwarding) {
+    public Vnic(int index, AttachedVnic attached, int portId, VnicRing local, VnicRing forwarding) {
         this.index = index;
-        this.name = spec.name();
-        this.spec = spec;
+        this.name = attached.name();
+        this.port = attached.port();
+        this.config = attached.config();
         this.portId = portId;
         this.local = local;
         this.forwarding = forwarding;
@@ -32,15 +35,21 @@ public final class Vnic {
         return name;
     }
 
-    public VnicSpec spec() {
-        return spec;
+    /** The configuration the datapath runs for this VNIC. */
+    public VnicConfig config() {
+        return config;
     }
 
-    public void spec(VnicSpec updated) {
-        if (!updated.name().equals(name) || !updated.port().equals(spec.port())) {
-            throw new IllegalArgumentException("a VNIC's name and port cannot change");
+    public void config(VnicConfig updated) {
+        if (!updated.name().equals(name)) {
+            throw new IllegalArgumentException("a VNIC's name cannot change (" + name + " -> " + updated.name() + ")");
         }
-        this.spec = updated;
+        this.config = updated;
+    }
+
+    /** The name of the port its guest is attached by. */
+    public String port() {
+        return port;
     }
 
     /** The ethdev id of the guest's port. */

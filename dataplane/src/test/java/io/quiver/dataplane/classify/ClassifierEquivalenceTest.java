@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.packet.ArpFrameBuilder;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.packet.ParsedFrames;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +23,20 @@ import org.junit.jupiter.api.Test;
  * priority order) and the software classifier give the same result for the same packets.
  */
 class ClassifierEquivalenceTest {
-    static List<VnicSpec> vnics(int n) {
-        List<VnicSpec> v = new ArrayList<>();
+    static List<VnicConfig> vnics(int n) {
+        List<VnicConfig> v = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            v.add(new VnicSpec("v" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)),
+            v.add(AttachedVnic.of("v" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)),
                     i % 3 == 0 ? List.of(Ethernet.formatMac(new byte[] {2, 1, 0, 0, (byte) (i >> 8), (byte) i})) : List.of(),
                     i % 5 == 0 ? List.of() : List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"),
-                    i % 4 == 0 ? 100 : 0, "p"));
+                    i % 4 == 0 ? 100 : 0, "p").config());
         }
         return v;
     }
 
     @Test
     void hardwarePlanAndSoftwareAgreeOnRandomTraffic() {
-        List<VnicSpec> specs = vnics(40);
+        List<VnicConfig> specs = vnics(40);
         ClassifierTables t = new ClassifierTables(specs);
         FlowRulePlan plan = new FlowRulePlan(specs);
         Random r = new Random(11);
@@ -65,7 +66,7 @@ class ClassifierEquivalenceTest {
                 int vlan = vlans.get(k);
                 int queue = plan.queueFor(b, k, vlan);
                 int software = SoftwareClassifier.INSTANCE.classify(t, b, k, 0, vlan);
-                int hardware = FlowRuleClassifier.resultFor(t, b, k, queue, vlan);
+                int hardware = FlowRuleClassifier.INSTANCE.classify(t, b, k, queue, vlan);
                 assertEquals(software, hardware, "packet " + k + " (queue " + queue + ")");
                 if (queue > 0) {
                     steeredByHardware++;
@@ -77,10 +78,10 @@ class ClassifierEquivalenceTest {
 
     @Test
     void thePlanHasThreeRulesPerMacPlusOnePerAddress() {
-        List<VnicSpec> specs = vnics(6);
+        List<VnicConfig> specs = vnics(6);
         FlowRulePlan plan = new FlowRulePlan(specs);
         int macs = specs.stream().mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
-        int perMacIps = specs.stream().mapToInt(v -> (1 + v.secondaryMacs().size()) * v.ipv4().size()).sum();
+        int perMacIps = specs.stream().mapToInt(v -> (1 + v.secondaryMacs().size()) * v.ipv4Addresses().size()).sum();
         assertEquals(2 * macs + perMacIps, plan.rules().size());
         assertEquals(13, plan.queues());
         assertEquals(0, plan.rules().get(0).priority());
@@ -89,15 +90,15 @@ class ClassifierEquivalenceTest {
 
     @Test
     void clashingAddressesAreRefused() {
-        var a = new VnicSpec("a", "02:00:00:00:00:01", List.of(), List.of("10.0.0.1/24"), 0, "p");
-        var sameMac = new VnicSpec("b", "02:00:00:00:00:01", List.of(), List.of("10.0.0.2/24"), 0, "p");
-        var sameIp = new VnicSpec("c", "02:00:00:00:00:03", List.of(), List.of("10.0.0.1/24"), 0, "p");
-        var sameMacOtherVlan = new VnicSpec("d", "02:00:00:00:00:01", List.of(), List.of("10.0.1.2/24"), 7, "p");
+        var a = AttachedVnic.of("a", "02:00:00:00:00:01", List.of(), List.of("10.0.0.1/24"), 0, "p").config();
+        var sameMac = AttachedVnic.of("b", "02:00:00:00:00:01", List.of(), List.of("10.0.0.2/24"), 0, "p").config();
+        var sameIp = AttachedVnic.of("c", "02:00:00:00:00:03", List.of(), List.of("10.0.0.1/24"), 0, "p").config();
+        var sameMacOtherVlan = AttachedVnic.of("d", "02:00:00:00:00:01", List.of(), List.of("10.0.1.2/24"), 7, "p").config();
         assertThrows(IllegalArgumentException.class, () -> new ClassifierTables(List.of(a, sameMac)));
         assertThrows(IllegalArgumentException.class, () -> new ClassifierTables(List.of(a, sameIp)));
         assertEquals(2, new ClassifierTables(List.of(a, sameMacOtherVlan)).vnicCount());
-        assertThrows(IllegalArgumentException.class, () -> new VnicSpec("x", "03:00:00:00:00:01", List.of(), List.of(), 0, "p"));
-        assertThrows(IllegalArgumentException.class, () -> new VnicSpec("x", "02:00:00:00:00:01", List.of(), List.of(), 4095, "p"));
-        assertThrows(IllegalArgumentException.class, () -> new VnicSpec("x", "02:00:00:00:00:01", List.of(), List.of("10.0.0.1/33"), 0, "p"));
+        assertThrows(IllegalArgumentException.class, () -> AttachedVnic.of("x", "03:00:00:00:00:01", List.of(), List.of(), 0, "p").config());
+        assertThrows(IllegalArgumentException.class, () -> AttachedVnic.of("x", "02:00:00:00:00:01", List.of(), List.of(), 4095, "p").config());
+        assertThrows(IllegalArgumentException.class, () -> AttachedVnic.of("x", "02:00:00:00:00:01", List.of(), List.of("10.0.0.1/33"), 0, "p").config());
     }
 }

@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.dataplane.capture.PcapFile;
+import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.packet.ArpFrameBuilder;
 import io.quiver.dataplane.packet.Checksums;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
-import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.VnicCounters;
-import io.quiver.dataplane.vnic.VnicSpec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,21 +110,21 @@ abstract class DatapathSpecification {
         var ports = List.of(pcapPort("uplink", 40, lcores), pcapPort("a", 41, lcores), pcapPort("b", 42, lcores), pcapPort("c", 43, lcores),
                 pcapPort("d", 44, lcores));
         var vnics = List.of(
-                new VnicSpec("A", Ethernet.formatMac(MAC_A), List.of(Ethernet.formatMac(MAC_A2)), List.of("10.0.0.1/24"), 0, "a"),
-                new VnicSpec("B", Ethernet.formatMac(MAC_B), List.of(), List.of("10.0.0.2/24"), 0, "b"),
-                new VnicSpec("C", Ethernet.formatMac(MAC_C), List.of(), List.of("10.0.100.3/24"), 100, "c"));
-        var base = new DataplaneConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-dpspec-" + ProcessHandle.current().pid()),
-                8191, 64, 32, ports, List.of());
+                AttachedVnic.of("A", Ethernet.formatMac(MAC_A), List.of(Ethernet.formatMac(MAC_A2)), List.of("10.0.0.1/24"), 0, "a"),
+                AttachedVnic.of("B", Ethernet.formatMac(MAC_B), List.of(), List.of("10.0.0.2/24"), 0, "b"),
+                AttachedVnic.of("C", Ethernet.formatMac(MAC_C), List.of(), List.of("10.0.100.3/24"), 100, "c"));
+        var base = new RuntimeConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-dpspec-" + ProcessHandle.current().pid()),
+                8191, 64, 32, ports);
         List<Integer> cpus = mode == ThreadingMode.SHARED ? List.of(1) : List.of(1, 0);
-        datapath = Datapath.start(new DatapathConfig(base, "uplink", List.of("198.51.100.0/24"), Ethernet.formatMac(GATEWAY),
-                vnics, mode, cpus, 64, 16, ClassifierChoice.AUTO));
+        datapath = Datapath.start(new DatapathConfig(base, "uplink", DatapathConfig.routes(List.of("198.51.100.0/24")),
+                Ethernet.formatMac(GATEWAY), vnics, mode, cpus, 64, 16, ClassifierChoice.AUTO, null));
         long expected = uplinkIn.size() + aIn.size() + cIn.size() + dIn.size();
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (received() < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         Thread.sleep(300);
-        loopFailures = datapath.dataplane().loops().stream().map(l -> String.valueOf(l.failure())).toList();
+        loopFailures = datapath.runtime().loops().stream().map(l -> String.valueOf(l.failure())).toList();
         datapath.stopLoops();
     }
 
@@ -163,7 +164,7 @@ abstract class DatapathSpecification {
         countersA = new long[] {a.rxPackets, a.txPackets, a.forwarded};
         countersB = new long[] {datapath.vnic("B").counters().rxPackets, datapath.vnic("B").counters().txPackets};
         countersC = new long[] {datapath.vnic("C").counters().rxPackets, datapath.vnic("C").counters().txPackets};
-        inUseAfter = datapath.dataplane().pool().inUse();
+        inUseAfter = datapath.runtime().pool().inUse();
         dropsOfD = datapath.port("d").rxCounters(0).drops.clone();
         datapath.close();
         datapath = null;

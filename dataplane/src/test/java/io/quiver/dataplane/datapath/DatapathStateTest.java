@@ -2,27 +2,38 @@ package io.quiver.dataplane.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.ring.VnicRing;
-import io.quiver.dataplane.vnic.Ipv4Cidr;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
-import io.quiver.dataplane.vnic.VnicSpec;
+import io.quiver.dataplane.vnic.WireAddresses;
+import io.quiver.dataplane.vns.UplinkRoutes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A new state keeps the old flood domains only while every VNIC stays in its VLAN (pure Java: no EAL needed). */
 class DatapathStateTest {
+    private static final UplinkRoutes NO_ROUTES = new UplinkRoutes(List.of(), 0);
+
     private static Vnic vnic(int index, int vlan) {
-        return new Vnic(index, spec(index, vlan, "10.0.0." + (index + 1) + "/24"), 0, new VnicRing(8, false), new VnicRing(8, false));
+        return new Vnic(index, new AttachedVnic(config(index, vlan, "10.0.0." + (index + 1) + "/24"), "guests"), 0,
+                new VnicRing(8, false), new VnicRing(8, false));
     }
 
-    private static VnicSpec spec(int index, int vlan, String ip) {
-        return new VnicSpec("v" + index, "02:00:00:00:00:0" + (index + 1), List.of(), List.of(ip), vlan, "guests");
+    private static VnicConfig config(int index, int vlan, String ip) {
+        return AttachedVnic.of("v" + index, "02:00:00:00:00:0" + (index + 1), List.of(), List.of(ip), vlan, "guests").config();
+    }
+
+    private static VnicConfig with(VnicConfig c, VnicParameter p, String value) {
+        return c.with(p, value);
     }
 
     @Test
@@ -30,22 +41,22 @@ class DatapathStateTest {
         Vnic a = vnic(0, 0);
         Vnic b = vnic(1, 0);
         Vnic[] slots = {a, b};
-        DatapathState first = new DatapathState(slots, 0, List.of(), 0, null);
+        DatapathState first = new DatapathState(slots, 0, NO_ROUTES, null);
         assertArrayEquals(new int[] {0, 1}, first.vnicsByVlan[0]);
 
-        b.spec(spec(1, 0, "10.0.0.99/24"));
-        DatapathState addressChanged = new DatapathState(slots, 0, List.of(), 0, first);
+        b.config(config(1, 0, "10.0.0.99/24"));
+        DatapathState addressChanged = new DatapathState(slots, 0, NO_ROUTES, first);
         assertSame(first.vnicsByVlan, addressChanged.vnicsByVlan);
         assertSame(first.floodDomain, addressChanged.floodDomain);
 
-        b.spec(spec(1, 7, "10.0.0.99/24"));
-        DatapathState vlanChanged = new DatapathState(slots, 0, List.of(), 0, addressChanged);
+        b.config(config(1, 7, "10.0.0.99/24"));
+        DatapathState vlanChanged = new DatapathState(slots, 0, NO_ROUTES, addressChanged);
         assertNotSame(first.vnicsByVlan, vlanChanged.vnicsByVlan);
         assertArrayEquals(new int[] {0}, vlanChanged.vnicsByVlan[0]);
         assertArrayEquals(new int[] {1}, vlanChanged.vnicsByVlan[7]);
         assertSame(vlanChanged.vnicsByVlan[7], vlanChanged.floodDomain[1]);
 
-        DatapathState removed = new DatapathState(new Vnic[] {a, null}, 0, List.of(), 0, vlanChanged);
+        DatapathState removed = new DatapathState(new Vnic[] {a, null}, 0, NO_ROUTES, vlanChanged);
         assertArrayEquals(new int[] {0}, removed.vnicsByVlan[0]);
         assertNull(removed.vnicsByVlan[7]);
         assertNull(removed.floodDomain[1]);
@@ -59,29 +70,34 @@ class DatapathStateTest {
         return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255) + "/8";
     }
 
+    private static String secondaryPlus(VnicConfig c, String mac) {
+        String now = c.get(VnicParameter.SECONDARY_MACS);
+        return now.equals("none") ? mac : now + "," + mac;
+    }
+
     /** Every lookup the lcores make, for every VNIC, agrees between two states; and the tables hold nothing else. */
     private static void assertSameLookups(DatapathState expected, DatapathState actual, Vnic[] slots) {
         int macs = 0;
         int ips = 0;
         for (Vnic v : slots) {
-            VnicSpec spec = v.spec();
+            VnicConfig config = v.config();
             int i = v.index();
             assertEquals(expected.tables.vlanOf(i), actual.tables.vlanOf(i));
             assertEquals(expected.tables.primaryMacOf(i), actual.tables.primaryMacOf(i));
-            long[] all = spec.macValues();
+            long[] all = WireAddresses.macs(config);
             for (long m : all) {
-                assertEquals(i, actual.tables.vnicOf(m, spec.vlan()), spec.toString());
-                assertEquals(i, actual.sourcesByPort[0].get(m, 0), spec.toString());
+                assertEquals(i, actual.tables.vnicOf(m, config.vlan()), config.toString());
+                assertEquals(i, actual.sources.of(0).owner(m), config.toString());
             }
             macs += (int) java.util.Arrays.stream(all).distinct().count();
-            for (Ipv4Cidr a : spec.addresses()) {
-                assertEquals(i, actual.tables.ownerOf(a.address()), spec.toString());
-                assertTrue(actual.tables.owns(i, a.address()));
+            for (int a : WireAddresses.ipv4(config)) {
+                assertEquals(i, actual.tables.ownerOf(a), config.toString());
+                assertTrue(actual.tables.owns(i, a));
             }
-            ips += spec.addresses().size();
+            ips += config.ipv4Addresses().size();
         }
-        assertEquals(macs, actual.sourcesByPort[0].size(), "no stale source MACs");
-        assertEquals(expected.sourcesByPort[0].size(), actual.sourcesByPort[0].size());
+        assertEquals(macs, actual.sources.of(0).size(), "no stale source MACs");
+        assertEquals(expected.sources.of(0).size(), actual.sources.of(0).size());
         assertEquals(macs, actual.tables.macEntries(), "no stale classifier MACs");
         assertEquals(expected.tables.macEntries(), actual.tables.macEntries());
         assertEquals(ips, actual.tables.addressEntries(), "no stale addresses");
@@ -95,34 +111,36 @@ class DatapathStateTest {
         int[] next = {1};
         Vnic[] slots = new Vnic[n];
         for (int i = 0; i < n; i++) {
-            slots[i] = new Vnic(i, new VnicSpec("v" + i, mac(next[0]++), List.of(), List.of(ip(next[0]++)), i % 3, "guests"), 0,
+            slots[i] = new Vnic(i, AttachedVnic.of("v" + i, mac(next[0]++), List.of(), List.of(ip(next[0]++)), i % 3, "guests"), 0,
                     new VnicRing(8, false), new VnicRing(8, false));
         }
-        DatapathState state = new DatapathState(slots, 0, List.of(), 0, null);
+        DatapathState state = new DatapathState(slots, 0, NO_ROUTES, null);
         int incremental = 0;
         for (int round = 0; round < 3000; round++) {
             Vnic v = slots[random.nextInt(n)];
-            VnicSpec s = v.spec();
-            VnicSpec after = switch (random.nextInt(5)) {
-                case 0 -> s.withMac(mac(next[0]++));
-                case 1 -> s.secondaryMacs().size() < 3 ? s.withSecondaryMac(mac(next[0]++))
-                        : new VnicSpec(s.name(), s.mac(), List.of(), s.ipv4(), s.vlan(), s.port());
-                case 2 -> s.withIpv4(List.of(ip(next[0]++), ip(next[0]++)));
-                case 3 -> s.withIpv4(List.of());
-                default -> new VnicSpec(s.name(), s.mac(), s.secondaryMacs(), s.ipv4(), (s.vlan() + 1) % 3, s.port());
+            VnicConfig c = v.config();
+            VnicConfig after = switch (random.nextInt(5)) {
+                case 0 -> with(c, VnicParameter.MAC, mac(next[0]++));
+                case 1 -> c.secondaryMacs().size() < 3
+                        ? with(c, VnicParameter.SECONDARY_MACS, secondaryPlus(c, mac(next[0]++)))
+                        : with(c, VnicParameter.SECONDARY_MACS, "none");
+                case 2 -> with(c, VnicParameter.IPV4_ADDRESSES, ip(next[0]++) + "," + ip(next[0]++));
+                case 3 -> with(c, VnicParameter.IPV4_ADDRESSES, "none");
+                default -> with(c, VnicParameter.VLAN, c.vlan() == 2 ? "none" : Integer.toString(c.vlan() + 1));
             };
-            v.spec(after);
+            v.config(after);
             java.util.Optional<DatapathState> changed = state.withChangedVnic(v.index());
-            DatapathState full = new DatapathState(slots, 0, List.of(), 0, state);
+            DatapathState full = new DatapathState(slots, 0, NO_ROUTES, state);
             incremental += changed.isPresent() ? 1 : 0;
             state = changed.orElse(full);
             assertSameLookups(full, state, slots);
         }
         assertTrue(incremental > 1500, "most changes are incremental: " + incremental);
         for (int old = 1; old < next[0]; old++) { // what was removed is gone: an address found is its owner's now
-            int owner = state.tables.ownerOf(Ipv4Cidr.parse(ip(old)).address());
+            String address = ip(old).substring(0, ip(old).indexOf('/'));
+            int owner = state.tables.ownerOf(UdpFrameBuilder.parseIpv4(address));
             if (owner >= 0) {
-                assertTrue(slots[owner].spec().ipv4().contains(ip(old)), ip(old));
+                assertTrue(slots[owner].config().get(VnicParameter.IPV4_ADDRESSES).contains(address + "/"), ip(old));
             }
         }
     }
@@ -132,9 +150,9 @@ class DatapathStateTest {
         Vnic a = vnic(0, 0);
         Vnic b = vnic(1, 0);
         Vnic[] slots = {a, b};
-        DatapathState state = new DatapathState(slots, 0, List.of(), 0, null);
-        b.spec(b.spec().withMac(a.spec().mac()));
+        DatapathState state = new DatapathState(slots, 0, NO_ROUTES, null);
+        b.config(with(b.config(), VnicParameter.MAC, a.config().mac().toString()));
         assertThrows(IllegalArgumentException.class, () -> state.withChangedVnic(1));
-        assertThrows(IllegalArgumentException.class, () -> new DatapathState(slots, 0, List.of(), 0, state));
+        assertThrows(IllegalArgumentException.class, () -> new DatapathState(slots, 0, NO_ROUTES, state));
     }
 }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quiver.dataplane.capture.PcapFile;
 import io.quiver.dataplane.port.PacketPool;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.xconnect.CrossConnectConfig;
+import io.quiver.dataplane.xconnect.ForwardPath;
 import io.quiver.dpdk.DpdkException;
 import io.quiver.dpdk.Eal;
 import io.quiver.dpdk.EthDev;
@@ -17,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.quiver.dataplane.capture.PcapFile;
 
 /** Bad devargs, a missing port, too many queues, a pool too small: clear errors, nothing left half-open. */
 class BadInputTest {
@@ -83,10 +85,9 @@ class BadInputTest {
 
     @Test
     void aPoolTooSmallIsRefusedBeforeAnythingStarts() {
-        var config = new DataplaneConfig(EalOptions.virtualDefaults(), 600, 64, 32,
-                List.of(PortConfig.of("a", "net_null30"), PortConfig.of("b", "net_null31")),
-                List.of(new ForwardConfig("a", "b", true, List.of(), false, 1)));
-        var e = assertThrows(IllegalArgumentException.class, () -> Dataplane.start(config));
+        var config = new RuntimeConfig(EalOptions.virtualDefaults(), 600, 64, 32,
+                List.of(PortConfig.of("a", "net_null30"), PortConfig.of("b", "net_null31")));
+        var e = assertThrows(IllegalArgumentException.class, () -> DpdkRuntime.start(config, 1, 2));
         assertTrue(e.getMessage().contains("too small") && e.getMessage().contains("at least"), e.getMessage());
     }
 
@@ -94,13 +95,13 @@ class BadInputTest {
     void configurationMistakesAreNamed() {
         var eal = EalOptions.virtualDefaults();
         var ports = List.of(PortConfig.of("a", "net_null30"), PortConfig.of("a", "net_null31"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DataplaneConfig(eal, 8191, 64, 32, ports, List.of()))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new RuntimeConfig(eal, 8191, 64, 32, ports))
                 .getMessage().contains("two ports are named 'a'"));
-        var ok = List.of(PortConfig.of("a", "net_null30"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DataplaneConfig(eal, 8191, 64, 32, ok,
-                List.of(new ForwardConfig("a", "zz", false, List.of(), false, 1)))).getMessage().contains("unknown port 'zz'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DataplaneConfig(eal, 8191, 64, 32, ok,
-                List.of(new ForwardConfig("a", "a", false, List.of(), false, 0)))).getMessage().contains("main lcore"));
+        var ok = new RuntimeConfig(eal, 8191, 64, 32, List.of(PortConfig.of("a", "net_null30")));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CrossConnectConfig(ok,
+                List.of(new ForwardPath("a", "zz", false, List.of(), false, 1)))).getMessage().contains("unknown port 'zz'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new CrossConnectConfig(ok,
+                List.of(new ForwardPath("a", "a", false, List.of(), false, 0)))).getMessage().contains("main lcore"));
         assertThrows(IllegalArgumentException.class, () -> new EalOptions(0, 512, false, false, "bad prefix/..", List.of()));
         assertThrows(IllegalArgumentException.class, () -> PortConfig.of("x", " "));
     }

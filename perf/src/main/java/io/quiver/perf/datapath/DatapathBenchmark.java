@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.capture.PcapFile;
 import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.runtime.FileTrees;
-import io.quiver.perf.ResultFile;
-import io.quiver.perf.Samples;
+import io.quiver.perf.measure.ResultFile;
+import io.quiver.perf.measure.RunOptions;
+import io.quiver.perf.measure.Samples;
 import io.quiver.perf.peers.OvsDpdk;
 import io.quiver.perf.peers.TestPmd;
 import java.io.IOException;
@@ -20,12 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import io.quiver.perf.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code quiver bench datapath}: Quiver's full VNIC path (parse, anti-spoof, classify, receive ring, delivery, TX)

@@ -1,8 +1,9 @@
 package io.quiver.perf.datapath;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.dataplane.classify.ClassifierChoice;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
-import io.quiver.dataplane.datapath.ClassifierChoice;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.ThreadingMode;
@@ -10,12 +11,12 @@ import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
-import io.quiver.dataplane.runtime.DataplaneConfig;
 import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
-import io.quiver.dataplane.vnic.VnicSpec;
-import io.quiver.perf.JvmWindow;
-import io.quiver.perf.ResultFile;
+import io.quiver.perf.measure.JvmWindow;
+import io.quiver.perf.measure.ResultFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,24 +51,23 @@ public final class DatapathRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<VnicSpec> specs = new ArrayList<>(vnics);
+        List<AttachedVnic> specs = new ArrayList<>(vnics);
         for (int i = 1; i <= vnics; i++) {
-            specs.add(new VnicSpec("v" + i, io.quiver.dataplane.packet.Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
+            specs.add(AttachedVnic.of("v" + i, io.quiver.dataplane.packet.Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
                     List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
         }
         var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
         // net_pcap's infinite_rx keeps every frame of the file in mbufs of the pool
         int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
-        var base = new DataplaneConfig(eal, 16383 + frames, 256, DataplaneConfig.DEFAULT_DATAPATH_BURST,
-                List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"), PortConfig.of("uplink", "net_null0,no-rx=1")),
-                List.of());
-        int localRing = vnics <= 64 ? 256 : DataplaneConfig.DEFAULT_DATAPATH_BURST; // a burst's worth each, at 4096 VNICs
+        var base = new RuntimeConfig(eal, 16383 + frames, 256, Defaults.DATAPATH_BURST,
+                List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"), PortConfig.of("uplink", "net_null0,no-rx=1")));
+        int localRing = vnics <= 64 ? 256 : Defaults.DATAPATH_BURST; // a burst's worth each, at 4096 VNICs
         var config = new DatapathConfig(base, "uplink", List.of(), null, specs, ThreadingMode.SHARED, List.of(cpu), localRing, 16,
-                ClassifierChoice.SOFTWARE);
+                ClassifierChoice.SOFTWARE, null);
         try (Datapath dp = Datapath.start(config)) {
             QueueCounters rx = dp.port("guests").rxCounters(0);
             Thread.sleep(warmup * 1000L);
-            JvmWindow window = JvmWindow.open(dp.dataplane().loops().get(0).threadId());
+            JvmWindow window = JvmWindow.open(dp.runtime().loops().get(0).threadId());
             long before = rx.packets;
             long delivered0 = delivered(dp);
             long spoofed0 = spoofed(dp, rx);

@@ -1,20 +1,22 @@
 package io.quiver.perf.forward;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.dataplane.antispoof.SourceMacCheck;
 import io.quiver.dataplane.capture.PcapFile;
-import io.quiver.dataplane.forward.PortForwarder;
-import io.quiver.dataplane.forward.SourceMacCheck;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.lcore.LcoreLoop;
 import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
-import io.quiver.dataplane.runtime.Dataplane;
-import io.quiver.dataplane.runtime.DataplaneConfig;
+import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.runtime.EalOptions;
-import io.quiver.perf.JvmWindow;
 import io.quiver.dataplane.runtime.FileTrees;
-import io.quiver.perf.ResultFile;
-import io.quiver.perf.Samples;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.xconnect.PortForwarder;
+import io.quiver.perf.measure.JvmWindow;
+import io.quiver.perf.measure.ResultFile;
+import io.quiver.perf.measure.RunOptions;
+import io.quiver.perf.measure.Samples;
 import io.quiver.perf.peers.TestPmd;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
@@ -24,12 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import io.quiver.perf.RunOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code quiver bench forward}: in one invocation, on the same vdevs and the same forwarding CPU, dpdk-testpmd
@@ -74,11 +75,11 @@ public final class ForwardBenchmark implements Callable<Integer> {
         long allocated = 0;
         long collections = 0;
         var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-" + ProcessHandle.current().pid(), List.of());
-        var config = new DataplaneConfig(eal, 16383, 256, DataplaneConfig.DEFAULT_BURST,
+        var config = new RuntimeConfig(eal, 16383, 256, Defaults.BURST,
                 List.of(PortConfig.of("src-null", sourceDevargs.get("null")), PortConfig.of("src-pcap", sourceDevargs.get("pcap")),
-                        PortConfig.of("sink", "net_null1,no-rx=1")), List.of());
-        SourceMacCheck check = SourceMacCheck.of(GuestTraffic.guestMacs(4), false);
-        try (Dataplane dp = Dataplane.start(config); Arena arena = Arena.ofShared()) {
+                        PortConfig.of("sink", "net_null1,no-rx=1")));
+        SourceMacCheck check = SourceMacCheck.of(GuestTraffic.guestMacs(4));
+        try (DpdkRuntime dp = DpdkRuntime.start(config, 1, 2); Arena arena = Arena.ofShared()) {
             for (int r = 1; r <= run.repeats; r++) {
                 for (String s : SOURCES) {
                     for (String mode : List.of("io", "macswap")) {
@@ -88,7 +89,7 @@ public final class ForwardBenchmark implements Callable<Integer> {
                         log.printf("repeat %d  %-26s %-4s %6.2f Mpps%n", r, "testpmd-" + mode, s, mpps);
                     }
                     var src = dp.port("src-" + s);
-                    var forwarder = new PortForwarder(src, 0, dp.port("sink"), 0, true, check, arena, 32);
+                    var forwarder = new PortForwarder(src, 0, dp.port("sink"), 0, true, check, false, arena, Defaults.BURST);
                     QueueCounters rx = src.rxCounters(0);
                     try (LcoreLoop loop = new LcoreLoop("bench", run.cpu, List.of(forwarder)).start()) {
                         Thread.sleep(run.warmup * 1000L);

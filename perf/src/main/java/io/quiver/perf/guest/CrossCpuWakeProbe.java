@@ -1,6 +1,6 @@
 package io.quiver.perf.guest;
 
-import io.quiver.dpdk.Threads;
+import io.quiver.dataplane.lcore.ThreadPlacement;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,9 +24,9 @@ final class CrossCpuWakeProbe {
         posted = 0;
         acknowledged = 0;
         Thread sleeper = new Thread(() -> {
-            Threads.pinCurrentThread(sleeperCpu);
+            ThreadPlacement.pinCurrentThread(sleeperCpu);
             if (realtimePriority > 0) {
-                Threads.raiseToRealtime(realtimePriority);
+                ThreadPlacement.raiseToRealtime(realtimePriority);
             }
             int seen = 0;
             while (seen < count) {
@@ -41,7 +41,7 @@ final class CrossCpuWakeProbe {
             }
         }, "quiver-wake-probe-sleeper");
         Thread waker = new Thread(() -> {
-            Threads.pinCurrentThread(wakerCpu);
+            ThreadPlacement.pinCurrentThread(wakerCpu);
             for (int i = 0; i < count; i++) {
                 long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(gapMicros);
                 while (System.nanoTime() < until) {

@@ -2,16 +2,15 @@ package io.quiver.perf.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quiver.control.QuiverCli;
+import io.quiver.control.cli.QuiverCli;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.lab.Shell;
-import io.quiver.dataplane.runtime.CpuWakeLatency;
+import io.quiver.dataplane.lcore.CpuWakeLatency;
 import io.quiver.dataplane.runtime.FileTrees;
-import io.quiver.perf.JitCpu;
-import io.quiver.perf.ResultFile;
-import io.quiver.perf.Samples;
-import java.io.File;
+import io.quiver.perf.measure.JitCpu;
+import io.quiver.perf.measure.ResultFile;
+import io.quiver.perf.measure.Samples;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code quiver bench guest-latency}: request-to-dataplane-effect latency of guest configuration requests. A lab

@@ -1,34 +1,30 @@
 package io.quiver.perf.tls;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quiver.dataplane.offload.tls.CipherSuite;
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
 import io.quiver.dataplane.offload.tls.TlsRole;
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.handshake.Tls13Messages;
 import io.quiver.dataplane.offload.tls.host.EphemeralKeyPair;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
-import io.quiver.perf.JvmWindow;
-import io.quiver.perf.ResultFile;
-import io.quiver.perf.Samples;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.perf.measure.JvmWindow;
+import io.quiver.perf.measure.ResultFile;
+import io.quiver.perf.measure.Samples;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +33,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Offloaded TLS 1.3 handshakes per second on one core, side by side with {@code openssl speed} for the same key

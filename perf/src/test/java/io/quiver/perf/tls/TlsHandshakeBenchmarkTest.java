@@ -1,14 +1,12 @@
 package io.quiver.perf.tls;
 
-import io.quiver.dataplane.offload.tls.NamedGroup;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 class TlsHandshakeBenchmarkTest {
     @Test

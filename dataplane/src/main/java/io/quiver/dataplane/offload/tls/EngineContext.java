@@ -3,12 +3,12 @@ package io.quiver.dataplane.offload.tls;
 import io.quiver.dataplane.offload.tls.crypto.Hkdf;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
 import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the sessions of one engine share: the crypto backend, the vault, one HKDF and one digest prototype per hash,

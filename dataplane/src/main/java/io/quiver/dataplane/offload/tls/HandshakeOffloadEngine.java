@@ -3,12 +3,15 @@ package io.quiver.dataplane.offload.tls;
 import io.quiver.dataplane.offload.tls.crypto.KeyShareChecks;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 import io.quiver.dataplane.offload.tls.record.Tls13RecordProtection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TLS 1.3 handshake offload engine: the appliance side of the offload. Per connection it takes the local

@@ -1,24 +1,22 @@
 package io.quiver.dataplane.offload.tls;
 
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
-import io.quiver.dataplane.offload.tls.handshake.ClientHelloInfo;
-import io.quiver.dataplane.offload.tls.handshake.ExtensionType;
 import io.quiver.dataplane.offload.tls.handshake.HandshakeMessage;
-import io.quiver.dataplane.offload.tls.handshake.HandshakeOrder;
-import io.quiver.dataplane.offload.tls.handshake.HandshakeReassembler;
 import io.quiver.dataplane.offload.tls.handshake.HandshakeType;
-import io.quiver.dataplane.offload.tls.handshake.MessageReader;
 import io.quiver.dataplane.offload.tls.handshake.RunningTranscript;
-import io.quiver.dataplane.offload.tls.handshake.ServerHelloInfo;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 import java.util.Arrays;
 import java.util.EnumMap;
 
 /**
- * The offloaded handshake of one connection. It follows the transcript, either as the handshake messages themselves
- * or as the transcript hashes the host computed, and at each {@link TranscriptPoint} derives what RFC 8446 §7.1
- * derives there. Secrets go into the {@link SecretVault}; the session keeps their handles. Any refused input fails
- * the session closed: its secrets are erased and it only accepts CLOSE.
+ * The offloaded handshake of one connection. It follows the transcript one of two ways, fixed by the first input:
+ * the handshake messages themselves ({@link HandshakeMessages}) or the transcript hashes the host computed
+ * ({@link TranscriptHashes}); at each {@link TranscriptPoint} it derives what RFC 8446 §7.1 derives there. Secrets go
+ * into the {@link SecretVault}; the session keeps their handles. Any refused input fails the session closed: its
+ * secrets are erased and it only accepts CLOSE.
  */
 final class HandshakeSession {
     /** How the host feeds the transcript; fixed by the first input. */
@@ -33,27 +31,28 @@ final class HandshakeSession {
 
     private final long connectionId;
     private final TlsRole role;
-    private final CipherSuite suite;
-    private final NamedGroup group;
+    final CipherSuite suite;
+    final NamedGroup group;
     private final EngineContext context;
-    private final Tls13KeySchedule schedule;
-    private final RunningTranscript transcript;
-    private final HandshakeReassembler reassembler;
-    private final HandshakeOrder order = new HandshakeOrder();
+    final Tls13KeySchedule schedule;
+    /** The transcript of the messages seen (message input), and of a ClientHello's PSK binder in either input. */
+    final RunningTranscript transcript;
+    private final HandshakeMessages messages;
+    private final TranscriptHashes hashes = new TranscriptHashes(this);
     private final long[] handles = new long[SecretKind.values().length];
 
+    // what the inputs learn and the derivations use (the inputs are this session's own parts)
     private byte[] privateKey;
-    private byte[] localKeyShare;
+    byte[] localKeyShare;
     private byte[] peerKeyShare;
-    private final boolean pskConfigured;
+    final boolean pskConfigured;
     private final PskKind pskKind;
-    private boolean pskOffered;
-    private boolean pskAccepted;
-    private byte[] clientRandom;
-    private boolean sawHelloRetry;
-    private boolean sawClientHello;
+    boolean pskOffered;
+    boolean pskAccepted;
+    byte[] clientRandom;
+    boolean sawHelloRetry;
+    boolean sawClientHello;
     private Input input = Input.UNDECIDED;
-    private TranscriptPoint lastPoint;
     private HandshakeProgress progress = HandshakeProgress.STARTED;
     private FailureReason failure;
 
@@ -74,7 +73,7 @@ final class HandshakeSession {
         this.context = context;
         this.schedule = context.keySchedule(suite.hash());
         this.transcript = new RunningTranscript(context.digest(suite.hash()));
-        this.reassembler = new HandshakeReassembler(context.maxHandshakeMessageLength());
+        this.messages = new HandshakeMessages(this, context.maxHandshakeMessageLength());
         // the early secret is needed before the ClientHello exists: the client's binder is computed from it
         schedule.deriveEarlySecret(psk);
         Tls13KeySchedule.wipe(psk);
@@ -119,37 +118,13 @@ final class HandshakeSession {
     void messages(byte[] bytes, int length, boolean endOfFlight, byte[] peerShare, Outcome out) {
         useInput(Input.MESSAGES);
         notePeerKeyShare(peerShare);
-        reassembler.feed(bytes, 0, length, message -> onMessage(message, out));
-        if (endOfFlight && reassembler.hasPartialMessage()) {
-            throw new OffloadFailure(FailureReason.TRUNCATED_MESSAGE);
-        }
+        messages.feed(bytes, length, endOfFlight, out);
     }
 
     /** The transcript hash at one point, with the peer's verify_data at a Finished context point when known. */
     void transcriptHash(TranscriptPoint point, byte[] hash, byte[] peerVerifyData, byte[] peerShare, Outcome out) {
         useInput(Input.HASHES);
-        if (hash == null || hash.length != suite.hash().length()
-                || (peerVerifyData != null && peerVerifyData.length != suite.hash().length())) {
-            throw new OffloadFailure(FailureReason.BAD_TRANSCRIPT_HASH_LENGTH);
-        }
-        if (!pointMayComeNow(point)) {
-            throw new OffloadFailure(FailureReason.UNEXPECTED_TRANSCRIPT_POINT);
-        }
-        lastPoint = point;
-        notePeerKeyShare(peerShare);
-        switch (point) {
-            case CLIENT_HELLO -> onClientHelloHash(hash, out);
-            case SERVER_HELLO -> {
-                pskAccepted = pskOffered;
-                onServerHelloHash(hash, out);
-            }
-            case SERVER_FINISHED_CONTEXT -> finishedAt(SecretKind.SERVER_HANDSHAKE_TRAFFIC, TlsRole.SERVER, hash,
-                    peerVerifyData, out);
-            case SERVER_FINISHED -> onServerFinishedHash(hash, out);
-            case CLIENT_FINISHED_CONTEXT -> finishedAt(SecretKind.CLIENT_HANDSHAKE_TRAFFIC, TlsRole.CLIENT, hash,
-                    peerVerifyData, out);
-            case CLIENT_FINISHED -> onClientFinishedHash(hash, out);
-        }
+        hashes.at(point, hash, peerVerifyData, peerShare, out);
     }
 
     /** This side's Finished, built and appended to the transcript (message input only). */
@@ -157,15 +132,7 @@ final class HandshakeSession {
         if (input != Input.MESSAGES) {
             throw new OffloadFailure(FailureReason.WRONG_STATE);
         }
-        boolean mine = role == TlsRole.SERVER ? order.expectsServerFinished() : order.expectsClientFinished();
-        if (!mine || reassembler.hasPartialMessage()) {
-            throw new OffloadFailure(FailureReason.WRONG_STATE);
-        }
-        SecretKind base = role == TlsRole.SERVER ? SecretKind.SERVER_HANDSHAKE_TRAFFIC : SecretKind.CLIENT_HANDSHAKE_TRAFFIC;
-        byte[] verifyData = schedule.finishedVerifyData(secret(base), transcript.currentHash());
-        byte[] message = HandshakeMessage.encode(HandshakeType.FINISHED, verifyData);
-        onMessage(new HandshakeMessage(HandshakeType.FINISHED, message), out);
-        out.output = message;
+        messages.finished(out);
     }
 
     /**
@@ -219,166 +186,9 @@ final class HandshakeSession {
         }
     }
 
-    // ---- message input -------------------------------------------------------------------------------------------
+    // ---- what is derived at each transcript point, whichever input reached it -------------------------------------
 
-    private void onMessage(HandshakeMessage message, Outcome out) {
-        switch (message.type()) {
-            case CLIENT_HELLO -> onClientHello(message, out);
-            case SERVER_HELLO -> onServerHello(message, out);
-            case ENCRYPTED_EXTENSIONS -> {
-                order.accept(HandshakeType.ENCRYPTED_EXTENSIONS, false, false);
-                order.earlyDataAccepted(pskAccepted && hasExtension(message.body().vector16(), ExtensionType.EARLY_DATA));
-                transcript.add(message.bytes());
-            }
-            case CERTIFICATE -> {
-                order.accept(HandshakeType.CERTIFICATE, false, isEmptyCertificate(message));
-                transcript.add(message.bytes());
-            }
-            case CERTIFICATE_REQUEST, CERTIFICATE_VERIFY, END_OF_EARLY_DATA -> {
-                order.accept(message.type(), false, false);
-                transcript.add(message.bytes());
-            }
-            case FINISHED -> onFinished(message, out);
-            default -> throw new OffloadFailure(FailureReason.UNEXPECTED_MESSAGE);
-        }
-    }
-
-    private void onClientHello(HandshakeMessage message, Outcome out) {
-        order.accept(HandshakeType.CLIENT_HELLO, false, false);
-        ClientHelloInfo hello = ClientHelloInfo.parse(message);
-        boolean first = !sawClientHello;
-        sawClientHello = true;
-        if (first && clientRandom == null) {
-            clientRandom = hello.random();
-        }
-        if (group != null) {
-            byte[] share = hello.keyShares().get(group.code());
-            if (share != null) {
-                if (role == TlsRole.CLIENT) {
-                    localKeyShare = localKeyShare == null ? share : localKeyShare;
-                } else {
-                    notePeerKeyShare(share);
-                }
-            }
-        }
-        if (pskConfigured) {
-            pskOffered = hello.offersPsk();
-            if (pskOffered) {
-                byte[] binder = binder(transcript.hashWith(message.bytes(), hello.truncatedLength()));
-                byte[] offered = hello.binders().isEmpty() ? new byte[0] : hello.binders().getFirst();
-                if (!Tls13KeySchedule.sameMac(binder, offered, 0, offered.length)) {
-                    throw new OffloadFailure(FailureReason.BINDER_MISMATCH);
-                }
-            }
-        }
-        transcript.add(message.bytes());
-        if (first) {
-            onClientHelloHash(transcript.currentHash(), out);
-        }
-    }
-
-    private void onServerHello(HandshakeMessage message, Outcome out) {
-        ServerHelloInfo hello = ServerHelloInfo.parse(message);
-        order.accept(HandshakeType.SERVER_HELLO, hello.helloRetryRequest(), false);
-        if (hello.cipherSuite() != suite.code()) {
-            throw new OffloadFailure(FailureReason.SUITE_MISMATCH);
-        }
-        if (hello.selectedVersion() != ExtensionType.TLS13) {
-            throw new OffloadFailure(FailureReason.UNSUPPORTED_PROTOCOL_VERSION);
-        }
-        if (hello.helloRetryRequest()) {
-            // RFC 8446 §4.4.1: ClientHello1 becomes message_hash; 0-RTT is over after a retry
-            sawHelloRetry = true;
-            transcript.replaceWithMessageHash();
-            transcript.add(message.bytes());
-            release(SecretKind.CLIENT_EARLY_TRAFFIC);
-            release(SecretKind.EARLY_EXPORTER_MASTER);
-            return;
-        }
-        if (hello.pskAccepted() && (!pskOffered || hello.selectedPsk() != 0)) {
-            // the server chose a PSK the engine does not hold
-            throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
-        }
-        pskAccepted = hello.pskAccepted();
-        order.pskAccepted(pskAccepted);
-        if (hello.keyShare() != null) {
-            if (group == null || hello.keyShareGroup() != group.code()) {
-                throw new OffloadFailure(FailureReason.KEY_SHARE_MISMATCH);
-            }
-            if (role == TlsRole.CLIENT) {
-                notePeerKeyShare(hello.keyShare());
-            } else if (localKeyShare == null) {
-                localKeyShare = hello.keyShare();
-            }
-        } else if (!pskAccepted) {
-            throw new OffloadFailure(FailureReason.MALFORMED_MESSAGE);
-        } else {
-            // psk_ke: no (EC)DHE in this handshake
-            Tls13KeySchedule.wipe(privateKey);
-            privateKey = null;
-        }
-        transcript.add(message.bytes());
-        onServerHelloHash(transcript.currentHash(), out);
-    }
-
-    private void onFinished(HandshakeMessage message, Outcome out) {
-        boolean server = order.expectsServerFinished();
-        order.accept(HandshakeType.FINISHED, false, false);
-        SecretKind base = server ? SecretKind.SERVER_HANDSHAKE_TRAFFIC : SecretKind.CLIENT_HANDSHAKE_TRAFFIC;
-        if (message.bodyLength() != suite.hash().length()) {
-            throw new OffloadFailure(FailureReason.MALFORMED_MESSAGE);
-        }
-        byte[] expected = schedule.finishedVerifyData(secret(base), transcript.currentHash());
-        if (!Tls13KeySchedule.sameMac(expected, message.bytes(), message.bodyOffset(), message.bodyLength())) {
-            throw new OffloadFailure(FailureReason.FINISHED_MISMATCH);
-        }
-        transcript.add(message.bytes());
-        if (server) {
-            onServerFinishedHash(transcript.currentHash(), out);
-        } else {
-            onClientFinishedHash(transcript.currentHash(), out);
-        }
-    }
-
-    private static boolean hasExtension(MessageReader extensions, int wanted) {
-        boolean found = false;
-        while (extensions.hasRemaining()) {
-            int type = extensions.uint16();
-            extensions.skip(extensions.uint16());
-            found |= type == wanted;
-        }
-        return found;
-    }
-
-    private boolean isEmptyCertificate(HandshakeMessage message) {
-        if (order.expect() != HandshakeOrder.Expect.CLIENT_FLIGHT) {
-            return false;
-        }
-        MessageReader body = message.body();
-        body.vector8(); // certificate_request_context
-        MessageReader list = body.vector24();
-        body.expectEnd();
-        return !list.hasRemaining();
-    }
-
-    // ---- transcript points -----------------------------------------------------------------------------------
-
-    private boolean pointMayComeNow(TranscriptPoint point) {
-        int previous = lastPoint == null ? -1 : lastPoint.ordinal();
-        if (point.ordinal() <= previous) {
-            return false;
-        }
-        // only the ClientHello point and the two Finished context points may be skipped
-        for (TranscriptPoint skipped : TranscriptPoint.values()) {
-            if (skipped.ordinal() > previous && skipped.ordinal() < point.ordinal()
-                    && (skipped == TranscriptPoint.SERVER_HELLO || skipped == TranscriptPoint.SERVER_FINISHED)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void onClientHelloHash(byte[] clientHelloHash, Outcome out) {
+    void atClientHello(byte[] clientHelloHash, Outcome out) {
         if (!pskOffered) {
             return;
         }
@@ -387,7 +197,7 @@ final class HandshakeSession {
         publishSecret(SecretKind.EARLY_EXPORTER_MASTER, schedule.earlyExporterMasterSecret(clientHelloHash), out);
     }
 
-    private void onServerHelloHash(byte[] helloHash, Outcome out) {
+    void atServerHello(byte[] helloHash, Outcome out) {
         if (pskConfigured && !pskAccepted) {
             // the server turned the PSK down: the schedule restarts from a zero PSK and 0-RTT keys are void
             schedule.deriveEarlySecret(null);
@@ -419,7 +229,7 @@ final class HandshakeSession {
         progress = HandshakeProgress.HANDSHAKE_KEYS;
     }
 
-    private void finishedAt(SecretKind base, TlsRole sender, byte[] contextHash, byte[] peerVerifyData, Outcome out) {
+    void finishedAt(SecretKind base, TlsRole sender, byte[] contextHash, byte[] peerVerifyData, Outcome out) {
         requireSecret(base);
         byte[] verifyData = schedule.finishedVerifyData(secret(base), contextHash);
         if (peerVerifyData != null && !Tls13KeySchedule.sameMac(verifyData, peerVerifyData, 0, peerVerifyData.length)) {
@@ -430,7 +240,7 @@ final class HandshakeSession {
         }
     }
 
-    private void onServerFinishedHash(byte[] hash, Outcome out) {
+    void atServerFinished(byte[] hash, Outcome out) {
         requireSecret(SecretKind.SERVER_HANDSHAKE_TRAFFIC);
         publishTraffic(SecretKind.CLIENT_APPLICATION_TRAFFIC, schedule.clientApplicationTrafficSecret(hash), out);
         publishTraffic(SecretKind.SERVER_APPLICATION_TRAFFIC, schedule.serverApplicationTrafficSecret(hash), out);
@@ -438,7 +248,7 @@ final class HandshakeSession {
         progress = HandshakeProgress.APPLICATION_KEYS;
     }
 
-    private void onClientFinishedHash(byte[] hash, Outcome out) {
+    void atClientFinished(byte[] hash, Outcome out) {
         requireSecret(SecretKind.CLIENT_APPLICATION_TRAFFIC);
         publishSecret(SecretKind.RESUMPTION_MASTER, schedule.resumptionMasterSecret(hash), out);
         // nothing left to derive from the extracted secrets
@@ -456,7 +266,7 @@ final class HandshakeSession {
         }
     }
 
-    private void notePeerKeyShare(byte[] share) {
+    void notePeerKeyShare(byte[] share) {
         if (share == null) {
             return;
         }
@@ -467,7 +277,7 @@ final class HandshakeSession {
         }
     }
 
-    private byte[] binder(byte[] truncatedHelloHash) {
+    byte[] binder(byte[] truncatedHelloHash) {
         byte[] binderKey = schedule.binderKey(pskKind);
         byte[] binder = schedule.finishedVerifyData(binderKey, truncatedHelloHash);
         Tls13KeySchedule.wipe(binderKey);
@@ -480,7 +290,7 @@ final class HandshakeSession {
         }
     }
 
-    private byte[] secret(SecretKind kind) {
+    byte[] secret(SecretKind kind) {
         requireSecret(kind);
         SecretVault.Entry entry = context.vault().get(handles[kind.ordinal()]);
         if (entry == null) {
@@ -509,7 +319,7 @@ final class HandshakeSession {
         }
     }
 
-    private void release(SecretKind kind) {
+    void release(SecretKind kind) {
         long handle = handles[kind.ordinal()];
         if (handle != 0) {
             context.vault().release(handle);
@@ -523,8 +333,13 @@ final class HandshakeSession {
             release(kind);
         }
         schedule.destroy();
+        dropPrivateKey();
+        messages.reset();
+    }
+
+    /** The (EC)DHE private key is spent, or not needed (psk_ke): wiped at once. */
+    void dropPrivateKey() {
         Tls13KeySchedule.wipe(privateKey);
         privateKey = null;
-        reassembler.reset();
     }
 }

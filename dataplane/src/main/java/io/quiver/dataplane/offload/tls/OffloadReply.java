@@ -1,5 +1,6 @@
 package io.quiver.dataplane.offload.tls;
 
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

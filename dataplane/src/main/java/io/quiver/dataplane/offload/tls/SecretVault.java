@@ -1,7 +1,10 @@
 package io.quiver.dataplane.offload.tls;
 
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 import io.quiver.dataplane.offload.tls.record.Tls13RecordProtection;
-
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 

@@ -1,7 +1,8 @@
 package io.quiver.dataplane.offload.tls;
 
 import io.quiver.dataplane.offload.tls.crypto.Hkdf;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
 import java.security.MessageDigest;
 import java.util.Arrays;
 

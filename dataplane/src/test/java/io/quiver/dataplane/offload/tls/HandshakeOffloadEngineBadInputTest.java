@@ -1,24 +1,5 @@
 package io.quiver.dataplane.offload.tls;
 
-import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
-import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
-import io.quiver.dataplane.offload.tls.record.ContentType;
-import io.quiver.dataplane.offload.tls.record.Tls13RecordProtection;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Random;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
-
 import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
 import static io.quiver.dataplane.offload.tls.Rfc8448.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,6 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
+import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
+import io.quiver.dataplane.offload.tls.record.ContentType;
+import io.quiver.dataplane.offload.tls.record.Tls13RecordProtection;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input of every kind gets a FAILED status with the reason naming the check, never an exception; a failed

@@ -1,24 +1,26 @@
 package io.quiver.dataplane.offload.tls;
 
-import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
-import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
-import io.quiver.dataplane.offload.tls.record.ContentType;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Map;
-
 import static io.quiver.dataplane.offload.tls.EngineHarness.assertHex;
 import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
 import static io.quiver.dataplane.offload.tls.Rfc8448.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
+import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.dataplane.offload.tls.record.ContentType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The RFC 8448 handshakes replayed through the offload engine, as the host would drive it: the engine's key log,

@@ -1,26 +1,28 @@
 package io.quiver.dataplane.offload.tls;
 
+import static io.quiver.dataplane.offload.tls.EngineHarness.assertHex;
+import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.quiver.dataplane.offload.tls.Rfc8448.Resumed;
 import io.quiver.dataplane.offload.tls.Rfc8448.Retry;
 import io.quiver.dataplane.offload.tls.Rfc8448.Simple;
-import static io.quiver.dataplane.offload.tls.EngineHarness.assertHex;
 import io.quiver.dataplane.offload.tls.crypto.Hkdf;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.crypto.jdk.JdkCryptoBackend;
 import io.quiver.dataplane.offload.tls.crypto.openssl.OpenSslCryptoBackend;
 import io.quiver.dataplane.offload.tls.handshake.RunningTranscript;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import java.security.MessageDigest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.security.MessageDigest;
-
-import static io.quiver.dataplane.offload.tls.Rfc8448.concat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every intermediate value of RFC 8448's traces, computed by the key schedule on its own. */
 class Tls13KeyScheduleRfc8448Test {

@@ -1,7 +1,7 @@
 package io.quiver.dataplane.offload.tls.crypto;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.NamedGroup;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 
 /**
  * The (EC)DHE of one named group (RFC 8446 §7.4): the shared secret from the local ephemeral private key and the

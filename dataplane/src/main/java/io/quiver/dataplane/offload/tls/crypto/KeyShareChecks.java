@@ -1,8 +1,7 @@
 package io.quiver.dataplane.offload.tls.crypto;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.NamedGroup;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,8 @@
 package io.quiver.dataplane.offload.tls.crypto;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
-import io.quiver.dataplane.offload.tls.HashAlgorithm;
-import io.quiver.dataplane.offload.tls.NamedGroup;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.security.MessageDigest;
 
 /**

@@ -1,7 +1,7 @@
 package io.quiver.dataplane.offload.tls.handshake;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.OffloadFailure;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 
 /**
  * The order of handshake messages in a TLS 1.3 handshake, both directions interleaved as they occur on the

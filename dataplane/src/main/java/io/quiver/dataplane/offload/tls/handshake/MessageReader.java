@@ -1,8 +1,7 @@
 package io.quiver.dataplane.offload.tls.handshake;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.OffloadFailure;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 import java.util.Arrays;
 
 /**

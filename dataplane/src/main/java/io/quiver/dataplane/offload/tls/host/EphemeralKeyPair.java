@@ -1,7 +1,6 @@
 package io.quiver.dataplane.offload.tls.host;
 
-import io.quiver.dataplane.offload.tls.NamedGroup;
-
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -2,14 +2,13 @@ package io.quiver.dataplane.offload.tls.host;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.quiver.dataplane.offload.tls.FailureReason;
 import io.quiver.dataplane.offload.tls.KeyHandle;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
 import io.quiver.dataplane.offload.tls.SecretKind;
 import io.quiver.dataplane.offload.tls.TranscriptPoint;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;

@@ -1,8 +1,7 @@
 package io.quiver.dataplane.offload.tls.host;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
-import io.quiver.dataplane.offload.tls.NamedGroup;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.util.function.BooleanSupplier;
 
 /**

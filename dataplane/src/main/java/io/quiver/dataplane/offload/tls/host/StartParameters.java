@@ -1,10 +1,10 @@
 package io.quiver.dataplane.offload.tls.host;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
 import io.quiver.dataplane.offload.tls.KeyHandle;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.PskKind;
 import io.quiver.dataplane.offload.tls.TlsRole;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 
 /**
  * What the host sends to start offloading one connection's handshake: the offload request of the patent, carrying

@@ -1,9 +1,8 @@
 package io.quiver.dataplane.offload.tls.record;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.OffloadFailure;
 import io.quiver.dataplane.offload.tls.crypto.RecordAead;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.OffloadFailure;
 import java.util.Arrays;
 
 /**

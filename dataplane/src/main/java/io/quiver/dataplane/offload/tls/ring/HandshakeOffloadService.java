@@ -7,20 +7,19 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
-import io.quiver.dataplane.offload.tls.FailureReason;
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
-import io.quiver.dataplane.offload.tls.host.HandshakeOffloadClient;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
+import io.quiver.dataplane.offload.tls.host.HandshakeOffloadClient;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLogFile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TLS handshake offload stage of the appliance: a ring of pre-allocated request slots (LMAX Disruptor, multiple

@@ -1,8 +1,7 @@
 package io.quiver.dataplane.offload.tls.ring;
 
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.record.Tls13RecordProtection;
-
 import java.nio.file.Path;
 
 /**

@@ -1,11 +1,10 @@
 package io.quiver.dataplane.offload.tls.ring;
 
 import com.lmax.disruptor.EventHandler;
-import io.quiver.dataplane.offload.tls.FailureReason;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,9 +1,7 @@
 package io.quiver.dataplane.offload.tls.interop;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
 import io.quiver.dataplane.offload.tls.HandshakeProgress;
 import io.quiver.dataplane.offload.tls.KeyHandle;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.SecretKind;
 import io.quiver.dataplane.offload.tls.TlsRole;
@@ -15,8 +13,9 @@ import io.quiver.dataplane.offload.tls.handshake.Tls13Messages;
 import io.quiver.dataplane.offload.tls.host.EphemeralKeyPair;
 import io.quiver.dataplane.offload.tls.host.HandshakeOffloadClient;
 import io.quiver.dataplane.offload.tls.host.StartParameters;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import io.quiver.dataplane.offload.tls.record.ContentType;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

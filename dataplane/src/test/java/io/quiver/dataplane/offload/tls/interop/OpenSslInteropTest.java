@@ -1,29 +1,28 @@
 package io.quiver.dataplane.offload.tls.interop;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.HandshakeProgress;
-import io.quiver.dataplane.offload.tls.NamedGroup;
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
 import io.quiver.dataplane.offload.tls.crypto.openssl.OpenSslCryptoBackend;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import io.quiver.dataplane.offload.tls.ring.HandshakeOffloadService;
 import io.quiver.dataplane.offload.tls.ring.OffloadConfiguration;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Interop with a real TLS 1.3 server, OpenSSL's s_server (Debian's openssl) with {@code -keylogfile}: a client whose

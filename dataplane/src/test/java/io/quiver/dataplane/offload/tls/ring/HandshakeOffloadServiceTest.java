@@ -1,15 +1,17 @@
 package io.quiver.dataplane.offload.tls.ring;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
-import io.quiver.dataplane.offload.tls.FailureReason;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
 import io.quiver.dataplane.offload.tls.HandshakeProgress;
 import io.quiver.dataplane.offload.tls.KeyHandle;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.SecretKind;
 import io.quiver.dataplane.offload.tls.TlsRole;
-import io.quiver.dataplane.offload.tls.crypto.CryptoBackends;
 import io.quiver.dataplane.offload.tls.crypto.jdk.JdkCryptoBackend;
 import io.quiver.dataplane.offload.tls.crypto.openssl.OpenSslCryptoBackend;
 import io.quiver.dataplane.offload.tls.handshake.Tls13Messages;
@@ -17,14 +19,10 @@ import io.quiver.dataplane.offload.tls.host.EphemeralKeyPair;
 import io.quiver.dataplane.offload.tls.host.HandshakeOffloadClient;
 import io.quiver.dataplane.offload.tls.host.StartParameters;
 import io.quiver.dataplane.offload.tls.keylog.NssKeyLog;
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import io.quiver.dataplane.offload.tls.record.ContentType;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,11 +35,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The offload stage as a host uses it: requests through the ring, replies through futures. Client and server of

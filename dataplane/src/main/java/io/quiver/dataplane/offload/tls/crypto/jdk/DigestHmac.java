@@ -1,8 +1,7 @@
 package io.quiver.dataplane.offload.tls.crypto.jdk;
 
-import io.quiver.dataplane.offload.tls.HashAlgorithm;
 import io.quiver.dataplane.offload.tls.crypto.Hmac;
-
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,13 +1,12 @@
 package io.quiver.dataplane.offload.tls.crypto.jdk;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
-import io.quiver.dataplane.offload.tls.HashAlgorithm;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
 import io.quiver.dataplane.offload.tls.crypto.Hmac;
 import io.quiver.dataplane.offload.tls.crypto.RecordAead;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 

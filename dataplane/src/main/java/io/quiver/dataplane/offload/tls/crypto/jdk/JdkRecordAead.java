@@ -1,16 +1,15 @@
 package io.quiver.dataplane.offload.tls.crypto.jdk;
 
-import io.quiver.dataplane.offload.tls.CipherSuite;
 import io.quiver.dataplane.offload.tls.crypto.RecordAead;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import javax.security.auth.DestroyFailedException;
-import java.security.GeneralSecurityException;
-import java.security.spec.AlgorithmParameterSpec;
 
 /** AES-GCM or ChaCha20-Poly1305 on the JDK's {@code Cipher}; a fresh nonce per record, as TLS 1.3 gives. */
 public final class JdkRecordAead implements RecordAead {

@@ -1,11 +1,9 @@
 package io.quiver.dataplane.offload.tls.crypto.jdk;
 
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
 import io.quiver.dataplane.offload.tls.crypto.KeyShareChecks;
-
-import javax.crypto.KeyAgreement;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -15,6 +13,7 @@ import java.security.PublicKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import javax.crypto.KeyAgreement;
 
 /** X25519 (RFC 7748) on the JDK's XDH provider. */
 public final class JdkX25519KeyAgreement implements EcdheKeyAgreement {

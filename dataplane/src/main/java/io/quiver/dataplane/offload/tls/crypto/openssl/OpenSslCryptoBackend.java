@@ -1,15 +1,14 @@
 package io.quiver.dataplane.offload.tls.crypto.openssl;
 
-import io.quiver.openssl.LibCrypto;
-import io.quiver.dataplane.offload.tls.CipherSuite;
-import io.quiver.dataplane.offload.tls.HashAlgorithm;
-import io.quiver.dataplane.offload.tls.NamedGroup;
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
 import io.quiver.dataplane.offload.tls.crypto.Hmac;
 import io.quiver.dataplane.offload.tls.crypto.RecordAead;
 import io.quiver.dataplane.offload.tls.crypto.TlsCryptoBackend;
 import io.quiver.dataplane.offload.tls.crypto.jdk.JdkCryptoBackend;
-
+import io.quiver.dataplane.offload.tls.protocol.CipherSuite;
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.openssl.LibCrypto;
 import java.security.MessageDigest;
 
 /**

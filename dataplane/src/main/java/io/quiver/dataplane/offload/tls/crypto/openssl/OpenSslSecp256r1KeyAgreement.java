@@ -1,15 +1,14 @@
 package io.quiver.dataplane.offload.tls.crypto.openssl;
 
-import io.quiver.openssl.LibCrypto;
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.NamedGroup;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
 import io.quiver.dataplane.offload.tls.crypto.KeyShareChecks;
-
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.openssl.LibCrypto;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * ECDH over secp256r1 on OpenSSL's EC_KEY API. It is deprecated in OpenSSL 3 but still exported by libcrypto.so.3,

@@ -1,18 +1,17 @@
 package io.quiver.dataplane.offload.tls.crypto.openssl;
 
-import io.quiver.openssl.LibCrypto;
-import io.quiver.dataplane.offload.tls.FailureReason;
-import io.quiver.dataplane.offload.tls.NamedGroup;
-import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
-import io.quiver.dataplane.offload.tls.crypto.KeyShareChecks;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.quiver.dataplane.offload.tls.crypto.EcdheKeyAgreement;
+import io.quiver.dataplane.offload.tls.crypto.KeyShareChecks;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.protocol.NamedGroup;
+import io.quiver.openssl.LibCrypto;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * X25519 on OpenSSL's EVP_PKEY API. Keys are imported with EVP_PKEY_fromdata from native scratch memory owned by

@@ -1,14 +1,13 @@
 package io.quiver.dataplane.offload.tls.crypto.jdk;
 
-import io.quiver.dataplane.offload.tls.HashAlgorithm;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.quiver.dataplane.offload.tls.protocol.HashAlgorithm;
+import java.util.Random;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The hand-written HMAC equals the JDK's Mac for every key and message length around the block size. */
 class DigestHmacTest {

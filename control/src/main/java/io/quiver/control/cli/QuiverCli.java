@@ -1,0 +1,48 @@
+package io.quiver.control.cli;
+
+import io.quiver.control.cli.admin.AdminCommands;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+/** The {@code quiver} command. Exit codes: 0 success, 1 a runtime failure (named on stderr), 2 a usage error. */
+@Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
+        description = "Quiver: a network-virtualization dataplane on DPDK.",
+        subcommands = {RunCommand.class, LabCommand.class, GuestCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
+public final class QuiverCli extends AdminCommands {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this without exiting). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new QuiverCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("quiver: " + describe(e));
+            if (System.getenv("QUIVER_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String describe(Throwable e) {
+        if (e.getClass().getName().endsWith("ApiException")) {
+            return e.getMessage();
+        }
+        // Quiver's own exceptions (the bindings' DPDK failures among them) carry messages written for the operator
+        if (e.getClass().getName().startsWith("io.quiver.") || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = QuiverCli.class.getPackage().getImplementationVersion();
+            return new String[] {"quiver " + (v == null ? "(development build)" : v) + ", DPDK 22.11, Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.quiver.control.rest;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.quiver.control.service.GuestRequestStats;
+import io.quiver.control.service.QuiverService;
+import io.quiver.control.service.Views;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Prometheus metrics, read from the lcores' plain counters at scrape time (nothing on the fast path knows about
+ * metrics): per port and per VNIC packets and drops by reason, and the guest request service's outcomes.
+ */
+final class MetricsExporter {
+    static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    MetricsExporter(QuiverService service, GuestRequestStats guests) {
+        registry.register((MultiCollector) () -> snapshot(service.stats(guests)));
+    }
+
+    byte[] scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        return out.toByteArray();
+    }
+
+    private static MetricSnapshots snapshot(Views.Stats s) {
+        var portRx = CounterSnapshot.builder().name("quiver_port_rx_packets").help("Packets received on a port");
+        var portTx = CounterSnapshot.builder().name("quiver_port_tx_packets").help("Packets transmitted on a port");
+        var portDrops = CounterSnapshot.builder().name("quiver_port_drops").help("Packets dropped on a port, by reason: its ingress decisions and its full TX queues");
+        var portNoMbuf = CounterSnapshot.builder().name("quiver_port_rx_nombuf").help("Receives that found no mbuf");
+        var link = GaugeSnapshot.builder().name("quiver_port_link_up").help("1 when the port's link is up");
+        for (Views.Port p : s.ports()) {
+            Labels l = Labels.of("port", p.name(), "role", p.role());
+            portRx.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(p.rxPackets()).build());
+            portTx.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(p.txPackets()).build());
+            portNoMbuf.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(p.rxNoMbuf()).build());
+            link.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(l).value(p.linkUp() ? 1 : 0).build());
+            for (Map.Entry<String, Long> d : p.drops().entrySet()) {
+                portDrops.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("port", p.name(), "reason", d.getKey())).value(d.getValue()).build());
+            }
+        }
+        var vnicRx = CounterSnapshot.builder().name("quiver_vnic_rx_packets").help("Packets delivered to a VNIC's guest");
+        var vnicTx = CounterSnapshot.builder().name("quiver_vnic_tx_packets").help("Packets a VNIC's guest sent that passed the egress checks");
+        var vnicFwd = CounterSnapshot.builder().name("quiver_vnic_forwarded_packets").help("Packets routed from a VNIC's forwarding ring");
+        var vnicDrops = CounterSnapshot.builder().name("quiver_vnic_drops").help("Packets dropped for a VNIC, by reason");
+        var vnicReq = CounterSnapshot.builder().name("quiver_vnic_guest_requests").help("Configuration requests a VNIC's guest sent");
+        for (Views.Vnic v : s.vnics()) {
+            Labels l = Labels.of("vnic", v.name());
+            vnicRx.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().rxPackets()).build());
+            vnicTx.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().txPackets()).build());
+            vnicFwd.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().forwarded()).build());
+            vnicReq.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().guestRequests()).build());
+            for (Map.Entry<String, Long> d : v.counters().drops().entrySet()) {
+                vnicDrops.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("vnic", v.name(), "reason", d.getKey())).value(d.getValue()).build());
+            }
+        }
+        var guest = CounterSnapshot.builder().name("quiver_guest_requests").help("Guest configuration requests by outcome");
+        guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "accepted")).value(s.guestRequestsAccepted()).build());
+        guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "denied")).value(s.guestRequestsDenied()).build());
+        guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "rate_limited")).value(s.guestRequestsRateLimited()).build());
+        guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "malformed")).value(s.guestRequestsMalformed()).build());
+        guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "overflow")).value(s.guestRequestOverflows()).build());
+        return MetricSnapshots.of(portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
+                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build());
+    }
+}

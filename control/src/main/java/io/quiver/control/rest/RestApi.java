@@ -1,0 +1,273 @@
+package io.quiver.control.rest;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quiver.control.service.GuestRequestStats;
+import io.quiver.control.service.QuiverService;
+import io.quiver.control.service.ServiceException;
+import io.quiver.control.service.Views;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API over {@link QuiverService}: JSON in and out, errors as {@code {"error": "..."}} with a status that
+ * says whose fault it was. Bound to loopback by default; bound anywhere else it refuses to start without a token,
+ * and then every request must carry {@code Authorization: Bearer <token>}. The OpenAPI document is at
+ * {@code /openapi.json}, Prometheus metrics at {@code /metrics}.
+ */
+public final class RestApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final QuiverService service;
+    private final MetricsExporter metrics;
+    private final GuestRequestStats guestStats;
+    private final byte[] token;
+
+    private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
+                    GuestRequestStats guestStats, String token) {
+        this.server = server;
+        this.service = service;
+        this.metrics = metrics;
+        this.guestStats = guestStats;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "quiver-rest");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the API on {@code host:port}. A non-loopback address needs a token.
+     *
+     * @throws IllegalArgumentException when bound beyond loopback without a token
+     */
+    public static RestApi start(String host, int port, String token, QuiverService service,
+                                GuestRequestStats guestStats) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
+            throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats), guestStats, token);
+        server.createContext("/", api::handle);
+        server.setExecutor(api.threads);
+        server.start();
+        LOG.info("REST API on http://{}:{}/ (OpenAPI at /openapi.json, metrics at /metrics){}", host, server.getAddress().getPort(),
+                token == null ? "" : ", token required");
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try {
+            if (!authorised(x)) {
+                send(x, 401, Map.of("error", "missing or wrong bearer token"));
+                return;
+            }
+            String path = x.getRequestURI().getRawPath();
+            String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+            String method = x.getRequestMethod();
+            Object result = route(method, parts, query(x), x);
+            if (result instanceof Raw raw) {
+                x.getResponseHeaders().set("Content-Type", raw.contentType());
+                x.sendResponseHeaders(200, raw.body().length);
+                try (OutputStream o = x.getResponseBody()) {
+                    o.write(raw.body());
+                }
+            } else if (result == null) {
+                x.sendResponseHeaders(204, -1);
+            } else {
+                send(x, "POST".equals(method) ? 201 : 200, result);
+            }
+        } catch (ServiceException e) {
+            send(x, e.status(), Map.of("error", e.getMessage()));
+        } catch (JacksonException e) {
+            send(x, 400, Map.of("error", "malformed JSON: " + e.getOriginalMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("REST {} {} failed", x.getRequestMethod(), x.getRequestURI(), e);
+            send(x, 500, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } finally {
+            x.close();
+        }
+    }
+
+    private record Raw(String contentType, byte[] body) {
+    }
+
+    private Object route(String method, String[] p, Map<String, String> q, HttpExchange x) throws IOException {
+        String who = "rest:" + x.getRemoteAddress().getAddress().getHostAddress();
+        if (p.length == 1 && p[0].equals("metrics") && method.equals("GET")) {
+            return new Raw(MetricsExporter.CONTENT_TYPE, metrics.scrape());
+        }
+        if (p.length == 1 && p[0].equals("openapi.json") && method.equals("GET")) {
+            try (InputStream in = RestApi.class.getResourceAsStream("/openapi.json")) {
+                return new Raw("application/json", in.readAllBytes());
+            }
+        }
+        if (p.length < 2 || !p[0].equals("v1")) {
+            throw ServiceException.notFound("no such resource: " + x.getRequestURI().getPath() + " (see /openapi.json)");
+        }
+        String resource = p[1];
+        switch (resource) {
+            case "vnics" -> {
+                if (p.length == 2) {
+                    return switch (method) {
+                        case "GET" -> service.vnics();
+                        case "POST" -> service.createVnic(JSON.readValue(body(x), Views.CreateVnic.class), who);
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+                String name = decode(p[2]);
+                if (p.length == 3) {
+                    return switch (method) {
+                        case "GET" -> service.vnic(name);
+                        case "DELETE" -> {
+                            service.deleteVnic(name, who);
+                            yield null;
+                        }
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+                if (p[3].equals("props")) {
+                    if (p.length == 4 && method.equals("GET")) {
+                        return service.properties(name);
+                    }
+                    if (p.length == 5 && method.equals("PUT")) {
+                        return service.setProperty(name, decode(p[4]), field(body(x), "value"), who);
+                    }
+                }
+                if (p[3].equals("policy") && p.length == 4) {
+                    return switch (method) {
+                        case "GET" -> Map.of("policy", service.policy(name));
+                        case "PUT" -> {
+                            service.setPolicy(name, field(body(x), "policy"), who);
+                            yield Map.of("policy", service.policy(name));
+                        }
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+            }
+            case "audit" -> {
+                if (method.equals("GET")) {
+                    return service.audit(number(q, "after", 0), (int) number(q, "limit", 100));
+                }
+            }
+            case "ports" -> {
+                if (method.equals("GET")) {
+                    return service.ports();
+                }
+            }
+            case "stats" -> {
+                if (p.length == 2 && method.equals("GET")) {
+                    return service.stats(guestStats);
+                }
+                if (p.length == 3 && p[2].equals("guest-latency") && method.equals("DELETE")) {
+                    guestStats.resetLatency();
+                    return null;
+                }
+            }
+            default -> {
+            }
+        }
+        throw ServiceException.notFound("no such resource: " + method + " " + x.getRequestURI().getPath() + " (see /openapi.json)");
+    }
+
+    private boolean authorised(HttpExchange x) {
+        if (token == null) {
+            return true;
+        }
+        String h = x.getRequestHeaders().getFirst("Authorization");
+        byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        return MessageDigest.isEqual(given, token);
+    }
+
+    private static byte[] body(HttpExchange x) throws IOException {
+        try (InputStream in = x.getRequestBody()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw ServiceException.badRequest("request body over " + MAX_BODY + " bytes");
+            }
+            return b;
+        }
+    }
+
+    private static String field(byte[] body, String name) throws IOException {
+        JsonNode n = JSON.readTree(body);
+        if (n == null || !n.hasNonNull(name) || !n.get(name).isValueNode()) {
+            throw ServiceException.badRequest("the body must be a JSON object with a '" + name + "' string");
+        }
+        return n.get(name).asText();
+    }
+
+    private static Map<String, String> query(HttpExchange x) {
+        Map<String, String> q = new HashMap<>();
+        String raw = x.getRequestURI().getRawQuery();
+        if (raw != null) {
+            for (String kv : raw.split("&")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    q.put(decode(kv.substring(0, eq)), decode(kv.substring(eq + 1)));
+                }
+            }
+        }
+        return q;
+    }
+
+    private static long number(Map<String, String> q, String name, long fallback) {
+        String v = q.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ServiceException.badRequest("'" + name + "' must be a number, not '" + v + "'");
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static ServiceException notAllowed(String method, HttpExchange x) {
+        return new ServiceException(405, method + " is not allowed on " + x.getRequestURI().getPath());
+    }
+
+    private static void send(HttpExchange x, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(status, bytes.length);
+        try (OutputStream o = x.getResponseBody()) {
+            o.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

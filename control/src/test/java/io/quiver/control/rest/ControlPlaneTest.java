@@ -1,0 +1,204 @@
+package io.quiver.control.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quiver.control.daemon.QuiverProcess;
+import io.quiver.dataplane.capture.PcapFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon's control plane through its REST API and the quiver CLI: a real daemon process (DPDK on pcap and
+ * null ports, its configuration database in a temporary folder), real HTTP, real CLI processes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlPlaneTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    @TempDir
+    static Path dir;
+    static Path config;
+    static QuiverProcess daemon;
+    static String api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PcapFile.write(dir.resolve("empty.pcap"), List.of());
+        config = dir.resolve("quiver.yaml");
+        Files.writeString(config, """
+                ports:
+                  - { name: uplink, devargs: "net_null50,no-rx=1" }
+                  - { name: guests, devargs: "net_pcap51,rx_pcap=%s" }
+                uplink: { port: uplink }
+                vnics:
+                  - { name: vm1, mac: "02:00:00:00:10:01", ipv4: ["10.9.0.1/24"], port: guests }
+                """.formatted(dir.resolve("empty.pcap")));
+        daemon = startDaemon();
+    }
+
+    static QuiverProcess startDaemon() throws Exception {
+        QuiverProcess q = QuiverProcess.start("run", "--config", config.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--api", "127.0.0.1:0", "--file-prefix", "quiver-cp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        api = q.apiUrl(60);
+        return q;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (daemon != null) {
+            daemon.signal("TERM");
+            daemon.waitFor();
+        }
+    }
+
+    record Reply(int status, JsonNode body) {
+    }
+
+    static Reply call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(api + path));
+        r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(resp.statusCode(), resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body()));
+    }
+
+    static QuiverProcess cli(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--api");
+        a.add(api);
+        QuiverProcess p = QuiverProcess.start(a.toArray(String[]::new));
+        p.waitFor();
+        return p;
+    }
+
+    @Test
+    @Order(1)
+    void vnicsAreCreatedShownChangedAndDeletedThroughTheCli() throws Exception {
+        QuiverProcess created = cli("create-vnic", "vm2", "--port", "guests", "--mac", "02:00:00:00:10:02", "--ipv4", "10.9.0.2/24");
+        assertEquals(0, created.waitFor(), created.stderr());
+        QuiverProcess shown = cli("show-vnic");
+        assertTrue(shown.stdout().contains("vm1") && shown.stdout().contains("vm2") && shown.stdout().contains("10.9.0.2/24"), shown.stdout());
+        QuiverProcess changed = cli("set-vnicprop", "vm2", "ipv4-addresses=10.9.0.22/24", "--json");
+        assertEquals(0, changed.waitFor(), changed.stderr());
+        assertEquals("10.9.0.22/24", JSON.readTree(changed.stdout()).get("ipv4").get(0).asText());
+        QuiverProcess props = cli("show-vnicprop", "vm2");
+        assertTrue(props.stdout().contains("ipv4-addresses") && props.stdout().contains("10.9.0.22/24") && props.stdout().contains("mtu"), props.stdout());
+        QuiverProcess policy = cli("set-policy", "vm2", "ipv4-addresses=10.9.0.0/24; mtu=68..1500");
+        assertEquals(0, policy.waitFor(), policy.stderr());
+        assertTrue(cli("show-policy", "vm2").stdout().contains("mtu=68..1500"));
+        QuiverProcess ports = cli("show-port");
+        assertTrue(ports.stdout().contains("uplink") && ports.stdout().contains("software"), ports.stdout());
+        QuiverProcess stats = cli("show-stats", "--watch", "1", "--count", "2");
+        assertEquals(2, stats.stdout().split("guest requests:").length - 1, stats.stdout());
+    }
+
+    @Test
+    @Order(2)
+    void badRequestsAreClearErrorsAndChangeNothing() throws Exception {
+        QuiverProcess unknownVnic = cli("set-vnicprop", "nosuch", "mtu=1400");
+        assertEquals(1, unknownVnic.waitFor());
+        assertTrue(unknownVnic.stderr().contains("no VNIC named 'nosuch'"), unknownVnic.stderr());
+        QuiverProcess badValue = cli("set-vnicprop", "vm1", "mtu=huge");
+        assertEquals(1, badValue.waitFor());
+        assertTrue(badValue.stderr().contains("mtu"), badValue.stderr());
+        QuiverProcess badParam = cli("set-vnicprop", "vm1", "colour=blue");
+        assertTrue(badParam.stderr().contains("unknown parameter 'colour'"), badParam.stderr());
+        QuiverProcess clash = cli("create-vnic", "vm3", "--port", "guests", "--mac", "02:00:00:00:10:01");
+        assertEquals(1, clash.waitFor());
+        assertTrue(clash.stderr().contains("02:00:00:00:10:01"), clash.stderr());
+        QuiverProcess onUplink = cli("create-vnic", "vm4", "--port", "uplink", "--mac", "02:00:00:00:10:04");
+        assertEquals(1, onUplink.waitFor());
+        assertTrue(onUplink.stderr().contains("uplink"), onUplink.stderr());
+        assertEquals(400, call("POST", "/v1/vnics", "{not json").status());
+        assertEquals(400, call("POST", "/v1/vnics", "{\"name\":\"x\"}").status());
+        assertEquals(400, call("PUT", "/v1/vnics/vm1/props/mtu", "{\"nothing\":1}").status());
+        assertEquals(404, call("GET", "/v1/vnics/ghost", null).status());
+        assertEquals(404, call("GET", "/v2/whatever", null).status());
+        assertEquals(405, call("PATCH", "/v1/vnics/vm1", null).status());
+        assertEquals(400, call("GET", "/v1/audit?limit=-3", null).status());
+        assertEquals(400, call("PUT", "/v1/vnics/vm1/policy", "{\"policy\":\"mtu=banana\"}").status());
+        Reply clash2 = call("PUT", "/v1/vnics/vm1/props/ipv4-addresses", "{\"value\":\"10.9.0.22/24\"}");
+        assertEquals(409, clash2.status(), "vm2 owns 10.9.0.22: " + clash2.body());
+        assertEquals("10.9.0.1/24", call("GET", "/v1/vnics/vm1", null).body().get("ipv4").get(0).asText(), "nothing changed");
+        assertEquals("10.9.0.1/24", call("GET", "/v1/vnics/vm1/props", null).body().get("ipv4-addresses").asText(), "the database was put back too");
+        JsonNode audit = call("GET", "/v1/audit?limit=1000", null).body();
+        boolean deniedMtu = false;
+        for (JsonNode a : audit) {
+            deniedMtu |= a.get("parameter").asText().equals("mtu") && !a.get("committed").asBoolean() && a.get("denial").asText().equals("MALFORMED_VALUE");
+        }
+        assertTrue(deniedMtu, "the refused change is audited with its reason: " + audit);
+        QuiverProcess cliAudit = cli("show-audit");
+        assertTrue(cliAudit.stdout().contains("MALFORMED_VALUE"), cliAudit.stdout());
+    }
+
+    @Test
+    @Order(3)
+    void concurrentAdminChangesLeaveTheDatabaseAndTheDataplaneAgreeing() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Reply>> replies = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int n = 10 + i;
+            replies.add(pool.submit(() -> call("PUT", "/v1/vnics/vm1/props/ipv4-addresses", "{\"value\":\"10.9.1." + n + "/24\"}")));
+            replies.add(pool.submit(() -> call("PUT", "/v1/vnics/vm1/props/mtu", "{\"value\":\"" + (1000 + n) + "\"}")));
+        }
+        for (Future<Reply> f : replies) {
+            assertEquals(200, f.get().status(), f.get().body().toString());
+        }
+        pool.shutdown();
+        JsonNode vm1 = call("GET", "/v1/vnics/vm1", null).body();
+        assertEquals(vm1.get("properties").get("ipv4-addresses").asText(), vm1.get("ipv4").get(0).asText(),
+                "the live VNIC carries exactly the committed address");
+    }
+
+    @Test
+    @Order(4)
+    void metricsAndTheOpenApiDocumentAreServed() throws Exception {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("quiver_vnic_rx_packets_total{vnic=\"vm1\"}"), metrics.body());
+        assertTrue(metrics.body().contains("quiver_port_link_up{port=\"uplink\",role=\"uplink\"} 1.0"), metrics.body());
+        JsonNode openapi = call("GET", "/openapi.json", null).body();
+        assertEquals("3.0.3", openapi.get("openapi").asText());
+        assertTrue(openapi.get("paths").has("/v1/vnics/{name}/props/{parameter}"));
+    }
+
+    @Test
+    @Order(5)
+    void configurationSurvivesARestart() throws Exception {
+        daemon.signal("TERM");
+        assertEquals(0, daemon.waitFor(), daemon.stderr());
+        daemon = startDaemon();
+        JsonNode vm2 = call("GET", "/v1/vnics/vm2", null).body();
+        assertEquals("10.9.0.22/24", vm2.get("ipv4").get(0).asText(), "a VNIC created at run time comes back with its changed address");
+        assertEquals("ipv4-addresses=10.9.0.0/24; mtu=68..1500", call("GET", "/v1/vnics/vm2/policy", null).body().get("policy").asText());
+        assertEquals(0, cli("delete-vnic", "vm2").waitFor());
+        assertEquals(404, call("GET", "/v1/vnics/vm2", null).status());
+    }
+
+    @Test
+    @Order(6)
+    void beyondLoopbackTheApiNeedsAToken() throws Exception {
+        QuiverProcess refused = QuiverProcess.start("run", "--config", config.toString(), "--state-dir", dir.resolve("state2").toString(),
+                "--api", "0.0.0.0:0", "--file-prefix", "quiver-cp2-" + ProcessHandle.current().pid());
+        assertEquals(1, refused.waitFor());
+        assertTrue(refused.stderr().contains("needs a token"), refused.stderr());
+    }
+}

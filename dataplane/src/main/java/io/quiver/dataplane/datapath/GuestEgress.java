@@ -1,0 +1,127 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.antispoof.EgressChecks;
+import io.quiver.dataplane.antispoof.SourceMacCheck;
+import io.quiver.dataplane.classify.Classifier;
+import io.quiver.dataplane.classify.SoftwareClassifier;
+import io.quiver.dataplane.config.Defaults;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.guest.GuestRequestQueue;
+import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.packet.ArpResponder;
+import io.quiver.dataplane.packet.PacketKind;
+import io.quiver.dataplane.packet.PacketParser;
+import io.quiver.dataplane.packet.ParsedBurst;
+import io.quiver.dataplane.port.LcoreTx;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.ring.PendingVnics;
+import io.quiver.dataplane.vnic.VnicCounters;
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Traffic a guest sends: its source MAC must name a VNIC attached by this port, then the egress checks
+ * ({@link EgressChecks}) apply; what passes goes to another VNIC's ring (never the wire), a flood within its VLAN plus
+ * the uplink, the configuration service, or the uplink.
+ */
+final class GuestEgress extends PortIngress {
+    private final GuestRequestQueue guestRequests;
+    /** The source MACs of this port's VNICs under the state of the current burst. */
+    private SourceMacCheck sources;
+
+    GuestEgress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
+                QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, GuestRequestQueue guestRequests,
+                Arena arena, int burstSize) {
+        super(port, rxQueues, uplinkPort, pool, state, rxCounters, tx, pending, arena, burstSize);
+        this.guestRequests = guestRequests;
+    }
+
+    @Override
+    void onState(DatapathState s) {
+        sources = s.sources.of(port);
+    }
+
+    @Override
+    void steer(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
+        int kind = b.kind[i];
+        int v = kind == PacketKind.MALFORMED ? -1 : sources.owner(b.srcMac[i]);
+        DropReason refused = v < 0 ? (kind == PacketKind.MALFORMED ? DropReason.MALFORMED : DropReason.SPOOFED_SOURCE_MAC)
+                : EgressChecks.refusal(s.tables, sources, b, i, kind, v);
+        if (refused != null) {
+            guestDrop(s, b, i, c, v, refused);
+            return;
+        }
+        long m = b.mbuf[i];
+        VnicCounters vc = s.counters[v];
+        if (b.dstIp[i] == GuestServiceAddress.IP) {
+            toService(b, i, v, vc, m);
+            return;
+        }
+        vc.txPackets++;
+        vc.txBytes += b.length[i];
+        int vlan = s.tables.vlanOf(v);
+        int steering = SoftwareClassifier.INSTANCE.classify(s.tables, b, i, 0, vlan);
+        if (steering >= 0) {
+            toRing(s, steering, m, false, b, i);
+        } else if (steering == Classifier.FLOOD) {
+            flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
+        } else {
+            toUplink(m, vlan, vc);
+        }
+    }
+
+    /**
+     * Drops a guest's frame and counts why: on its VNIC ({@code v}, or the port's only VNIC when the source MAC named
+     * none), with the forged address for the warning, else on the port. Kept out of {@link #steer} so that the
+     * accepting path stays small enough to be compiled into the poll loop.
+     */
+    private void guestDrop(DatapathState s, ParsedBurst b, int i, QueueCounters c, int v, DropReason reason) {
+        long m = b.mbuf[i];
+        int charged = v >= 0 ? v : s.sources.onlyVnicOf(port);
+        if (charged < 0) {
+            portDrop(c, reason, m);
+            return;
+        }
+        VnicCounters vc = s.counters[charged];
+        if (reason == DropReason.SPOOFED_SOURCE_MAC) {
+            vc.lastForgedMac = b.srcMac[i];
+        } else if (reason == DropReason.SPOOFED_SOURCE_IP || reason == DropReason.SPOOFED_ARP_SENDER) {
+            vc.lastForgedIp = b.srcIp[i];
+        }
+        vnicDrop(vc, reason, m);
+    }
+
+    /**
+     * Traffic for the configuration service never leaves the appliance: a UDP request to its port goes to the
+     * control side (the VNIC it arrived on is the requester), an ARP request for its address is answered in place,
+     * anything else to it is dropped.
+     */
+    private void toService(ParsedBurst b, int i, int v, VnicCounters vc, long m) {
+        long frame = b.frame[i];
+        long l3 = frame + b.l3[i];
+        if (b.kind[i] == PacketKind.ARP) {
+            if (b.op[i] == 1) {
+                ArpResponder.answerInPlace(frame, l3, GuestServiceAddress.MAC_LONG, GuestServiceAddress.IP);
+                tx.to(port).add(m);
+            } else {
+                addDrop(m);
+            }
+            return;
+        }
+        int ihl = (PacketParser.u8(l3) & 0x0f) * 4;
+        int l4Room = b.length[i] - b.l3[i] - ihl;
+        if (b.op[i] != 17 || l4Room < 8 || PacketParser.be16(l3 + ihl + 2) != GuestServiceAddress.PORT) {
+            vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
+            return;
+        }
+        int udpLength = PacketParser.be16(l3 + ihl + 4);
+        int payload = udpLength - 8;
+        if (payload < 0 || udpLength > l4Room || payload > Defaults.GUEST_REQUEST_MAX_PAYLOAD) {
+            vnicDrop(vc, DropReason.MALFORMED, m);
+            return;
+        }
+        vc.guestRequests++;
+        guestRequests.offer(v, b.srcMac[i], b.srcIp[i], PacketParser.be16(l3 + ihl), l3 + ihl + 8, payload);
+        release(m); // the payload was copied; the mbuf goes back to the pool
+    }
+}

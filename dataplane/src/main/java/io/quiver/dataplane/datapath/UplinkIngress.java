@@ -1,0 +1,43 @@
+package io.quiver.dataplane.datapath;
+
+import io.quiver.dataplane.classify.Classifier;
+import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.packet.ParsedBurst;
+import io.quiver.dataplane.port.LcoreTx;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.ring.PendingVnics;
+import java.lang.foreign.Arena;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Traffic from the network: classified (the hardware's RX queue or a software lookup) into a VNIC's local or
+ * forwarding ring, flooded within its VLAN, or dropped as an unknown destination or malformed.
+ */
+final class UplinkIngress extends PortIngress {
+    private final Classifier classifier;
+
+    UplinkIngress(int port, int rxQueues, long pool, AtomicReference<DatapathState> state, Classifier classifier,
+                  QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
+        super(port, rxQueues, port, pool, state, rxCounters, tx, pending, arena, burstSize);
+        this.classifier = classifier;
+    }
+
+    @Override
+    void steer(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
+        long m = b.mbuf[i];
+        int vlan = b.vlan[i];
+        int steering = classifier.classify(s.tables, b, i, q, vlan);
+        if (steering >= 0) {
+            toRing(s, steering, m, vlan != 0, b, i);
+        } else if (steering == Classifier.FLOOD) {
+            int[] domain = s.vnicsByVlan[vlan];
+            if (domain == null) {
+                portDrop(c, DropReason.UNKNOWN_DESTINATION, m);
+            } else {
+                flood(s, domain, -1, m, vlan != 0, b, i, false, 0);
+            }
+        } else {
+            portDrop(c, steering == Classifier.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
+        }
+    }
+}

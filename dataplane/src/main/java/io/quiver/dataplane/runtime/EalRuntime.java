@@ -1,0 +1,52 @@
+package io.quiver.dataplane.runtime;
+
+import io.quiver.dpdk.Eal;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The EAL's life in this process: initialised once (the EAL allows no second start), cleaned up once, and its runtime
+ * folder ({@code /var/run/dpdk/<file-prefix>}) removed, so a process leaves nothing behind.
+ */
+public final class EalRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EalRuntime.class);
+
+    private final String runtimeDir;
+    private boolean closed;
+
+    private EalRuntime(String runtimeDir) {
+        this.runtimeDir = runtimeDir;
+    }
+
+    public static EalRuntime start(EalOptions options) {
+        Eal.init(options.arguments());
+        return new EalRuntime(Eal.runtimeDir());
+    }
+
+    /** The EAL runtime folder of this process (removed by {@link #close()}). */
+    public String runtimeDir() {
+        return runtimeDir;
+    }
+
+    /** Cleans up the EAL and removes its runtime folder; once every port and pool is gone. Safe to call twice. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Eal.isRunning()) {
+            try {
+                Eal.cleanup();
+            } catch (RuntimeException e) {
+                LOG.warn("EAL cleanup: {}", e.getMessage());
+            }
+        }
+        try {
+            FileTrees.delete(Path.of(runtimeDir));
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("EAL runtime folder: {}", e.getMessage());
+        }
+    }
+}
