@@ -49,7 +49,7 @@ public final class ConfigStore extends OpenStore {
     private final ConcurrentHashMap<String, VnicState> states = new ConcurrentHashMap<>();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_LIST]);
+    private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_WORDS]);
     private long commitsSinceCheckpoint;
     private volatile String failure;
     private volatile boolean closed;
@@ -226,6 +226,60 @@ public final class ConfigStore extends OpenStore {
         }
     }
 
+    /**
+     * At start: the configuration file says {@code fileValue} for {@code parameter} of {@code vnic} where the store
+     * holds another value. With {@code fileWins} the file's value is committed, else the stored one is kept; the
+     * record says which, and {@code why}, either way.
+     */
+    public ChangeResult reconcile(Requester admin, String vnic, VnicParameter parameter, String fileValue, boolean fileWins,
+                                  String why) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            VnicState state = vnic == null ? null : states.get(vnic);
+            if (state == null) {
+                return deny(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue, Decision.unknownVnic(vnic));
+            }
+            if (!fileWins) {
+                return deny(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue, Decision.denied(DenialReason.CONFLICT, why));
+            }
+            VnicConfig next;
+            try {
+                next = state.config().with(parameter, fileValue);
+            } catch (ConfigException e) {
+                return deny(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue,
+                        Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
+            }
+            Decision conflict = MacConflicts.find(next, states.values());
+            if (conflict != null) {
+                return deny(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue, conflict);
+            }
+            return commit(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue, next, null, why);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** At start: the configuration file's guest policy for {@code vnic} against the stored one, as {@link #reconcile}. */
+    public ChangeResult reconcilePolicy(Requester admin, String vnic, GuestPolicy filePolicy, boolean fileWins, String why) {
+        requireAdmin(admin);
+        String value = JournalRecord.clip(filePolicy.toText(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (vnic == null || !states.containsKey(vnic)) {
+                return deny(admin, Action.RECONCILE, vnic, "guest-policy", value, Decision.unknownVnic(vnic));
+            }
+            if (!fileWins) {
+                return deny(admin, Action.RECONCILE, vnic, "guest-policy", value, Decision.denied(DenialReason.CONFLICT, why));
+            }
+            return commit(admin, Action.RECONCILE, vnic, "guest-policy", value, null, filePolicy, why);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
     /** An administrator deletes a VNIC and the policy of its guest. */
     public ChangeResult deleteVnic(Requester admin, String vnic) {
         requireAdmin(admin);
@@ -294,10 +348,12 @@ public final class ConfigStore extends OpenStore {
         } catch (RuntimeException e) {
             fail("commit " + seq + " is in the journal but was not applied to the maps (" + e + ")", e);
         }
-        switch (action) {
-            case VNIC_DELETE -> states.remove(vnic);
-            case POLICY_SET -> states.computeIfPresent(vnic, (k, s) -> new VnicState(s.config(), policyAfter));
-            default -> states.compute(vnic, (k, s) -> new VnicState(vnicAfter, s == null ? GuestPolicy.NONE : s.policy()));
+        if (action == Action.VNIC_DELETE) {
+            states.remove(vnic);
+        } else if (policyAfter != null) {
+            states.computeIfPresent(vnic, (k, s) -> new VnicState(s.config(), policyAfter));
+        } else {
+            states.compute(vnic, (k, s) -> new VnicState(vnicAfter, s == null ? GuestPolicy.NONE : s.policy()));
         }
         if (++commitsSinceCheckpoint >= options.checkpointInterval()) {
             commitsSinceCheckpoint = 0;

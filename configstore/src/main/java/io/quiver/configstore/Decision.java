@@ -13,7 +13,7 @@ import io.quiver.configstore.policy.GuestPolicy;
  */
 public final class Decision {
     /** The one allowed decision. */
-    public static final Decision ALLOWED = new Decision(null, null, null, null, null, null, 0, null, null, null);
+    public static final Decision ALLOWED = new Decision(null, null, null, null, null, null, null, null, null, null);
 
     private final DenialReason reason;
     private final Requester requester;
@@ -21,13 +21,14 @@ public final class Decision {
     private final String parameterName;
     private final VnicParameter parameter;
     private final CharSequence value;
-    private final long element;
+    /** The refused element's encoded words (null when none was refused). */
+    private final long[] element;
     private final AllowedValues allowed;
     private final GuestPolicy policy;
     private String message;
 
     private Decision(DenialReason reason, Requester requester, String vnic, String parameterName,
-                     VnicParameter parameter, CharSequence value, long element, AllowedValues allowed,
+                     VnicParameter parameter, CharSequence value, long[] element, AllowedValues allowed,
                      GuestPolicy policy, String message) {
         this.reason = reason;
         this.requester = requester;
@@ -43,32 +44,33 @@ public final class Decision {
 
     /** A denial whose message is already written. */
     public static Decision denied(DenialReason reason, String message) {
-        return new Decision(reason, null, null, null, null, null, 0, null, null, message);
+        return new Decision(reason, null, null, null, null, null, null, null, null, message);
     }
 
     static Decision otherVnic(Requester requester, String vnic) {
-        return new Decision(DenialReason.OTHER_VNIC, requester, vnic, null, null, null, 0, null, null, null);
+        return new Decision(DenialReason.OTHER_VNIC, requester, vnic, null, null, null, null, null, null, null);
     }
 
     static Decision unknownVnic(String vnic) {
-        return new Decision(DenialReason.UNKNOWN_VNIC, null, vnic, null, null, null, 0, null, null, null);
+        return new Decision(DenialReason.UNKNOWN_VNIC, null, vnic, null, null, null, null, null, null, null);
     }
 
     static Decision unknownParameter(String name) {
-        return new Decision(DenialReason.UNKNOWN_PARAMETER, null, null, name, null, null, 0, null, null, null);
+        return new Decision(DenialReason.UNKNOWN_PARAMETER, null, null, name, null, null, null, null, null, null);
     }
 
     static Decision malformed(VnicParameter parameter, CharSequence value) {
-        return new Decision(DenialReason.MALFORMED_VALUE, null, null, null, parameter, snapshot(value), 0, null, null,
+        return new Decision(DenialReason.MALFORMED_VALUE, null, null, null, parameter, snapshot(value), null, null, null,
                 null);
     }
 
     static Decision notPermitted(Requester requester, VnicParameter parameter, GuestPolicy policy) {
-        return new Decision(DenialReason.NOT_PERMITTED, requester, null, null, parameter, null, 0, null, policy, null);
+        return new Decision(DenialReason.NOT_PERMITTED, requester, null, null, parameter, null, null, null, policy, null);
     }
 
-    static Decision valueNotAllowed(Requester requester, VnicParameter parameter, CharSequence value, long element,
+    static Decision valueNotAllowed(Requester requester, VnicParameter parameter, CharSequence value, long[] words, int at,
                                     AllowedValues allowed) {
+        long[] element = java.util.Arrays.copyOfRange(words, at, at + parameter.width());
         return new Decision(DenialReason.VALUE_NOT_ALLOWED, requester, null, null, parameter, snapshot(value), element,
                 allowed, null, null);
     }
@@ -115,7 +117,7 @@ public final class Decision {
                     : " (its policy allows changing only " + String.join(", ",
                     policy.rules().keySet().stream().map(VnicParameter::wireName).toList()) + ")");
             case VALUE_NOT_ALLOWED -> {
-                String element = parameter.type().format(this.element);
+                String element = parameter.type().format(this.element, 0);
                 String what = parameter.isList() ? element + " in " + parameter.wireName() + " '" + value + "'"
                         : parameter.wireName() + " " + element;
                 yield what + " is not allowed for the guest on VNIC " + requester.name() + ": its policy allows "

@@ -17,7 +17,7 @@ final class PermissionChecker {
     /**
      * @param parameter the parameter, or null when {@code parameterName} names none
      * @param state     the VNIC's state, or null when it does not exist
-     * @param scratch   at least {@link VnicParameter#MAX_LIST} longs, owned by the calling thread
+     * @param scratch   at least {@link VnicParameter#MAX_WORDS} longs, owned by the calling thread
      */
     static Decision check(Requester requester, String vnic, String parameterName, VnicParameter parameter,
                           CharSequence value, VnicState state, long[] scratch) {
@@ -40,14 +40,14 @@ final class PermissionChecker {
                 return Decision.notPermitted(requester, parameter, state.policy());
             }
         }
-        int n = parameter.parseInto(value, scratch);
-        if (n < 0) {
+        int words = parameter.parseInto(value, scratch);
+        if (words < 0) {
             return Decision.malformed(parameter, value);
         }
         if (allowed != null) {
-            for (int i = 0; i < n; i++) {
-                if (!allowed.allows(scratch[i])) {
-                    return Decision.valueNotAllowed(requester, parameter, value, scratch[i], allowed);
+            for (int at = 0; at < words; at += parameter.width()) {
+                if (!allowed.allows(scratch, at)) {
+                    return Decision.valueNotAllowed(requester, parameter, value, scratch, at, allowed);
                 }
             }
         }

@@ -99,6 +99,9 @@ final class StateMaps implements AutoCloseable {
                     GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash);
             case VNIC_DELETE -> write(vnics, record.vnic(), seq, null, this::vnicRevision, crash)
                     | write(policies, record.vnic(), seq, null, this::policyRevision, crash);
+            case RECONCILE -> record.policyAfter() != null
+                    ? write(policies, record.vnic(), seq, GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash)
+                    : write(vnics, record.vnic(), seq, VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);
         };
     }
 

@@ -1,5 +1,6 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.model.VnicConfig;
@@ -40,7 +41,8 @@ final class StoreVerifier {
             if (!r.committed()) {
                 continue;
             }
-            switch (r.action()) {
+            Action action = r.action() == Action.RECONCILE ? (r.policyAfter() != null ? Action.POLICY_SET : Action.ADMIN_CHANGE) : r.action();
+            switch (action) {
                 case GUEST_CHANGE, ADMIN_CHANGE, VNIC_PUT -> {
                     if (r.vnicAfter() == null || r.vnicAfter().revision() != s || !r.vnicAfter().name().equals(r.vnic())) {
                         problems.add("journal record " + s + " commits " + r.action() + " without its VNIC state");

@@ -53,7 +53,7 @@ public final class VnicConfigCodec {
                 throw r.corrupt("unknown parameter id " + id);
             }
             int n = r.u8();
-            if (n > p.maxElements()) {
+            if (n > p.maxElements() * p.width() || n % p.width() != 0) {
                 throw r.corrupt(p.wireName() + " has " + n + " elements");
             }
             long[] v = new long[n];

@@ -13,7 +13,12 @@ public enum Action {
     /** An administrator deleted a VNIC (and with it its guest policy). */
     VNIC_DELETE(4),
     /** An administrator set the policy of the guest on a VNIC. */
-    POLICY_SET(5);
+    POLICY_SET(5),
+    /**
+     * At start, the configuration file and the stored state disagreed about one parameter (or the guest policy):
+     * committed when the file's value won, denied (with the reason) when the stored one was kept.
+     */
+    RECONCILE(6);
 
     private final int code;
 

@@ -58,6 +58,9 @@ public record Ipv4Address(int bits) {
         if (first >= 240) {
             return "240.0.0.0/4 is reserved (and 255.255.255.255 is broadcast)";
         }
+        if (bits == Integer.toUnsignedLong(ReservedAddresses.SERVICE_IPV4)) {
+            return ReservedAddresses.SERVICE_IPV4_TEXT + " is the appliance's own service address";
+        }
         return null;
     }
 

@@ -1,8 +1,9 @@
 package io.quiver.configstore.model;
 
 /**
- * How one value (one element of a list parameter) is written as text and encoded as a non-negative {@code long}.
- * Every parameter's element fits in a long, so the permission check parses and compares without allocating.
+ * How one value (one element of a list parameter) is written as text and encoded: as one non-negative {@code long},
+ * or as {@link #width()} longs for a value that does not fit in one (an IPv6 address). Encoded values are primitive
+ * words, so the permission check parses and compares without allocating.
  */
 public interface ValueType {
     /** Returned by {@link #parse} for text that is not a valid value. */
@@ -19,6 +20,39 @@ public interface ValueType {
 
     /** What a valid value looks like, for error messages. */
     String describe();
+
+    /** Longs one encoded element takes. */
+    default int width() {
+        return 1;
+    }
+
+    /**
+     * Parses {@code s[from, to)} into {@code out[at .. at + width())}; false (with the reason appended to {@code why}
+     * if not null) when it is not a valid value.
+     */
+    default boolean parseInto(CharSequence s, int from, int to, long[] out, int at, StringBuilder why) {
+        long v = parse(s, from, to, why);
+        if (v < 0) {
+            return false;
+        }
+        out[at] = v;
+        return true;
+    }
+
+    /** The canonical text of the element at {@code words[at]}. */
+    default String format(long[] words, int at) {
+        return format(words[at]);
+    }
+
+    /** Whether the elements at {@code a[i]} and {@code b[j]} are duplicates of each other in one list. */
+    default boolean sameElement(long[] a, int i, long[] b, int j) {
+        return identity(a[i]) == identity(b[j]);
+    }
+
+    /** Policies may give CIDR blocks of IPv6 addresses of this type (the address is words 0 and 1). */
+    default boolean isIpv6() {
+        return false;
+    }
 
     /** Policies may give inclusive ranges {@code lo..hi} of this type. */
     default boolean isNumeric() {

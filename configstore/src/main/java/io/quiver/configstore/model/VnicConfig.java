@@ -36,8 +36,9 @@ public final class VnicConfig {
     }
 
     /**
-     * Rebuilds a config from encoded values, as the file codec reads them; every parameter must be present and
-     * valid, otherwise a {@link ConfigException} says which is not.
+     * Rebuilds a config from encoded values, as the file codec reads them; every parameter must be valid, and present
+     * unless it has a default (records written before a parameter existed read it as its default), otherwise a
+     * {@link ConfigException} says which is not.
      */
     public static VnicConfig fromEncoded(String name, long revision, long[][] encoded) {
         VnicNames.validate(name);
@@ -48,6 +49,9 @@ public final class VnicConfig {
         long[][] values = new long[PARAMETERS.length][];
         for (VnicParameter p : PARAMETERS) {
             long[] v = encoded[p.ordinal()];
+            if (v == null && p.defaultText() != null) {
+                v = p.parse(p.defaultText()); // a record written before the parameter existed: it has its default
+            }
             if (v == null) {
                 throw new ConfigException("VNIC " + name + " lacks parameter " + p.wireName());
             }
@@ -172,6 +176,39 @@ public final class VnicConfig {
 
     public int priority() {
         return (int) values[VnicParameter.PRIORITY.ordinal()][0];
+    }
+
+    public List<Ipv6Interface> ipv6Addresses() {
+        long[] w = values[VnicParameter.IPV6_ADDRESSES.ordinal()];
+        Ipv6Interface[] out = new Ipv6Interface[w.length / Ipv6InterfaceType.WIDTH];
+        for (int i = 0; i < out.length; i++) {
+            int at = i * Ipv6InterfaceType.WIDTH;
+            out[i] = new Ipv6Interface(new Ipv6Address(w[at], w[at + 1]), (int) w[at + 2]);
+        }
+        return List.of(out);
+    }
+
+    /** What the guest is kept from forging. */
+    public Set<LinkProtection> protection() {
+        EnumSet<LinkProtection> set = EnumSet.noneOf(LinkProtection.class);
+        for (long v : values[VnicParameter.PROTECTION.ordinal()]) {
+            set.add(LinkProtection.values()[(int) v]);
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    /** {@link #protection()} as a mask of {@link LinkProtection#bit()}s. */
+    public int protectionMask() {
+        int mask = 0;
+        for (long v : values[VnicParameter.PROTECTION.ordinal()]) {
+            mask |= 1 << v;
+        }
+        return mask;
+    }
+
+    /** Whether the guest is a router (may send router advertisements, redirects and DHCPv6 server messages). */
+    public boolean isRouter() {
+        return values[VnicParameter.ROUTER.ordinal()][0] == 1;
     }
 
     /** Same name and parameter values, whatever the revisions. */

@@ -36,10 +36,18 @@ public enum VnicParameter {
     BANDWIDTH_LIMIT(12, "bandwidth-limit", Types.BANDWIDTH, 1, "unlimited",
             "the VNIC's bandwidth limit in bits per second"),
     PRIORITY(13, "priority", Types.PRIORITY, 1, "0",
-            "the VNIC's traffic priority, 0 lowest");
+            "the VNIC's traffic priority, 0 lowest"),
+    IPV6_ADDRESSES(14, "ipv6-addresses", Types.IPV6_INTERFACE, VnicParameter.MAX_LIST, "none",
+            "the VNIC's IPv6 addresses with prefix lengths, comma-separated, or none (the link-local address of its MAC is always its own)"),
+    PROTECTION(15, "protection", Types.PROTECTION, LinkProtection.values().length, "mac-nospoof,ip-nospoof",
+            "what the VNIC's guest is kept from forging (illumos dladm's protection), comma-separated, or none"),
+    ROUTER(16, "router", Types.YES_NO, 1, "no",
+            "whether the guest is a router: it may then send IPv6 router advertisements, redirects and DHCPv6 server messages");
 
     /** The most elements a list parameter holds. */
     public static final int MAX_LIST = 32;
+    /** The most longs a parameter's encoded value takes (a list of the widest elements): the size of a parse buffer. */
+    public static final int MAX_WORDS = MAX_LIST * 3;
     /** The longest value text accepted, in characters. */
     public static final int MAX_TEXT = 1024;
 
@@ -113,6 +121,11 @@ public enum VnicParameter {
         return maxElements > 1;
     }
 
+    /** Longs one element of this parameter's value takes. */
+    public int width() {
+        return type.width();
+    }
+
     public int maxElements() {
         return maxElements;
     }
@@ -128,8 +141,9 @@ public enum VnicParameter {
     }
 
     /**
-     * Parses {@code text} into {@code out} (at least {@link #MAX_LIST} long) and returns the number of elements, or
-     * -1 when the text is not a valid value; allocates nothing. Surrounding and inner blanks are ignored.
+     * Parses {@code text} into {@code out} (at least {@link #MAX_WORDS} long) and returns the number of longs written
+     * ({@link #width()} per element), or -1 when the text is not a valid value; allocates nothing. Surrounding and
+     * inner blanks are ignored.
      */
     public int parseInto(CharSequence text, long[] out) {
         return parse(text, out, null);
@@ -138,19 +152,19 @@ public enum VnicParameter {
     /** Why {@code text} is not a valid value of this parameter, or null when it is. */
     public String explainInvalid(CharSequence text) {
         StringBuilder why = new StringBuilder();
-        return parse(text, new long[MAX_LIST], why) < 0 ? why.toString() : null;
+        return parse(text, new long[MAX_WORDS], why) < 0 ? why.toString() : null;
     }
 
     /** The canonical encoded elements of {@code text}; a {@link ConfigException} says what is wrong with it. */
     public long[] parse(CharSequence text) {
-        long[] out = new long[MAX_LIST];
+        long[] out = new long[MAX_WORDS];
         StringBuilder why = new StringBuilder();
         int n = parse(text, out, why);
         if (n < 0) {
             throw new ConfigException(why.toString());
         }
         long[] values = Arrays.copyOf(out, n);
-        if (this == TRANSPORT_PROTOCOLS) {
+        if (this == TRANSPORT_PROTOCOLS || this == PROTECTION) {
             Arrays.sort(values);
         }
         return values;
@@ -170,12 +184,10 @@ public enum VnicParameter {
             return fail(why, "the value is empty" + (isList() ? " (write none for an empty list)" : ""));
         }
         if (!isList()) {
-            long v = type.parse(text, from, to, why);
-            if (v < 0) {
+            if (!type.parseInto(text, from, to, out, 0, why)) {
                 return fail(why, null, false);
             }
-            out[0] = v;
-            return 1;
+            return type.width();
         }
         if (Text.equalsIgnoreCase(text, from, to, "none")) {
             return 0;
@@ -193,19 +205,18 @@ public enum VnicParameter {
             if (n == maxElements) {
                 return fail(why, "the list holds at most " + maxElements + " elements");
             }
-            long v = type.parse(text, s, e, why);
-            if (v < 0) {
+            int w = type.width();
+            if (!type.parseInto(text, s, e, out, n * w, why)) {
                 return fail(why, null, false);
             }
-            long identity = type.identity(v);
             for (int k = 0; k < n; k++) {
-                if (type.identity(out[k]) == identity) {
+                if (type.sameElement(out, k * w, out, n * w)) {
                     return fail(why, Text.quote(text, s, e) + " is listed twice");
                 }
             }
-            out[n++] = v;
+            n++;
             if (comma < 0) {
-                return n;
+                return n * w;
             }
             i = comma + 1;
         }
@@ -233,17 +244,17 @@ public enum VnicParameter {
     /** The canonical text of encoded elements, as {@link #parse} reads it back. */
     public String format(long[] values) {
         if (!isList()) {
-            return type.format(values[0]);
+            return type.format(values, 0);
         }
         if (values.length == 0) {
             return "none";
         }
         StringBuilder b = new StringBuilder();
-        for (long v : values) {
+        for (int at = 0; at < values.length; at += type.width()) {
             if (!b.isEmpty()) {
                 b.append(',');
             }
-            b.append(type.format(v));
+            b.append(type.format(values, at));
         }
         return b.toString();
     }
@@ -265,6 +276,10 @@ public enum VnicParameter {
         static final ValueType BANDWIDTH = new IntegerType("a rate in bit/s", 1000, 400_000_000_000L,
                 IntegerType.Units.DECIMAL, "unlimited");
         static final ValueType PRIORITY = new IntegerType("a priority", 0, 7, IntegerType.Units.NONE, null);
+        static final ValueType IPV6_INTERFACE = new Ipv6InterfaceType();
+        static final ValueType PROTECTION = new EnumType("a link protection",
+                Arrays.stream(LinkProtection.values()).map(LinkProtection::wireName).toList());
+        static final ValueType YES_NO = new EnumType("yes or no", List.of("no", "yes"));
 
         private Types() {
         }

@@ -2,6 +2,8 @@ package io.quiver.configstore.policy;
 
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Ipv4Address;
+import io.quiver.configstore.model.Ipv6Address;
+import io.quiver.configstore.model.ReservedAddresses;
 import io.quiver.configstore.model.ValueType;
 import io.quiver.configstore.model.VnicParameter;
 import java.util.ArrayList;
@@ -37,6 +39,9 @@ final class AllowedValuesParser {
         }
         if (type.isIpv4()) {
             return cidrs(parameter, what, items);
+        }
+        if (type.isIpv6()) {
+            return ipv6Cidrs(what, items);
         }
         List<long[]> ranges = new ArrayList<>();
         boolean anyRange = false;
@@ -127,6 +132,12 @@ final class AllowedValuesParser {
                 throw new ConfigException(what + ": '" + item + "' has host bits set: write the block as "
                         + blockOf(bits, prefix) + " or the single address as " + address);
             }
+            long service = Integer.toUnsignedLong(ReservedAddresses.SERVICE_IPV4);
+            if ((service & CidrSet.mask(prefix)) == bits) {
+                throw new ConfigException(what + ": '" + item + "' includes " + ReservedAddresses.SERVICE_IPV4_TEXT
+                        + ", the appliance's own service address, which no VNIC may have"
+                        + (prefix == 0 ? " (write 'any' to allow every valid address)" : ""));
+            }
             for (int k = 0; k < n; k++) {
                 if (networks[k] == bits && prefixes[k] == prefix) {
                     throw new ConfigException(what + " list '" + item + "' twice");
@@ -137,6 +148,48 @@ final class AllowedValuesParser {
             n++;
         }
         return new CidrSet(type, Arrays.copyOf(networks, n), Arrays.copyOf(prefixes, n), none);
+    }
+
+    private static AllowedValues ipv6Cidrs(String what, String[] items) {
+        long[] highs = new long[items.length];
+        long[] lows = new long[items.length];
+        int[] prefixes = new int[items.length];
+        int n = 0;
+        for (String raw : items) {
+            String item = raw.strip();
+            int slash = item.indexOf('/');
+            Ipv6Address a;
+            try {
+                a = Ipv6Address.parse(slash < 0 ? item : item.substring(0, slash));
+            } catch (ConfigException e) {
+                throw new ConfigException(what + ": " + e.getMessage()
+                        + " (write CIDR blocks like 2001:db8::/64 or single addresses like 2001:db8::5)");
+            }
+            int prefix = 128;
+            if (slash >= 0) {
+                String p = item.substring(slash + 1);
+                if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 128) {
+                    throw new ConfigException(what + ": '" + item + "' has no valid prefix length (0 to 128)");
+                }
+                prefix = Integer.parseInt(p);
+            }
+            if ((a.high() & ~Ipv6CidrSet.highMask(prefix)) != 0 || (a.low() & ~Ipv6CidrSet.lowMask(prefix)) != 0) {
+                throw new ConfigException(what + ": '" + item + "' has host bits set: write the block with its network address");
+            }
+            if (prefix >= 8 && (a.high() >>> 56) == 0xFF || prefix == 128 && a.high() == 0 && (a.low() == 0 || a.low() == 1)) {
+                throw new ConfigException(what + ": '" + item + "' is multicast, unspecified or loopback: no VNIC may have such an address");
+            }
+            for (int k = 0; k < n; k++) {
+                if (highs[k] == a.high() && lows[k] == a.low() && prefixes[k] == prefix) {
+                    throw new ConfigException(what + " list '" + item + "' twice");
+                }
+            }
+            highs[n] = a.high();
+            lows[n] = a.low();
+            prefixes[n] = prefix;
+            n++;
+        }
+        return new Ipv6CidrSet(Arrays.copyOf(highs, n), Arrays.copyOf(lows, n), Arrays.copyOf(prefixes, n));
     }
 
     private static String blockOf(long bits, int prefix) {

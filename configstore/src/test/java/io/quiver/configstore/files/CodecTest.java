@@ -11,6 +11,7 @@ import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.GuestPolicy;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -64,5 +65,26 @@ class CodecTest {
         byte[] journal = JournalCodec.encode(new JournalRecord(3, 0, Requester.admin("a"), Action.VNIC_DELETE, "vm1",
                 "", "", null, "", null, null));
         assertThrows(ConfigException.class, () -> JournalCodec.decode(journal, 4), "a record under another key");
+    }
+
+    @Test
+    void aRecordWrittenBeforeAParameterExistedReadsItsDefault() {
+        VnicConfig now = VnicConfig.create("old", "02:00:00:00:00:01").with(VnicParameter.MTU, "1400");
+        RecordWriter w = new RecordWriter();
+        w.u8('V').str("old").i64(7).u8(13); // a session-3 record: the first 13 parameters only
+        for (VnicParameter p : VnicParameter.values()) {
+            if (p.id() <= 13) {
+                long[] v = now.encoded(p);
+                w.u8(p.id()).u8(v.length);
+                for (long e : v) {
+                    w.i64(e);
+                }
+            }
+        }
+        VnicConfig read = VnicConfigCodec.decode(w.toBytes(), "an old VNIC entry");
+        assertEquals(1400, read.mtu());
+        assertEquals("none", read.get(VnicParameter.IPV6_ADDRESSES));
+        assertEquals("mac-nospoof,ip-nospoof", read.get(VnicParameter.PROTECTION));
+        assertEquals("no", read.get(VnicParameter.ROUTER));
     }
 }

@@ -63,7 +63,7 @@ class AllowedValuesTest {
         "ipv4-addresses      | 10.0.0.0/24        | 10.0.0.77/24,10.0.1.1/24 | false",
         "ipv4-addresses      | 10.0.0.0/24,10.0.1.0/24 | 10.0.0.77/24,10.0.1.1/24 | true",
         "ipv4-addresses      | 10.0.0.0/24        | 10.0.1.77/24         | false",
-        "ipv4-addresses      | 0.0.0.0/0          | 192.168.3.4/16       | true",
+        "ipv4-addresses      | 192.0.0.0/2        | 192.168.3.4/16       | true",
         "ipv4-addresses      | 10.0.0.0/24        | none                 | true",
         "default-route       | 10.0.0.0/24        | 10.0.0.1             | true",
         "default-route       | 10.0.0.0/24        | 10.0.9.1             | false",
