@@ -1,9 +1,11 @@
 /* EthDev.java's peer: the static-inline burst calls, and what rte_eth_link's bit-fields hide from offsetof. */
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
 #include <rte_config.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <linux/if_packet.h>
 #include "quiver_layout.h"
 
 int quiver_rx_burst(int port, int queue, struct rte_mbuf **pkts, int n)
@@ -37,6 +39,11 @@ static const struct quiver_layout_entry ethdev_layout[] = {
 	QUIVER_OFF(rte_eth_dev_info, max_tx_queues),
 	QUIVER_OFF(rte_eth_dev_info, max_mac_addrs),
 	QUIVER_OFF(rte_eth_dev_info, rx_desc_lim),
+	QUIVER_OFF(rte_eth_dev_info, max_rx_pktlen),
+	QUIVER_OFF(rte_eth_dev_info, min_mtu),
+	QUIVER_OFF(rte_eth_dev_info, max_mtu),
+	QUIVER_OFF(rte_eth_dev_info, rx_offload_capa),
+	QUIVER_OFF(rte_eth_dev_info, tx_offload_capa),
 	QUIVER_OFF(rte_eth_dev_info, tx_desc_lim),
 	QUIVER_SIZE(rte_eth_desc_lim),
 	QUIVER_OFF(rte_eth_desc_lim, nb_max),
@@ -44,6 +51,20 @@ static const struct quiver_layout_entry ethdev_layout[] = {
 	QUIVER_OFF(rte_eth_desc_lim, nb_align),
 	/* struct rte_eth_conf: configured zeroed, i.e. DPDK's defaults */
 	QUIVER_SIZE(rte_eth_conf),
+	QUIVER_OFF(rte_eth_conf, rxmode.mtu),
+	QUIVER_OFF(rte_eth_conf, rxmode.offloads),
+	QUIVER_OFF(rte_eth_conf, txmode.offloads),
+	{ "RTE_ETH_RX_OFFLOAD_SCATTER", (int64_t)RTE_ETH_RX_OFFLOAD_SCATTER },
+	{ "RTE_ETH_TX_OFFLOAD_MULTI_SEGS", (int64_t)RTE_ETH_TX_OFFLOAD_MULTI_SEGS },
+	QUIVER_CONST(RTE_ETHER_MTU),
+	/* what ethdev adds to an MTU when a driver states no max_mtu of its own (eth_dev_get_overhead_len) */
+	{ "ETHDEV_DEFAULT_OVERHEAD", (int64_t)(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN) },
+	/* net_af_packet's ring frames: the kernel's tpacket2 header before the MAC header, and the part of it the
+	 * driver subtracts from framesz when it checks a frame against an mbuf */
+	QUIVER_CONST(TPACKET2_HDRLEN),
+	QUIVER_CONST(TPACKET_ALIGNMENT),
+	{ "sizeof.sockaddr_ll", (int64_t)sizeof(struct sockaddr_ll) },
+	QUIVER_CONST(ENOTSUP),
 	QUIVER_SIZE(rte_eth_stats),
 	QUIVER_OFF(rte_eth_stats, ipackets),
 	QUIVER_OFF(rte_eth_stats, opackets),

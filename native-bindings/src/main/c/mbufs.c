@@ -57,6 +57,11 @@ int quiver_check_data_len(const struct rte_mbuf *m)
 	return (int)rte_pktmbuf_data_len(m);
 }
 
+int quiver_check_tailroom(const struct rte_mbuf *m)
+{
+	return (int)rte_pktmbuf_tailroom(m);
+}
+
 static const struct quiver_layout_entry mbufs_layout[] = {
 	QUIVER_SIZE(rte_mbuf),
 	QUIVER_OFF(rte_mbuf, buf_addr),

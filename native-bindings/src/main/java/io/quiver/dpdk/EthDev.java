@@ -22,6 +22,7 @@ public final class EthDev {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle TX_BURST = NativeLibrary.downcall("quiver_tx_burst",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle PAGE_SIZE = NativeLibrary.downcall("getpagesize", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle DEV_PROBE = NativeLibrary.downcall("rte_dev_probe", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle HOTPLUG_REMOVE = NativeLibrary.downcall("rte_eal_hotplug_remove",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -31,6 +32,8 @@ public final class EthDev {
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle CONFIGURE = NativeLibrary.downcall("rte_eth_dev_configure",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));
+    private static final MethodHandle SET_MTU = NativeLibrary.downcall("rte_eth_dev_set_mtu",
+            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT));
     private static final MethodHandle RX_QUEUE_SETUP = NativeLibrary.downcall("rte_eth_rx_queue_setup",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle TX_QUEUE_SETUP = NativeLibrary.downcall("rte_eth_tx_queue_setup",
@@ -118,9 +121,52 @@ public final class EthDev {
         }
     }
 
+    /** The RX offload that lets a driver chain mbufs for frames larger than one buffer. */
+    public static final long RX_OFFLOAD_SCATTER = Layout.of("RTE_ETH_RX_OFFLOAD_SCATTER");
+    /** The TX offload for sending chained mbufs. */
+    public static final long TX_OFFLOAD_MULTI_SEGS = Layout.of("RTE_ETH_TX_OFFLOAD_MULTI_SEGS");
+    /** Ethernet's standard MTU, 1500. */
+    public static final int STANDARD_MTU = Layout.intOf("RTE_ETHER_MTU");
+    private static final int ENOTSUP = Layout.intOf("ENOTSUP");
+    /** What ethdev adds to an MTU to get a frame when a driver states no max_mtu: Ethernet's header and FCS. */
+    private static final int DEFAULT_OVERHEAD = Layout.intOf("ETHDEV_DEFAULT_OVERHEAD");
+    /** A max_mtu of 65535: the driver stated none. */
+    private static final int NO_MAX_MTU = 0xffff;
+    /** net_af_packet's ring frames: the kernel's tpacket2 header, which precedes the MAC header in each frame. */
+    public static final int TPACKET2_HDRLEN = Layout.intOf("TPACKET2_HDRLEN");
+    /** ... the alignment of a ring frame's size and of the MAC header's place in it. */
+    public static final int TPACKET_ALIGNMENT = Layout.intOf("TPACKET_ALIGNMENT");
+    /** ... and what net_af_packet subtracts from framesz before it checks a frame against an mbuf's room. */
+    public static final int AF_PACKET_FRAME_HEADER = TPACKET2_HDRLEN - Layout.intOf("sizeof.sockaddr_ll");
+
     /** What a device can do. */
     public record Info(String driverName, int ifIndex, int maxRxQueues, int maxTxQueues, int maxMacAddrs,
-                       int rxDescMax, int rxDescMin, int txDescMax, int txDescMin) {
+                       int rxDescMax, int rxDescMin, int txDescMax, int txDescMin, long maxRxPktLen, int minMtu,
+                       int maxMtu, long rxOffloads, long txOffloads) {
+        /**
+         * The largest MTU ethdev lets the driver be configured with: its max_mtu, or where it states none, its
+         * largest frame less Ethernet's header and FCS (the rule of ethdev's own MTU validation).
+         */
+        public int acceptedMtu() {
+            if (maxMtu != NO_MAX_MTU) {
+                return maxMtu;
+            }
+            return (int) Math.max(0, Math.min(NO_MAX_MTU, maxRxPktLen - DEFAULT_OVERHEAD));
+        }
+
+        /** Whether the device sends and receives through a kernel interface (TAP, af_packet), whose MTU bounds its frames. */
+        public boolean kernelBacked() {
+            return ifIndex > 0;
+        }
+    }
+
+    /** The system's page size: af_packet's ring blocks are whole pages. */
+    public static int pageSize() {
+        try {
+            return (int) PAGE_SIZE.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     public static Info info(int port) {
@@ -139,7 +185,11 @@ public final class EthDev {
                     u16(info, Layout.of("rte_eth_dev_info.max_tx_queues")),
                     info.get(JAVA_INT, Layout.of("rte_eth_dev_info.max_mac_addrs")),
                     u16(info, rxLim + max), u16(info, rxLim + min),
-                    u16(info, txLim + max), u16(info, txLim + min));
+                    u16(info, txLim + max), u16(info, txLim + min),
+                    Integer.toUnsignedLong(info.get(JAVA_INT, Layout.of("rte_eth_dev_info.max_rx_pktlen"))),
+                    u16(info, Layout.of("rte_eth_dev_info.min_mtu")), u16(info, Layout.of("rte_eth_dev_info.max_mtu")),
+                    info.get(JAVA_LONG, Layout.of("rte_eth_dev_info.rx_offload_capa")),
+                    info.get(JAVA_LONG, Layout.of("rte_eth_dev_info.tx_offload_capa")));
         } catch (DpdkException e) {
             throw e;
         } catch (Throwable t) {
@@ -149,8 +199,19 @@ public final class EthDev {
 
     /** Configures {@code rxQueues} and {@code txQueues} with DPDK's default device configuration. */
     public static void configure(int port, int rxQueues, int txQueues) {
+        configure(port, rxQueues, txQueues, 0, 0, 0);
+    }
+
+    /**
+     * Configures the queues with an MTU (0: DPDK's default, 1500) and the RX and TX offloads to enable (e.g.
+     * {@link #RX_OFFLOAD_SCATTER}); everything else is DPDK's default.
+     */
+    public static void configure(int port, int rxQueues, int txQueues, int mtu, long rxOffloads, long txOffloads) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment conf = arena.allocate(CONF_SIZE, 8);
+            conf.set(JAVA_INT, Layout.of("rte_eth_conf.rxmode.mtu"), mtu);
+            conf.set(JAVA_LONG, Layout.of("rte_eth_conf.rxmode.offloads"), rxOffloads);
+            conf.set(JAVA_LONG, Layout.of("rte_eth_conf.txmode.offloads"), txOffloads);
             DpdkException.check((int) CONFIGURE.invokeExact((short) port, (short) rxQueues, (short) txQueues, conf),
                     "rte_eth_dev_configure", "port " + port + ", " + rxQueues + " rx / " + txQueues + " tx queues");
         } catch (DpdkException e) {
@@ -181,6 +242,24 @@ public final class EthDev {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /**
+     * Sets the port's MTU; false when its driver has no MTU setting (it then receives what its buffers hold). Any
+     * other refusal is a {@link DpdkException}.
+     */
+    public static boolean setMtu(int port, int mtu) {
+        int rc;
+        try {
+            rc = (int) SET_MTU.invokeExact((short) port, (short) mtu);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc == -ENOTSUP) {
+            return false;
+        }
+        DpdkException.check(rc, "rte_eth_dev_set_mtu", "port " + port + ", MTU " + mtu);
+        return true;
     }
 
     public static void start(int port) {

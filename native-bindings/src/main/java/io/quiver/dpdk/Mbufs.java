@@ -28,6 +28,7 @@ public final class Mbufs {
     private static final MethodHandle CHECK_MTOD = NativeLibrary.downcall("quiver_check_mtod", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CHECK_PKT_LEN = NativeLibrary.downcall("quiver_check_pkt_len", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     private static final MethodHandle CHECK_DATA_LEN = NativeLibrary.downcall("quiver_check_data_len", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle CHECK_TAILROOM = NativeLibrary.downcall("quiver_check_tailroom", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
 
     public static final long SIZE = Layout.of("sizeof.rte_mbuf");
     public static final long BUF_ADDR = Layout.of("rte_mbuf.buf_addr");
@@ -38,6 +39,7 @@ public final class Mbufs {
     public static final long PORT = Layout.of("rte_mbuf.port");
     public static final long VLAN_TCI = Layout.of("rte_mbuf.vlan_tci");
     public static final long HASH = Layout.of("rte_mbuf.hash");
+    public static final long BUF_LEN = Layout.of("rte_mbuf.buf_len");
     public static final int HEADROOM = Layout.intOf("RTE_PKTMBUF_HEADROOM");
 
     private static final MemorySegment M = NativeMemory.ALL;
@@ -113,19 +115,48 @@ public final class Mbufs {
     }
 
     /**
-     * Moves the start of a single-segment packet by {@code delta} bytes (positive drops bytes from the front,
-     * negative claims headroom) and adjusts its lengths: pure field writes, no downcall. Returns false, changing
-     * nothing, when there is not enough headroom or data.
+     * Moves the start of a packet by {@code delta} bytes within its first segment (positive drops bytes from the
+     * front, negative claims headroom) and adjusts its lengths: pure field writes, no downcall. Chained packets too:
+     * only the first segment and the total length change. Returns false, changing nothing, when the first segment
+     * has not enough headroom or data.
      */
     public static boolean adjustHead(long mbuf, int delta) {
         int off = Short.toUnsignedInt(M.get(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_OFF));
         int dataLen = dataLen(mbuf);
-        if (off + delta < 0 || dataLen - delta < 0 || segments(mbuf) != 1) {
+        if (off + delta < 0 || dataLen - delta < 0) {
             return false;
         }
         M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_OFF, (short) (off + delta));
         M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_LEN, (short) (dataLen - delta));
         M.set(ValueLayout.JAVA_INT_UNALIGNED, mbuf + PKT_LEN, pktLen(mbuf) - delta);
+        return true;
+    }
+
+    /** Room left after the first segment's data ({@code rte_pktmbuf_tailroom}). */
+    public static int tailroom(long mbuf) {
+        int off = Short.toUnsignedInt(M.get(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_OFF));
+        int bufLen = Short.toUnsignedInt(M.get(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + BUF_LEN));
+        return bufLen - off - dataLen(mbuf);
+    }
+
+    /**
+     * Pads a single-segment packet shorter than {@code minimum} with zeros up to it (Ethernet's 60-byte minimum):
+     * field writes and a fill, no downcall. False when it cannot (chained, or no tailroom); the packet is unchanged.
+     */
+    public static boolean padTo(long mbuf, int minimum) {
+        int dataLen = dataLen(mbuf);
+        if (dataLen >= minimum) {
+            return true;
+        }
+        if (segments(mbuf) != 1 || tailroom(mbuf) < minimum - dataLen) {
+            return false;
+        }
+        long end = data(mbuf) + dataLen;
+        for (int k = 0; k < minimum - dataLen; k++) {
+            M.set(ValueLayout.JAVA_BYTE, end + k, (byte) 0);
+        }
+        M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_LEN, (short) minimum);
+        M.set(ValueLayout.JAVA_INT_UNALIGNED, mbuf + PKT_LEN, minimum);
         return true;
     }
 
@@ -148,9 +179,11 @@ public final class Mbufs {
             long mtod = (long) CHECK_MTOD.invokeExact(mbuf);
             int pktLen = (int) CHECK_PKT_LEN.invokeExact(mbuf);
             int dataLen = (int) CHECK_DATA_LEN.invokeExact(mbuf);
-            if (mtod != data(mbuf) || pktLen != pktLen(mbuf) || dataLen != dataLen(mbuf)) {
+            int tailroom = (int) CHECK_TAILROOM.invokeExact(mbuf);
+            if (mtod != data(mbuf) || pktLen != pktLen(mbuf) || dataLen != dataLen(mbuf) || tailroom != tailroom(mbuf)) {
                 throw new IllegalStateException("mbuf layout mismatch: mtod " + mtod + "/" + data(mbuf) + ", pkt_len "
-                        + pktLen + "/" + pktLen(mbuf) + ", data_len " + dataLen + "/" + dataLen(mbuf));
+                        + pktLen + "/" + pktLen(mbuf) + ", data_len " + dataLen + "/" + dataLen(mbuf) + ", tailroom "
+                        + tailroom + "/" + tailroom(mbuf));
             }
         } catch (IllegalStateException e) {
             throw e;
