@@ -1,5 +1,6 @@
 package io.quiver.dataplane.antispoof;
 
+import io.quiver.configstore.model.LinkProtection;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.vnic.WireAddresses;
 import java.util.ArrayList;
@@ -15,10 +16,13 @@ import java.util.Optional;
 public final class PortSources {
     private final SourceMacCheck[] byPort;
     private final int[] onlyVnicOfPort;
+    /** By port: the one VNIC on it without {@code mac-nospoof}, which owns frames of any other source MAC; else -1. */
+    private final int[] unprotectedOfPort;
 
-    private PortSources(SourceMacCheck[] byPort, int[] onlyVnicOfPort) {
+    private PortSources(SourceMacCheck[] byPort, int[] onlyVnicOfPort, int[] unprotectedOfPort) {
         this.byPort = byPort;
         this.onlyVnicOfPort = onlyVnicOfPort;
+        this.unprotectedOfPort = unprotectedOfPort;
     }
 
     /**
@@ -29,7 +33,10 @@ public final class PortSources {
         List<List<long[]>> macsByPort = new ArrayList<>(maxPort + 1);
         int[] only = new int[maxPort + 1];
         int[] vnicsOnPort = new int[maxPort + 1];
+        int[] unprotected = new int[maxPort + 1];
+        int[] unprotectedOnPort = new int[maxPort + 1];
         Arrays.fill(only, -1);
+        Arrays.fill(unprotected, -1);
         for (int p = 0; p <= maxPort; p++) {
             macsByPort.add(new ArrayList<>());
         }
@@ -44,6 +51,10 @@ public final class PortSources {
             owners.set(v, WireAddresses.macs(configs[v]));
             vnicsOnPort[portIds[v]]++;
             only[portIds[v]] = v;
+            if (!configs[v].protection().contains(LinkProtection.MAC_NOSPOOF)) {
+                unprotectedOnPort[portIds[v]]++;
+                unprotected[portIds[v]] = v;
+            }
         }
         SourceMacCheck[] byPort = new SourceMacCheck[maxPort + 1];
         for (int p = 0; p <= maxPort; p++) {
@@ -51,8 +62,11 @@ public final class PortSources {
             if (vnicsOnPort[p] != 1) {
                 only[p] = -1;
             }
+            if (unprotectedOnPort[p] != 1) { // two could claim the same foreign MAC: neither gets it
+                unprotected[p] = -1;
+            }
         }
-        return new PortSources(byPort, only);
+        return new PortSources(byPort, only, unprotected);
     }
 
     /**
@@ -63,13 +77,18 @@ public final class PortSources {
         return byPort[port].replacing(vnic, WireAddresses.macs(before), WireAddresses.macs(after)).map(changed -> {
             SourceMacCheck[] copy = byPort.clone();
             copy[port] = changed;
-            return new PortSources(copy, onlyVnicOfPort);
+            return new PortSources(copy, onlyVnicOfPort, unprotectedOfPort);
         });
     }
 
     /** The MACs the VNICs attached by {@code port} may send with. */
     public SourceMacCheck of(int port) {
         return byPort[port];
+    }
+
+    /** The VNIC a frame with a MAC no VNIC of {@code port} owns belongs to (its only VNIC without mac-nospoof), else -1. */
+    public int unprotectedVnicOf(int port) {
+        return unprotectedOfPort[port];
     }
 
     /** The VNIC a port with exactly one VNIC belongs to, else -1. */

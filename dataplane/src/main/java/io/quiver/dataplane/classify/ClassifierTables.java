@@ -1,6 +1,7 @@
 package io.quiver.dataplane.classify;
 
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.vnic.WireAddresses;
 import java.util.List;
 
@@ -18,7 +19,19 @@ public final class ClassifierTables {
     final int[][] addresses;
     /** By VNIC: its first IPv4 address as an unsigned value, -1 when it has none (most VNICs have one: one compare). */
     final long[] firstAddress;
+    /**
+     * By VNIC: its IPv6 addresses as (high, low) pairs: the configured ones, then the link-local address of each of
+     * its MACs (modified EUI-64), which a VNIC always owns.
+     */
+    final long[][] ipv6;
+    /** By VNIC: its protection ({@link io.quiver.configstore.model.LinkProtection} bits) and {@link #ROUTER}. */
+    final int[] protection;
+    /** By VNIC: the longest untagged frame it may send or receive, its MTU plus the Ethernet header. */
+    final int[] frameLimit;
     private final List<VnicConfig> vnics;
+
+    /** A bit of {@link #protectionOf}: the VNIC is a router (may send router advertisements, redirects, DHCPv6 replies). */
+    public static final int ROUTER = 1 << 16;
 
     /** @param vnics by VNIC index; a null entry is a free index (a removed VNIC) */
     public ClassifierTables(List<VnicConfig> vnics) {
@@ -38,27 +51,34 @@ public final class ClassifierTables {
         primaryMac = new long[n];
         addresses = new int[n][];
         firstAddress = new long[n];
+        ipv6 = new long[n][];
+        protection = new int[n];
+        frameLimit = new int[n];
         for (int i = 0; i < n; i++) {
             VnicConfig v = vnics.get(i);
             if (v == null) {
                 vlan[i] = -1;
                 addresses[i] = new int[0];
                 firstAddress[i] = -1;
+                ipv6[i] = new long[0];
                 continue;
             }
-            vlan[i] = v.vlan();
-            primaryMac[i] = WireAddresses.primaryMac(v);
-            addresses[i] = putEntries(macs, ips, v, i);
-            firstAddress[i] = firstOf(addresses[i]);
+            for (long m : WireAddresses.macs(v)) {
+                macs.put(m, v.vlan(), i);
+            }
+            setFacts(i, v, putAddresses(ips, v, i));
         }
     }
 
-    /** Enters VNIC {@code i}'s MACs (in its VLAN) and addresses; returns its addresses. */
-    private static int[] putEntries(MacVlanTable macs, Ipv4Table ips, VnicConfig v, int i) {
-        for (long m : WireAddresses.macs(v)) {
-            macs.put(m, v.vlan(), i);
-        }
-        return putAddresses(ips, v, i);
+    /** Everything but the hash tables' entries, of VNIC {@code i}. */
+    private void setFacts(int i, VnicConfig v, int[] own) {
+        vlan[i] = v.vlan();
+        primaryMac[i] = WireAddresses.primaryMac(v);
+        addresses[i] = own;
+        firstAddress[i] = own.length == 0 ? -1 : Integer.toUnsignedLong(own[0]);
+        ipv6[i] = WireAddresses.ipv6(v);
+        protection[i] = v.protectionMask() | (v.isRouter() ? ROUTER : 0);
+        frameLimit[i] = v.mtu() + Ethernet.HEADER_LENGTH;
     }
 
     private static int[] putAddresses(Ipv4Table ips, VnicConfig v, int i) {
@@ -69,19 +89,18 @@ public final class ClassifierTables {
         return own;
     }
 
-    private static long firstOf(int[] addresses) {
-        return addresses.length == 0 ? -1 : Integer.toUnsignedLong(addresses[0]);
-    }
-
-    private ClassifierTables(List<VnicConfig> vnics, MacVlanTable macs, Ipv4Table ips, int[] vlan, long[] primaryMac,
-                             int[][] addresses, long[] firstAddress) {
+    /** A copy sharing nothing mutable with {@code from}'s per-VNIC arrays (only {@link #setFacts} writes them). */
+    private ClassifierTables(ClassifierTables from, List<VnicConfig> vnics, MacVlanTable macs, Ipv4Table ips) {
         this.vnics = vnics;
         this.macs = macs;
         this.ips = ips;
-        this.vlan = vlan;
-        this.primaryMac = primaryMac;
-        this.addresses = addresses;
-        this.firstAddress = firstAddress;
+        this.vlan = from.vlan.clone();
+        this.primaryMac = from.primaryMac.clone();
+        this.addresses = from.addresses.clone();
+        this.firstAddress = from.firstAddress.clone();
+        this.ipv6 = from.ipv6.clone();
+        this.protection = from.protection.clone();
+        this.frameLimit = from.frameLimit.clone();
     }
 
     /**
@@ -102,18 +121,11 @@ public final class ClassifierTables {
             return java.util.Optional.empty();
         }
         int[] own = putAddresses(p, after, index);
-        List<VnicConfig> specs = new java.util.ArrayList<>(vnics);
-        specs.set(index, after);
-        int[] vlans = vlan.clone();
-        vlans[index] = after.vlan();
-        long[] primaries = primaryMac.clone();
-        primaries[index] = WireAddresses.primaryMac(after);
-        int[][] owned = addresses.clone();
-        owned[index] = own;
-        long[] firsts = firstAddress.clone();
-        firsts[index] = firstOf(own);
-        return java.util.Optional.of(new ClassifierTables(java.util.Collections.unmodifiableList(specs), m.get(), p, vlans, primaries,
-                owned, firsts));
+        List<VnicConfig> configs = new java.util.ArrayList<>(vnics);
+        configs.set(index, after);
+        ClassifierTables changed = new ClassifierTables(this, java.util.Collections.unmodifiableList(configs), m.get(), p);
+        changed.setFacts(index, after, own);
+        return java.util.Optional.of(changed);
     }
 
     public List<VnicConfig> vnics() {
@@ -155,11 +167,32 @@ public final class ClassifierTables {
         return false;
     }
 
+    /** Whether the IPv6 address ({@code high}, {@code low}) is one of {@code vnic}'s own, its link-local ones included. */
+    public boolean ownsIpv6(int vnic, long high, long low) {
+        long[] own = ipv6[vnic];
+        for (int k = 0; k < own.length; k += 2) {
+            if (own[k] == high && own[k + 1] == low) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int vlanOf(int vnic) {
         return vlan[vnic];
     }
 
     public long primaryMacOf(int vnic) {
         return primaryMac[vnic];
+    }
+
+    /** The VNIC's {@link io.quiver.configstore.model.LinkProtection} bits, with {@link #ROUTER} when it is a router. */
+    public int protectionOf(int vnic) {
+        return protection[vnic];
+    }
+
+    /** The longest untagged frame VNIC {@code vnic} may send or be delivered: MTU + 14. */
+    public int frameLimitOf(int vnic) {
+        return frameLimit[vnic];
     }
 }

@@ -28,7 +28,8 @@ public final class SoftwareClassifier implements Classifier {
         if (b.isMulticast(i)) {
             if (kind == PacketKind.ARP && b.op[i] == 1) {
                 int owner = t.ips.get(b.dstIp[i]);
-                if (owner >= 0 && t.vlan[owner] == vlan) {
+                // a gratuitous ARP (its sender asks for its own address) is news for everyone else: it floods
+                if (owner >= 0 && t.vlan[owner] == vlan && t.macs.get(b.srcMac[i], vlan) != owner) {
                     return Classifier.local(owner);
                 }
             }

@@ -43,6 +43,14 @@ public final class Defaults {
     public static final int MAX_DESCRIPTORS = 32768;
     /** The most RX or TX queues a port may be given. */
     public static final int MAX_QUEUES = 1024;
+    /** A port's MTU: Ethernet's standard payload. */
+    public static final int MTU = 1500;
+    /** The largest port MTU (jumbo frames). */
+    public static final int MAX_MTU = 9000;
+    /** What a frame carries beyond its MTU here: the Ethernet header and up to two VLAN tags (no FCS: the NIC's). */
+    public static final int FRAME_OVERHEAD = 14 + 8;
+    /** Ethernet's shortest frame without the FCS: shorter ones are padded before they are sent. */
+    public static final int MIN_FRAME = 60;
 
     // ---- VNICs and their rings ---------------------------------------------------------------------------------
 
@@ -50,6 +58,17 @@ public final class Defaults {
     public static final int MAX_VNICS = 1 << 16;
     /** Slots per local ring (power of two): at least a datapath burst. */
     public static final int LOCAL_RING = 256;
+    /**
+     * Slots per local ring in dedicated mode, where the RX lcore fills a ring while a worker on another CPU drains
+     * it: two bursts per lcore (the one being drained, the one arriving), at least {@link #LOCAL_RING}. A worker that
+     * keeps up then never finds its ring full; one that does not is the bottleneck, and a bigger ring only delays
+     * its drops. With the datapath's bursts of 128 and two lcores: 512.
+     */
+    public static int dedicatedLocalRing(int burst, int lcores) {
+        int wanted = Math.max(LOCAL_RING, 2 * burst * lcores);
+        return Integer.highestOneBit(wanted - 1) << 1;
+    }
+
     /** Slots per forwarding ring (power of two): routed traffic is the smaller share. */
     public static final int FORWARDING_RING = 128;
 

@@ -23,12 +23,32 @@ public enum DropReason {
     /** The transmit queue had no room. */
     TX_FULL("tx-full"),
     /** No mbuf to copy a flooded frame into. */
-    NO_MBUF("no-mbuf");
+    NO_MBUF("no-mbuf"),
+    /** A guest sent IPv6 with a source that is not one of its addresses (nor :: for duplicate address detection). */
+    SPOOFED_SOURCE_IPV6("spoofed-src-ipv6"),
+    /** A guest's neighbour discovery claimed an address or a link-layer address that is not its own. */
+    SPOOFED_ND("spoofed-nd"),
+    /** A guest that is not a router sent an IPv6 router advertisement or redirect (RA guard). */
+    RA_GUARD("ra-guard"),
+    /** A guest sent a DHCP server message (DHCPv4 from port 67, DHCPv6 from port 547) it may not send. */
+    DHCP_GUARD("dhcp-guard"),
+    /** A guest with restricted protection sent an ethertype other than IPv4, IPv6 or ARP. */
+    RESTRICTED_ETHERTYPE("restricted-ethertype"),
+    /** The frame is larger than the VNIC's MTU allows (at L2 nothing fragments). */
+    MTU_EXCEEDED("mtu-exceeded"),
+    /** A Q-in-Q frame whose outer tag is no VNIC's VLAN. */
+    STACKED_VLAN("stacked-vlan");
 
     private final String label;
 
     DropReason(String label) {
         this.label = label;
+    }
+
+    /** Whether the frame claimed an identity that is not its sender's (what spoof warnings report). */
+    public boolean isSpoof() {
+        return this == SPOOFED_SOURCE_MAC || this == SPOOFED_SOURCE_IP || this == SPOOFED_ARP_SENDER
+                || this == SPOOFED_SOURCE_IPV6 || this == SPOOFED_ND;
     }
 
     /** The name counters and the CLI show. */

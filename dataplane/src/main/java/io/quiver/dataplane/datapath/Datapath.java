@@ -58,7 +58,7 @@ public final class Datapath implements AutoCloseable {
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
         this.runtime = runtime;
-        this.spoofWarnings = new SpoofWarnings(this::vnics);
+        this.spoofWarnings = new SpoofWarnings(this::vnics, this::guestPorts);
         long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
         this.routes = new UplinkRoutes(config.uplinkRoutes(), gateway);
     }
@@ -296,6 +296,11 @@ public final class Datapath implements AutoCloseable {
 
     public Port port(String name) {
         return runtime.port(name);
+    }
+
+    /** Every port but the uplink. */
+    public List<Port> guestPorts() {
+        return runtime.ports().values().stream().filter(p -> !p.name().equals(config.uplink())).toList();
     }
 
     public Port uplink() {

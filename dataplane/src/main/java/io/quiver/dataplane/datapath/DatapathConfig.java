@@ -101,6 +101,12 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
                 .orElseThrow(() -> new IllegalArgumentException("no port named '" + name + "'"));
     }
 
+    /** The same datapath with other VNICs (as the database holds them at start). */
+    public DatapathConfig withVnics(List<AttachedVnic> replaced) {
+        return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, replaced, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle);
+    }
+
     /** The same datapath on another runtime (another EAL file prefix, say). */
     public DatapathConfig withRuntime(RuntimeConfig replaced) {
         return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,

@@ -90,14 +90,14 @@ public final class DatapathState {
     /**
      * This state with one VNIC's addresses changed (its {@link Vnic#config()} already holds the new ones), when the
      * change is that small: its entries move in copies of the tables and everything else is shared, so the cost
-     * does not grow with the number of VNICs. Empty when a full rebuild is needed instead (the VNIC moved VLAN, or a
-     * table copy has no room). A clash with another VNIC is refused with an IllegalArgumentException.
+     * does not grow with the number of VNICs. Empty when a full rebuild is needed instead (the VNIC moved VLAN or
+     * changed its protection, or a table copy has no room). A clash with another VNIC is refused with an IllegalArgumentException.
      */
     Optional<DatapathState> withChangedVnic(int index) {
         Vnic v = vnics[index];
         VnicConfig before = tables.vnics().get(index);
         VnicConfig after = v.config();
-        if (before == null || before.vlan() != after.vlan()) {
+        if (before == null || before.vlan() != after.vlan() || before.protectionMask() != after.protectionMask()) {
             return Optional.empty();
         }
         Optional<ClassifierTables> changed = tables.withVnic(index, after);

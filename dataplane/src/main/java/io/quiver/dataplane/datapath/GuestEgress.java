@@ -6,6 +6,7 @@ import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.SoftwareClassifier;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.counters.SpoofRecord;
 import io.quiver.dataplane.guest.GuestRequestQueue;
 import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.packet.ArpResponder;
@@ -45,6 +46,9 @@ final class GuestEgress extends PortIngress {
     void steer(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
         int kind = b.kind[i];
         int v = kind == PacketKind.MALFORMED ? -1 : sources.owner(b.srcMac[i]);
+        if (v < 0 && kind != PacketKind.MALFORMED) {
+            v = s.sources.unprotectedVnicOf(port);
+        }
         DropReason refused = v < 0 ? (kind == PacketKind.MALFORMED ? DropReason.MALFORMED : DropReason.SPOOFED_SOURCE_MAC)
                 : EgressChecks.refusal(s.tables, sources, b, i, kind, v);
         if (refused != null) {
@@ -78,17 +82,20 @@ final class GuestEgress extends PortIngress {
     private void guestDrop(DatapathState s, ParsedBurst b, int i, QueueCounters c, int v, DropReason reason) {
         long m = b.mbuf[i];
         int charged = v >= 0 ? v : s.sources.onlyVnicOf(port);
+        if (reason.isSpoof()) {
+            SpoofRecord evidence = (charged >= 0 ? s.counters[charged].lastSpoof : c.lastSpoof)[reason.ordinal()];
+            switch (reason) {
+                case SPOOFED_SOURCE_MAC -> evidence.record(reason, 0, b.srcMac[i]);
+                case SPOOFED_SOURCE_IPV6 -> evidence.record(reason, b.src6Hi[i], b.src6Lo[i]);
+                case SPOOFED_ARP_SENDER -> evidence.record(reason, PacketParser.arpSenderMac(b.frame[i] + b.l3[i]), b.srcIp[i]);
+                default -> evidence.record(reason, 0, b.srcIp[i]);
+            }
+        }
         if (charged < 0) {
             portDrop(c, reason, m);
             return;
         }
-        VnicCounters vc = s.counters[charged];
-        if (reason == DropReason.SPOOFED_SOURCE_MAC) {
-            vc.lastForgedMac = b.srcMac[i];
-        } else if (reason == DropReason.SPOOFED_SOURCE_IP || reason == DropReason.SPOOFED_ARP_SENDER) {
-            vc.lastForgedIp = b.srcIp[i];
-        }
-        vnicDrop(vc, reason, m);
+        vnicDrop(s.counters[charged], reason, m);
     }
 
     /**

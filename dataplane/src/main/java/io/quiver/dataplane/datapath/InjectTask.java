@@ -51,19 +51,19 @@ final class InjectTask implements PollTask {
             Vnic v = s.vnics[slot.vnic];
             long m = Mbufs.alloc(pool);
             if (m == 0) {
-                v.counters().drops[DropReason.NO_MBUF.ordinal()]++;
+                v.counters().ingressDrops[DropReason.NO_MBUF.ordinal()]++;
                 return true;
             }
             long data = Mbufs.append(m, slot.length);
             if (data == 0) {
                 Mbufs.free(m);
-                v.counters().drops[DropReason.MALFORMED.ordinal()]++;
+                v.counters().ingressDrops[DropReason.MALFORMED.ordinal()]++;
                 return true;
             }
             MemorySegment.copy(slot.segment, 0, NativeMemory.ALL, data, slot.length);
             if (!v.localRing().offer(m, false, 0, Ethernet.HEADER_LENGTH)) {
                 Mbufs.free(m);
-                v.counters().drops[DropReason.RING_FULL.ordinal()]++;
+                v.counters().ingressDrops[DropReason.RING_FULL.ordinal()]++;
             } else if (pending != null) {
                 pending.mark(v.index());
             }

@@ -82,7 +82,9 @@ abstract class PortIngress implements PollTask {
                 b.mbuf[i] = m;
                 b.frame[i] = Mbufs.data(m);
                 b.length[i] = Mbufs.dataLen(m);
-                bytes += Mbufs.pktLen(m);
+                int whole = Mbufs.pktLen(m);
+                b.pktLen[i] = whole;
+                bytes += whole;
                 PacketParser.parse(b, i);
             }
             c.packets += n;
@@ -148,7 +150,7 @@ abstract class PortIngress implements PollTask {
             boolean last = ++sent == receivers && !alsoUplink;
             long copy = last ? m : Mbufs.copy(m, pool);
             if (copy == 0) {
-                s.counters[w].drops[DropReason.NO_MBUF.ordinal()]++;
+                s.counters[w].ingressDrops[DropReason.NO_MBUF.ordinal()]++;
                 continue;
             }
             toRing(s, Classifier.local(w), copy, tagged, b, i);
@@ -174,7 +176,7 @@ abstract class PortIngress implements PollTask {
     }
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {
-        vc.drops[reason.ordinal()]++;
+        vc.ingressDrops[reason.ordinal()]++;
         addDrop(m);
     }
 

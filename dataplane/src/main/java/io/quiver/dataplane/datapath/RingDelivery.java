@@ -66,7 +66,7 @@ final class RingDelivery implements PollTask {
                 Vnic vnic = vnics[v];
                 if (vnic != null) {
                     if (vnic.localRing().hasWork()) {
-                        work += deliverLocal(vnic);
+                        work += deliverLocal(s, vnic);
                     }
                     if (vnic.forwardingRing().hasWork()) {
                         work += route(s, vnic);
@@ -88,7 +88,7 @@ final class RingDelivery implements PollTask {
             return 0;
         }
         Vnic vnic = s.vnics[v];
-        int handled = deliverLocal(vnic);
+        int handled = deliverLocal(s, vnic);
         if (handled >= budget) {
             pending.mark(v); // a budget's worth: visited again in this walk
         }
@@ -102,8 +102,11 @@ final class RingDelivery implements PollTask {
         return handled;
     }
 
-    /** Local ring: hand to the guest. */
-    private int deliverLocal(Vnic vnic) {
+    /**
+     * Local ring: hand to the guest, an uplink VLAN tag stripped (a Q-in-Q frame keeps its inner tag), nothing larger
+     * than the VNIC's MTU.
+     */
+    private int deliverLocal(DatapathState s, Vnic vnic) {
         VnicRing ring = vnic.localRing();
         long from = ring.firstUnconsumed();
         long to = ring.lastPublished(from, budget);
@@ -112,6 +115,7 @@ final class RingDelivery implements PollTask {
         }
         TxBatcher out = tx.to(vnic.portId());
         VnicCounters c = vnic.counters();
+        int frameLimit = s.tables.frameLimitOf(vnic.index());
         long packets = 0;
         long bytes = 0;
         for (long seq = from; seq <= to; seq++) {
@@ -121,6 +125,10 @@ final class RingDelivery implements PollTask {
                 continue;
             }
             int length = Mbufs.pktLen(m);
+            if (length > frameLimit + (ring.l3At(seq) == Vlan.STACKED_L3 ? Vlan.TAG_LENGTH : 0)) {
+                addDrop(c, DropReason.MTU_EXCEEDED, m);
+                continue;
+            }
             packets++;
             bytes += length;
             out.add(m, length);
@@ -150,7 +158,7 @@ final class RingDelivery implements PollTask {
             int nextHop = Ipv4Forwarding.forward(s.tables, s.routes, Mbufs.data(m), ring.dstIpAt(seq), routerMac);
             if (nextHop >= 0) {
                 if (!s.vnics[nextHop].localRing().offer(m, false, ring.dstIpAt(seq), Ethernet.HEADER_LENGTH)) {
-                    addDrop(s.vnics[nextHop].counters(), DropReason.RING_FULL, m);
+                    addDrop(c, DropReason.RING_FULL, m); // the next hop's counters are another lcore's to write
                 } else {
                     c.forwarded++;
                     if (pending != null) {
@@ -174,7 +182,7 @@ final class RingDelivery implements PollTask {
     }
 
     private void addDrop(VnicCounters c, DropReason reason, long m) {
-        c.drops[reason.ordinal()]++;
+        c.deliveryDrops[reason.ordinal()]++;
         drop.freeLater(m);
     }
 

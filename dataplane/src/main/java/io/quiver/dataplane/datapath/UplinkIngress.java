@@ -24,6 +24,10 @@ final class UplinkIngress extends PortIngress {
 
     @Override
     void steer(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
+        if (b.tags[i] == 2) {
+            steerStacked(s, b, i, c);
+            return;
+        }
         long m = b.mbuf[i];
         int vlan = b.vlan[i];
         int steering = classifier.classify(s.tables, b, i, q, vlan);
@@ -38,6 +42,29 @@ final class UplinkIngress extends PortIngress {
             }
         } else {
             portDrop(c, steering == Classifier.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
+        }
+    }
+
+    /**
+     * A Q-in-Q frame: delivered, as L2 with its inner tag kept, to the VNIC its destination MAC names in the outer
+     * tag's VLAN (flooded there when it is a broadcast); dropped as stacked-vlan when no VNIC is in that VLAN. It is
+     * never routed: the inner tag is the guest's business.
+     */
+    private void steerStacked(DatapathState s, ParsedBurst b, int i, QueueCounters c) {
+        long m = b.mbuf[i];
+        int vlan = b.vlan[i];
+        int[] domain = s.vnicsByVlan[vlan];
+        if (domain == null || vlan == 0) {
+            portDrop(c, DropReason.STACKED_VLAN, m);
+        } else if (b.isMulticast(i)) {
+            flood(s, domain, -1, m, true, b, i, false, 0);
+        } else {
+            int vnic = s.tables.vnicOf(b.dstMac[i], vlan);
+            if (vnic < 0) {
+                portDrop(c, DropReason.UNKNOWN_DESTINATION, m);
+            } else {
+                toRing(s, Classifier.local(vnic), m, true, b, i);
+            }
         }
     }
 }

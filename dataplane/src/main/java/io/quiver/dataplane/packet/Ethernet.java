@@ -30,6 +30,11 @@ public final class Ethernet {
         return M.get(LONG, frame + 6) & MAC_MASK;
     }
 
+    /** The six bytes at {@code address} as a MAC, reading nothing beyond them (an option at a packet's end). */
+    public static long macAt(long address) {
+        return (M.get(INT, address) & 0xFFFF_FFFFL) | ((long) (M.get(ValueLayout.JAVA_SHORT_UNALIGNED, address + 4) & 0xFFFF) << 32);
+    }
+
     /** Swaps destination and source MAC in place. */
     public static void swapAddresses(long frame) {
         long lo = M.get(LONG, frame);          // dst[0..5] src[0..1]

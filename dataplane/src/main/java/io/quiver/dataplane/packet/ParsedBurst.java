@@ -8,31 +8,56 @@ public final class ParsedBurst {
     public final long[] mbuf;
     /** Address of the frame's first byte. */
     public final long[] frame;
+    /** Bytes readable at {@link #frame}: the first segment's (the headers must lie within it). */
     public final int[] length;
+    /** The whole frame's length, every segment of a chained mbuf included. */
+    public final int[] pktLen;
     public final int[] kind;
     public final long[] dstMac;
     public final long[] srcMac;
-    /** VLAN id from an 802.1Q tag, 0 when untagged. */
+    /** VLAN tags on the frame: 0, 1 (802.1Q) or 2 (Q-in-Q: 802.1ad or two 802.1Q tags). */
+    public final int[] tags;
+    /** The outer VLAN id, 0 when untagged. */
     public final int[] vlan;
-    /** Offset of the L3 header from the frame start (14, or 18 when tagged). */
+    /** The inner VLAN id of a Q-in-Q frame, else 0. */
+    public final int[] innerVlan;
+    /** Offset of the L3 header from the frame start (14, 18 with one tag, 22 with two). */
     public final int[] l3;
+    /** Offset of the L4 header from the frame start (after IPv4 options, IPv6 extension headers), 0 when none. */
+    public final int[] l4;
     /** IPv4 source/destination (host order), or for ARP the sender/target protocol address. */
     public final int[] srcIp;
     public final int[] dstIp;
-    /** ARP operation (1 request, 2 reply); IPv4 protocol number for IPv4. */
+    /** IPv6 source and destination, high and low halves (the first group in the high half's top bits). */
+    public final long[] src6Hi;
+    public final long[] src6Lo;
+    public final long[] dst6Hi;
+    public final long[] dst6Lo;
+    /**
+     * ARP operation (1 request, 2 reply); IPv4 protocol number for IPv4; for IPv6 the upper-layer protocol after
+     * the extension headers (58 for ICMPv6).
+     */
     public final int[] op;
 
     public ParsedBurst(int capacity) {
         mbuf = new long[capacity];
         frame = new long[capacity];
         length = new int[capacity];
+        pktLen = new int[capacity];
         kind = new int[capacity];
         dstMac = new long[capacity];
         srcMac = new long[capacity];
+        tags = new int[capacity];
         vlan = new int[capacity];
+        innerVlan = new int[capacity];
         l3 = new int[capacity];
+        l4 = new int[capacity];
         srcIp = new int[capacity];
         dstIp = new int[capacity];
+        src6Hi = new long[capacity];
+        src6Lo = new long[capacity];
+        dst6Hi = new long[capacity];
+        dst6Lo = new long[capacity];
         op = new int[capacity];
     }
 

@@ -11,10 +11,15 @@ public final class Vlan {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
+    /** The bytes one 802.1Q or 802.1ad tag takes. */
+    public static final int TAG_LENGTH = 4;
+    /** Where L3 starts in a Q-in-Q frame: behind the MACs and two tags. */
+    public static final int STACKED_L3 = Ethernet.HEADER_LENGTH + 2 * TAG_LENGTH;
+
     private Vlan() {
     }
 
-    /** Removes the tag of a tagged frame; false if the mbuf cannot be adjusted. */
+    /** Removes the (outer) tag of a tagged frame; false if the mbuf cannot be adjusted. */
     public static boolean strip(long mbuf) {
         long f = Mbufs.data(mbuf);
         long lo = M.get(LONG, f);

@@ -8,12 +8,14 @@ public final class PacketPool implements AutoCloseable {
     private final String name;
     private final int capacity;
     private final int cacheSize;
+    private final int dataRoom;
     private long address;
 
-    private PacketPool(String name, int capacity, int cacheSize, long address) {
+    private PacketPool(String name, int capacity, int cacheSize, int dataRoom, long address) {
         this.name = name;
         this.capacity = capacity;
         this.cacheSize = cacheSize;
+        this.dataRoom = dataRoom;
         this.address = address;
     }
 
@@ -22,11 +24,16 @@ public final class PacketPool implements AutoCloseable {
      * mbuf that the offsets the Java fast path reads agree with DPDK's accessors.
      */
     public static PacketPool create(String name, int capacity, int cacheSize) {
+        return create(name, capacity, cacheSize, Mempools.DEFAULT_DATA_ROOM);
+    }
+
+    /** As {@link #create(String, int, int)}, with {@code dataRoom} bytes of packet data per mbuf (headroom included). */
+    public static PacketPool create(String name, int capacity, int cacheSize, int dataRoom) {
         if (capacity < 1) {
             throw new IllegalArgumentException("pool '" + name + "' needs at least one mbuf, not " + capacity);
         }
-        long address = Mempools.createPktmbufPool(name, capacity, cacheSize, Mempools.DEFAULT_DATA_ROOM, Mempools.SOCKET_ID_ANY);
-        PacketPool pool = new PacketPool(name, capacity, cacheSize, address);
+        long address = Mempools.createPktmbufPool(name, capacity, cacheSize, dataRoom, Mempools.SOCKET_ID_ANY);
+        PacketPool pool = new PacketPool(name, capacity, cacheSize, dataRoom, address);
         long probe = Mbufs.alloc(address);
         if (probe != 0) {
             try {
@@ -45,6 +52,11 @@ public final class PacketPool implements AutoCloseable {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** The bytes a frame may have and still fit one mbuf (the data room behind the headroom). */
+    public int frameRoom() {
+        return dataRoom - Mbufs.HEADROOM;
     }
 
     /** The rte_mempool address, for the bindings. */

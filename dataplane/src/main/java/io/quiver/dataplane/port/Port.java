@@ -46,7 +46,7 @@ public final class Port implements AutoCloseable {
         OptionalInt existing = EthDev.portByName(device);
         boolean probed = false;
         if (existing.isEmpty()) {
-            EthDev.probe(config.devargs());
+            EthDev.probe(AfPacketRing.devargs(config));
             probed = true;
             existing = EthDev.portByName(device);
             if (existing.isEmpty()) {
@@ -59,12 +59,35 @@ public final class Port implements AutoCloseable {
         Port port = null;
         try {
             EthDev.Info info = EthDev.info(id);
-            if (config.rxQueues() > info.maxRxQueues() || config.txQueues() > info.maxTxQueues()) {
+            if (config.txQueues() > info.maxTxQueues()) {
+                throw new IllegalArgumentException("port '" + config.name() + "' (" + info.driverName() + ") has " + info.maxTxQueues()
+                        + " TX queue(s), and " + config.txQueues() + " are needed: one per lcore that sends (the datapath's"
+                        + " dedicated mode sends from every lcore); run the datapath in shared mode (datapath.mode: shared),"
+                        + " or give it a port with more TX queues");
+            }
+            if (config.rxQueues() > info.maxRxQueues()) {
                 throw new IllegalArgumentException("port '" + config.name() + "' (" + info.driverName() + ") supports at most "
                         + info.maxRxQueues() + " rx / " + info.maxTxQueues() + " tx queues, not " + config.rxQueues() + " / " + config.txQueues());
             }
+            // a driver in front of a kernel interface carries what that interface and its own buffers carry, whatever
+            // MTU it states to ethdev (22.11's af_packet and tap state 1500); any other device is held to its word
+            int ethdevMtu = Math.min(config.mtu(), info.acceptedMtu());
+            if (ethdevMtu < config.mtu() && !info.kernelBacked()) {
+                throw new IllegalArgumentException("port '" + config.name() + "' (" + info.driverName() + ") takes an MTU of at most "
+                        + info.acceptedMtu() + ", not " + config.mtu());
+            }
             port = new Port(config, id, probed, info);
-            EthDev.configure(id, config.rxQueues(), config.txQueues());
+            // frames larger than one mbuf: the driver chains mbufs where it can (scatter), and sends chains back
+            long rxOffloads = config.maxFrame() > pool.frameRoom() ? info.rxOffloads() & EthDev.RX_OFFLOAD_SCATTER : 0;
+            long txOffloads = info.txOffloads() & EthDev.TX_OFFLOAD_MULTI_SEGS;
+            EthDev.configure(id, config.rxQueues(), config.txQueues(), ethdevMtu, rxOffloads, txOffloads);
+            if (ethdevMtu < config.mtu()) {
+                LOG.info("port {}: {} states an MTU of at most {} to ethdev; its kernel interface's MTU bounds the frames it"
+                        + " carries, and its buffers are sized for the port's MTU {}", config.name(), info.driverName(), ethdevMtu, config.mtu());
+            } else if (config.mtu() != EthDev.STANDARD_MTU && !EthDev.setMtu(id, config.mtu())) {
+                LOG.info("port {}: {} has no MTU setting; it receives frames up to its buffers' {} bytes", config.name(),
+                        info.driverName(), pool.frameRoom());
+            }
             int socket = EthDev.socketId(id);
             for (int q = 0; q < config.rxQueues(); q++) {
                 EthDev.rxQueueSetup(id, q, config.rxDescriptors(), socket, pool.address());

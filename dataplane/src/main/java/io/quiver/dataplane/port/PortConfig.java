@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param rxDescriptors descriptors per receive queue
  * @param txDescriptors descriptors per transmit queue
  * @param promiscuous receive frames for every destination MAC
+ * @param mtu         the largest L3 payload the port receives and sends (1500; up to 9000 for jumbo frames)
  */
 public record PortConfig(String name, String devargs, int rxQueues, int txQueues, int rxDescriptors, int txDescriptors,
-                         boolean promiscuous) {
+                         boolean promiscuous, int mtu) {
     public PortConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(devargs, "devargs");
@@ -32,6 +33,15 @@ public record PortConfig(String name, String devargs, int rxQueues, int txQueues
         if (rxDescriptors < 1 || txDescriptors < 1 || rxDescriptors > Defaults.MAX_DESCRIPTORS || txDescriptors > Defaults.MAX_DESCRIPTORS) {
             throw new IllegalArgumentException("port '" + name + "': descriptor counts must be 1.." + Defaults.MAX_DESCRIPTORS);
         }
+        if (mtu < 68 || mtu > Defaults.MAX_MTU) {
+            throw new IllegalArgumentException("port '" + name + "': MTU must be 68.." + Defaults.MAX_MTU + ", not " + mtu);
+        }
+    }
+
+    /** A port with the standard MTU. */
+    public PortConfig(String name, String devargs, int rxQueues, int txQueues, int rxDescriptors, int txDescriptors,
+                      boolean promiscuous) {
+        this(name, devargs, rxQueues, txQueues, rxDescriptors, txDescriptors, promiscuous, Defaults.MTU);
     }
 
     /** One RX and one TX queue, default ring sizes, promiscuous. */
@@ -40,11 +50,25 @@ public record PortConfig(String name, String devargs, int rxQueues, int txQueues
     }
 
     public PortConfig withRxQueues(int queues) {
-        return new PortConfig(name, devargs, queues, txQueues, rxDescriptors, txDescriptors, promiscuous);
+        return new PortConfig(name, devargs, queues, txQueues, rxDescriptors, txDescriptors, promiscuous, mtu);
     }
 
     public PortConfig withQueues(int rx, int tx) {
-        return new PortConfig(name, devargs, rx, tx, rxDescriptors, txDescriptors, promiscuous);
+        return new PortConfig(name, devargs, rx, tx, rxDescriptors, txDescriptors, promiscuous, mtu);
+    }
+
+    public PortConfig withMtu(int changed) {
+        return new PortConfig(name, devargs, rxQueues, txQueues, rxDescriptors, txDescriptors, promiscuous, changed);
+    }
+
+    /** The longest frame the port carries: its MTU, the Ethernet header and up to two VLAN tags. */
+    public int maxFrame() {
+        return mtu + Defaults.FRAME_OVERHEAD;
+    }
+
+    /** The bytes of packet data one mbuf must hold so a frame of this port fits it (more than {@link #maxFrame} where the driver needs it). */
+    public int mbufRoom() {
+        return AfPacketRing.mbufRoom(this);
     }
 
     /** The DPDK device name: devargs up to the first comma. */

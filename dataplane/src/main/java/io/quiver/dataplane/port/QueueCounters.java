@@ -1,6 +1,7 @@
 package io.quiver.dataplane.port;
 
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.counters.SpoofRecord;
 
 /**
  * Counters of one port queue. Written only by the lcore that polls the queue (plain fields, no atomics: one
@@ -21,6 +22,8 @@ public final class QueueCounters {
      * the ingress decisions (a runt is {@link DropReason#MALFORMED}), on a TX queue {@link DropReason#TX_FULL}.
      */
     public final long[] drops = new long[DropReason.COUNT];
+    /** The last frame refused here as forged that no single VNIC could be charged with (RX queues), for the warning. */
+    public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
     public QueueCounters(String port, int queue) {
         this.port = port;

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.port;
 
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dpdk.EthDev;
 import io.quiver.dpdk.Mbufs;
@@ -27,8 +28,14 @@ public final class TxBatcher {
         add(mbuf, Mbufs.pktLen(mbuf));
     }
 
-    /** Adds a packet whose length the caller has already read. */
+    /**
+     * Adds a packet whose length the caller has already read. A frame shorter than Ethernet's minimum (a guest's
+     * 42-byte ARP, a frame whose tag was stripped) is padded to it first.
+     */
     public void add(long mbuf, int length) {
+        if (length < Defaults.MIN_FRAME && Mbufs.padTo(mbuf, Defaults.MIN_FRAME)) {
+            length = Defaults.MIN_FRAME;
+        }
         burst.add(mbuf);
         bytes += length;
         if (burst.isFull()) {

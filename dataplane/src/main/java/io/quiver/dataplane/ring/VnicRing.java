@@ -181,6 +181,11 @@ public final class VnicRing {
         }
     }
 
+    /** Packets published and not yet consumed (control side: what a stopped datapath still holds). */
+    public long queued() {
+        return (multi != null ? multi.getCursor() : single.getCursor()) - consumed.get();
+    }
+
     /** True when something was published and not yet drained: two reads. */
     public boolean hasWork() {
         return (multi != null ? multi.getCursor() : single.getCursor()) > consumed.get();

@@ -48,7 +48,7 @@ public final class DpdkRuntime implements AutoCloseable {
         DpdkRuntime runtime = new DpdkRuntime(config);
         try {
             runtime.eal = EalRuntime.start(config.eal());
-            runtime.pool = PacketPool.create("quiver-pool", config.poolMbufs(), config.poolCache());
+            runtime.pool = PacketPool.create("quiver-pool", config.poolMbufs(), config.poolCache(), config.mbufDataRoom());
             for (PortConfig pc : config.ports()) {
                 runtime.ports.put(pc.name(), Port.open(pc, runtime.pool));
             }

@@ -1,38 +1,52 @@
 package io.quiver.dataplane.vnic;
 
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.counters.SpoofRecord;
 
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One VNIC's counters. Written by the lcores that handle the VNIC's packets (each field by one lcore: ingress by
- * the RX lcore, delivery by the VNIC's worker), read by the control side. Plain fields: no atomics on the fast path.
+ * One VNIC's counters. Every field has exactly one writer, the lcore named beside it (in shared mode both are the one
+ * lcore), and is read by the control side: plain fields, no atomics on the fast path, no increment ever lost.
  */
 public final class VnicCounters {
-    /** Packets delivered to the guest (from the local ring) and their bytes. */
+    /** Packets delivered to the guest (from the local ring) and their bytes. Delivery lcore. */
     public long rxPackets;
     public long rxBytes;
-    /** Packets the guest sent that passed the egress checks, and their bytes. */
+    /** Packets the guest sent that passed the egress checks, and their bytes. RX lcore. */
     public long txPackets;
     public long txBytes;
-    /** Configuration requests the guest sent to the service address (handed to the control side). */
+    /** Configuration requests the guest sent to the service address (handed to the control side). RX lcore. */
     public long guestRequests;
-    /** Packets that went through this VNIC's forwarding ring and were routed on. */
+    /** Packets that went through this VNIC's forwarding ring and were routed on. Delivery lcore. */
     public long forwarded;
-    /** Drops by {@link DropReason} ordinal. */
-    public final long[] drops = new long[DropReason.COUNT];
-    /** The last forged source the egress check saw (MAC in Ethernet long form, IPv4 in host order), for warnings. */
-    public long lastForgedMac;
-    public int lastForgedIp;
+    /** Drops by {@link DropReason} ordinal decided where packets arrive (egress checks, classification, staging). RX lcore. */
+    public final long[] ingressDrops = new long[DropReason.COUNT];
+    /**
+     * Drops by ordinal decided where this VNIC's rings are drained (delivery, routing; a routed packet whose next
+     * hop's ring is full counts here, on the VNIC that routed it). Delivery lcore.
+     */
+    public final long[] deliveryDrops = new long[DropReason.COUNT];
+    /** By {@link DropReason} ordinal: the last frame the egress checks refused for it as forged, for the warning. RX lcore. */
+    public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
     public long drops(DropReason reason) {
-        return drops[reason.ordinal()];
+        return ingressDrops[reason.ordinal()] + deliveryDrops[reason.ordinal()];
+    }
+
+    /** Drops by reason ordinal, both writers summed (a copy, for the control side). */
+    public long[] drops() {
+        long[] sum = ingressDrops.clone();
+        for (int d = 0; d < sum.length; d++) {
+            sum[d] += deliveryDrops[d];
+        }
+        return sum;
     }
 
     public long totalDrops() {
         long n = 0;
-        for (long d : drops) {
+        for (long d : drops()) {
             n += d;
         }
         return n;

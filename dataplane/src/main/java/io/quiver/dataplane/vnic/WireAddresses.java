@@ -1,6 +1,8 @@
 package io.quiver.dataplane.vnic;
 
 import io.quiver.configstore.model.Ipv4Interface;
+import io.quiver.configstore.model.Ipv6Address;
+import io.quiver.configstore.model.Ipv6Interface;
 import io.quiver.configstore.model.MacAddress;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.packet.Ethernet;
@@ -24,6 +26,27 @@ public final class WireAddresses {
         long[] out = new long[all.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = Ethernet.wireOrder(all.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * The VNIC's IPv6 addresses as (high, low) pairs: the configured ones, then the link-local address of each of its
+     * MACs (RFC 4291's modified EUI-64), which its guest may always use.
+     */
+    public static long[] ipv6(VnicConfig c) {
+        List<Ipv6Interface> configured = c.ipv6Addresses();
+        List<MacAddress> macs = c.allMacs();
+        long[] out = new long[2 * (configured.size() + macs.size())];
+        int k = 0;
+        for (Ipv6Interface a : configured) {
+            out[k++] = a.address().high();
+            out[k++] = a.address().low();
+        }
+        for (MacAddress m : macs) {
+            Ipv6Address linkLocal = Ipv6Address.linkLocalOf(m);
+            out[k++] = linkLocal.high();
+            out[k++] = linkLocal.low();
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.quiver.dataplane.xconnect;
 
 import io.quiver.dataplane.antispoof.SourceMacCheck;
+import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Ethernet;
@@ -86,6 +87,9 @@ public final class PortForwarder implements PollTask {
             }
             if (macSwap) {
                 Ethernet.swapAddresses(frame);
+            }
+            if (len < Defaults.MIN_FRAME && Mbufs.padTo(m, Defaults.MIN_FRAME)) {
+                len = Defaults.MIN_FRAME;
             }
             txBytes += len;
             tx.add(m);

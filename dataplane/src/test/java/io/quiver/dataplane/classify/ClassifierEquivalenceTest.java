@@ -52,7 +52,7 @@ class ClassifierEquivalenceTest {
             int dip = r.nextInt(4) == 0 ? r.nextInt() : GuestTraffic.guestIp(1 + r.nextInt(45));
             byte[] f = switch (r.nextInt(4)) {
                 case 0 -> ArpFrameBuilder.frame(dst, GuestTraffic.GATEWAY_MAC, 1 + r.nextInt(2), GuestTraffic.GATEWAY_MAC, 1, new byte[6], dip);
-                case 1 -> new byte[] {dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], 2, 0, 0, 0, 0, 1, (byte) 0x86, (byte) 0xdd, 0, 0};
+                case 1 -> new byte[] {dst[0], dst[1], dst[2], dst[3], dst[4], dst[5], 2, 0, 0, 0, 0, 1, (byte) 0x88, (byte) 0xcc, 0, 0}; // another ethertype (LLDP)
                 case 2 -> new byte[r.nextInt(14)];
                 default -> new UdpFrameBuilder().destinationMac(dst).sourceMac(GuestTraffic.GATEWAY_MAC).sourceIp(1).destinationIp(dip).ports(1, 2).build();
             };

@@ -8,7 +8,12 @@ import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.packet.ArpFrameBuilder;
 import io.quiver.dataplane.packet.Checksums;
+import io.quiver.configstore.model.Ipv6Address;
+import io.quiver.configstore.model.MacAddress;
+import io.quiver.configstore.model.VnicParameter;
 import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.Icmpv6;
+import io.quiver.dataplane.packet.Ipv6Frames;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -44,6 +49,8 @@ abstract class DatapathSpecification {
     static final int IP_C = ip("10.0.100.3");
     static final int IP_UPLINK_HOST = ip("10.0.0.254");
     static final int IP_INTERNET = ip("198.51.100.7");
+    static final int IP_ARP_SHORT = ip("10.0.0.77");
+    static final Ipv6Address IPV6_A = Ipv6Address.parse("2001:db8::a");
 
     static Path dir;
     static Datapath datapath;
@@ -59,6 +66,13 @@ abstract class DatapathSpecification {
     static byte[] udp(byte[] dst, byte[] src, int sip, int dip, int ttl, int marker) {
         return new UdpFrameBuilder().destinationMac(dst).sourceMac(src).sourceIp(sip).destinationIp(dip).ttl(ttl)
                 .ports(40000 + marker, 7000 + marker).payload(new byte[] {(byte) marker, 1, 2, 3}).build();
+    }
+
+    static byte[] stacked(byte[] frame, int outer, int inner) {
+        ByteBuffer b = ByteBuffer.allocate(frame.length + 8);
+        b.put(frame, 0, 12).putShort((short) 0x88a8).putShort((short) outer).putShort((short) 0x8100).putShort((short) inner)
+                .put(frame, 12, frame.length - 12);
+        return b.array();
     }
 
     static byte[] tagged(byte[] frame, int vlan) {
@@ -88,6 +102,8 @@ abstract class DatapathSpecification {
         uplinkIn.add(tagged(udp(MAC_A, GATEWAY, IP_UPLINK_HOST, IP_A, 64, 10), 100)); // A is not in VLAN 100
         uplinkIn.add(tagged(udp(BROADCAST, GATEWAY, IP_UPLINK_HOST, -1, 64, 18), 4095)); // reserved VID: no one's
         uplinkIn.add(udp(MAC_A, GATEWAY, IP_UPLINK_HOST, IP_A, 64, 19));         // ... and the loop goes on
+        uplinkIn.add(stacked(udp(MAC_C, GATEWAY, IP_UPLINK_HOST, IP_C, 64, 30), 100, 7)); // Q-in-Q in C's VLAN: keeps VLAN 7
+        uplinkIn.add(stacked(udp(MAC_C, GATEWAY, IP_UPLINK_HOST, IP_C, 64, 31), 200, 7)); // Q-in-Q in no VNIC's VLAN
         List<byte[]> aIn = new ArrayList<>();
         aIn.add(udp(MAC_B, MAC_A, IP_A, IP_B, 64, 11));                          // A -> B through B's ring
         aIn.add(udp(GATEWAY, MAC_A, IP_A, IP_INTERNET, 64, 12));                 // A -> uplink
@@ -98,6 +114,15 @@ abstract class DatapathSpecification {
         aIn.add(tagged(udp(GATEWAY, MAC_A, IP_A, IP_INTERNET, 64, 17), 5));      // guests may not tag
         aIn.add(ArpFrameBuilder.request(MAC_A, IP_A, IP_UPLINK_HOST));           // flood: B and the uplink
         aIn.add(new byte[12]);                                                   // malformed
+        aIn.add(ArpFrameBuilder.request(MAC_A, IP_A, IP_A));                     // gratuitous: to everyone but A
+        aIn.add(Arrays.copyOf(ArpFrameBuilder.request(MAC_A, IP_A, IP_ARP_SHORT), 42)); // unpadded, as Linux sends on veth
+        aIn.add(Ipv6Frames.frame(Ipv6Frames.multicastMac(Ipv6Frames.solicitedNode(IPV6_A)), MAC_A, Ipv6Address.UNSPECIFIED,
+                Ipv6Frames.solicitedNode(IPV6_A), Icmpv6.PROTOCOL,
+                Ipv6Frames.icmp(Icmpv6.NEIGHBOUR_SOLICITATION, Ipv6Frames.ndBody(IPV6_A, new byte[0])))); // DAD: floods
+        aIn.add(Ipv6Frames.frame(Ipv6Frames.ALL_NODES_MAC, MAC_A, Ipv6Address.linkLocalOf(MacAddress.parse(Ethernet.formatMac(MAC_A))),
+                Ipv6Address.parse("ff02::1"), Icmpv6.PROTOCOL, Ipv6Frames.icmp(Icmpv6.ROUTER_ADVERTISEMENT, new byte[12]))); // RA guard
+        aIn.add(Ipv6Frames.frame(MAC_B, MAC_A, Ipv6Address.parse("2001:db8::66"), Ipv6Address.parse("2001:db8::b"), 17,
+                Ipv6Frames.udp(1, 2)));                                          // forged IPv6 source
         List<byte[]> cIn = List.of(udp(GATEWAY, MAC_C, IP_C, IP_INTERNET, 64, 21)); // tagged 100 on the uplink
         List<byte[]> dIn = List.of(udp(GATEWAY, MAC_B, IP_B, IP_INTERNET, 64, 22)); // a guest port with no VNIC
 
@@ -109,8 +134,9 @@ abstract class DatapathSpecification {
         int lcores = mode == ThreadingMode.SHARED ? 1 : 2;
         var ports = List.of(pcapPort("uplink", 40, lcores), pcapPort("a", 41, lcores), pcapPort("b", 42, lcores), pcapPort("c", 43, lcores),
                 pcapPort("d", 44, lcores));
+        var a = AttachedVnic.of("A", Ethernet.formatMac(MAC_A), List.of(Ethernet.formatMac(MAC_A2)), List.of("10.0.0.1/24"), 0, "a");
         var vnics = List.of(
-                AttachedVnic.of("A", Ethernet.formatMac(MAC_A), List.of(Ethernet.formatMac(MAC_A2)), List.of("10.0.0.1/24"), 0, "a"),
+                new AttachedVnic(a.config().with(VnicParameter.IPV6_ADDRESSES, "2001:db8::a/64"), "a"),
                 AttachedVnic.of("B", Ethernet.formatMac(MAC_B), List.of(), List.of("10.0.0.2/24"), 0, "b"),
                 AttachedVnic.of("C", Ethernet.formatMac(MAC_C), List.of(), List.of("10.0.100.3/24"), 100, "c"));
         var base = new RuntimeConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-dpspec-" + ProcessHandle.current().pid()),
@@ -160,7 +186,7 @@ abstract class DatapathSpecification {
 
     static void closeDatapath() throws Exception {
         VnicCounters a = datapath.vnic("A").counters();
-        snapshot = new long[][] {a.drops.clone(), datapath.vnic("B").counters().drops.clone(), datapath.uplink().rxCounters(0).drops.clone()};
+        snapshot = new long[][] {a.drops(), datapath.vnic("B").counters().drops(), datapath.uplink().rxCounters(0).drops.clone()};
         countersA = new long[] {a.rxPackets, a.txPackets, a.forwarded};
         countersB = new long[] {datapath.vnic("B").counters().rxPackets, datapath.vnic("B").counters().txPackets};
         countersC = new long[] {datapath.vnic("C").counters().rxPackets, datapath.vnic("C").counters().txPackets};
@@ -195,6 +221,14 @@ abstract class DatapathSpecification {
         return ((f[l3 - 2] & 0xff) << 8 | (f[l3 - 1] & 0xff)) == 0x0800 && f[l3 + 9] == 17;
     }
 
+    static boolean isArpFor(byte[] f, int target) {
+        return isArp(f) && ByteBuffer.wrap(f).getInt(38) == target;
+    }
+
+    static boolean isIpv6(byte[] f) {
+        return (f[12] & 0xff) == 0x86 && (f[13] & 0xff) == 0xdd;
+    }
+
     static boolean isArp(byte[] f) {
         return (f[12] & 0xff) == 0x08 && (f[13] & 0xff) == 0x06;
     }
@@ -212,8 +246,12 @@ abstract class DatapathSpecification {
         assertEquals(1, snapshot[0][DropReason.TTL_EXPIRED.ordinal()]);
         assertEquals(1, countersA[2], "A forwarded exactly one packet");
         assertTrue(bOut.stream().anyMatch(DatapathSpecification::isArp), "the ARP request reaches B, its target's owner");
-        assertTrue(aOut.stream().noneMatch(DatapathSpecification::isArp), "... and no one else");
+        assertTrue(aOut.stream().noneMatch(DatapathSpecification::isArp), "... and no one else, A's gratuitous ARP not back to A");
         assertTrue(hasMarker(aOut, 6) && hasMarker(bOut, 6) && !hasMarker(cOut, 6), "broadcast floods VLAN 0 only");
+        byte[] stackedToC = find(cOut, f -> isUdp(f) && marker(f) == 30);
+        assertTrue(stackedToC != null && (stackedToC[12] & 0xff) == 0x81 && (stackedToC[15] & 0xff) == 7,
+                "a Q-in-Q frame in C's VLAN reaches C with its inner tag");
+        assertEquals(1, snapshot[2][DropReason.STACKED_VLAN.ordinal()], "a Q-in-Q frame in no VNIC's VLAN is dropped and counted");
         assertEquals(3, snapshot[2][DropReason.UNKNOWN_DESTINATION.ordinal()],
                 "unknown MAC, A's MAC in VLAN 100, a broadcast in VLAN 4095");
         assertTrue(hasMarker(aOut, 19), "the frame after the VLAN 4095 broadcast is delivered");
@@ -242,8 +280,27 @@ abstract class DatapathSpecification {
                 "A's ARP broadcast floods to B and the uplink");
         byte[] fromC = find(uplinkOut, f -> isUdp(f) && marker(f) == 21);
         assertTrue(fromC != null && (fromC[12] & 0xff) == 0x81 && (fromC[15] & 0xff) == 100, "C's frames are tagged with VLAN 100");
-        assertEquals(4, countersA[1], "A sent 4 acceptable frames: to B, to the uplink, with its secondary MAC, its ARP");
+        assertEquals(7, countersA[1], "A sent 7 acceptable frames: to B, to the uplink, with its secondary MAC, three ARPs, a DAD probe");
         assertEquals(1, countersC[1]);
+    }
+
+    @Test
+    void broadcastsFromAGuestReachEveryoneElseAndShortFramesArePadded() {
+        assertTrue(bOut.stream().anyMatch(f -> isArpFor(f, IP_A)) && uplinkOut.stream().anyMatch(f -> isArpFor(f, IP_A)),
+                "A's gratuitous ARP reaches B and the uplink");
+        byte[] shortArp = find(uplinkOut, f -> isArpFor(f, IP_ARP_SHORT));
+        assertTrue(shortArp != null && shortArp.length == 60, "a 42-byte ARP leaves padded to 60: " + (shortArp == null ? -1 : shortArp.length));
+        assertTrue(bOut.stream().allMatch(f -> f.length >= 60) && uplinkOut.stream().allMatch(f -> f.length >= 60), "nothing leaves short");
+        assertTrue(bOut.stream().anyMatch(DatapathSpecification::isIpv6) && uplinkOut.stream().anyMatch(DatapathSpecification::isIpv6),
+                "A's duplicate address detection floods to B and the uplink");
+        assertTrue(aOut.stream().noneMatch(DatapathSpecification::isIpv6), "never back to A");
+    }
+
+    @Test
+    void ipv6IsFilteredLikeIpv4() {
+        assertEquals(1, snapshot[0][DropReason.RA_GUARD.ordinal()], "A is no router: its router advertisement is dropped");
+        assertEquals(1, snapshot[0][DropReason.SPOOFED_SOURCE_IPV6.ordinal()], "a forged IPv6 source is dropped");
+        assertEquals(1, bOut.stream().filter(DatapathSpecification::isIpv6).count(), "only the DAD probe reached B");
     }
 
     @Test

@@ -39,12 +39,14 @@ public final class ParsedFrames {
             s.copyFrom(MemorySegment.ofArray(f));
             b.frame[i] = s.address();
             b.length[i] = f.length;
+            b.pktLen[i] = f.length;
             PacketParser.parse(b, i);
         }
         return b;
     }
 
     private static long[] fields(ParsedBurst b, int i) {
-        return new long[] {b.kind[i], b.dstMac[i], b.srcMac[i], b.vlan[i], b.l3[i], b.srcIp[i], b.dstIp[i], b.op[i]};
+        return new long[] {b.kind[i], b.dstMac[i], b.srcMac[i], b.tags[i], b.vlan[i], b.innerVlan[i], b.l3[i], b.l4[i], b.srcIp[i],
+            b.dstIp[i], b.src6Hi[i], b.src6Lo[i], b.dst6Hi[i], b.dst6Lo[i], b.op[i]};
     }
 }

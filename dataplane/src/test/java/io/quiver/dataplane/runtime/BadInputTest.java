@@ -84,6 +84,16 @@ class BadInputTest {
     }
 
     @Test
+    void aPortWithTooFewTxQueuesSaysWhatToDo(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("one-queue.pcap");
+        PcapFile.write(pcap, List.of(new byte[60]));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Port.open(new PortConfig("d", "net_pcap23,rx_pcap=" + pcap, 1, 2, 512, 512, true), pool));
+        assertTrue(e.getMessage().contains("1 TX queue(s), and 2 are needed") && e.getMessage().contains("shared mode"), e.getMessage());
+        assertFalse(EthDev.portByName("net_pcap23").isPresent(), "nothing is left open");
+    }
+
+    @Test
     void aPoolTooSmallIsRefusedBeforeAnythingStarts() {
         var config = new RuntimeConfig(EalOptions.virtualDefaults(), 600, 64, 32,
                 List.of(PortConfig.of("a", "net_null30"), PortConfig.of("b", "net_null31")));
