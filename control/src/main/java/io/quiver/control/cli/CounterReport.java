@@ -26,7 +26,7 @@ final class CounterReport {
     }
 
     String header() {
-        return "per port: rx Mpps / tx Mpps | rx total, tx total, dropped on ingress, src-mac mismatch, no-mbuf (drops by reason)";
+        return "per port: rx Mpps / tx Mpps (the totals at the end: per port and VNIC, drops by reason)";
     }
 
     String line() {
@@ -51,9 +51,11 @@ final class CounterReport {
         for (Port p : dataplane.ports().values()) {
             QueueCounters.Totals rx = p.rxTotals();
             QueueCounters.Totals tx = p.txTotals();
-            b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, src-mac mismatch %d, no-mbuf %d",
-                    p.name(), rx.packets(), tx.packets(), rx.dropped(), rx.sourceMacMismatch(),
-                    p.deviceStats().rxNoMbuf()));
+            b.append(String.format("%n  %-10s rx %d, tx %d, dropped %d, no-mbuf %d", p.name(), rx.packets(), tx.packets(),
+                    rx.dropped(), p.deviceStats().rxNoMbuf()));
+            if (datapath == null && rx.sourceMacMismatch() > 0) { // a cross-connect that only counts foreign sources
+                b.append(", foreign source MAC ").append(rx.sourceMacMismatch());
+            }
             String drops = dropsText(p.drops());
             if (!drops.isEmpty()) {
                 b.append(" (").append(drops).append(')');
@@ -64,7 +66,7 @@ final class CounterReport {
                 VnicCounters c = v.counters();
                 b.append(String.format("%n  vnic %-10s rx %d, tx %d, forwarded %d, dropped %d", v.name(), c.rxPackets, c.txPackets,
                         c.forwarded, c.totalDrops()));
-                String drops = dropsText(c.drops);
+                String drops = dropsText(c.drops());
                 if (!drops.isEmpty()) {
                     b.append(" (").append(drops).append(')');
                 }

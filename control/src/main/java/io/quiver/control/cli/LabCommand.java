@@ -28,6 +28,12 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "shared", description = "threading in the written configuration: shared or dedicated (default: ${DEFAULT-VALUE})")
     String mode;
 
+    @Option(names = "--ipv6", description = "give every host an IPv6 address too (fd77::N/64) and its VNIC the same")
+    boolean ipv6;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", defaultValue = "1500", description = "the guests' MTU: links, ports and VNICs (default: ${DEFAULT-VALUE})")
+    int mtu;
+
     @Option(names = "--dir", defaultValue = "/run/quiver-lab", description = "where the configuration goes (default: ${DEFAULT-VALUE})")
     Path dir;
 
@@ -47,7 +53,11 @@ public final class LabCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         switch (action) {
             case "up" -> {
-                Path config = new NamespaceLab(guests, mode, dir).up();
+                NamespaceLab lab = new NamespaceLab(guests, mode, dir);
+                for (int i = 1; mtu != 1500 && i <= guests; i++) {
+                    lab.withMtu(i, mtu);
+                }
+                Path config = (ipv6 ? lab.withIpv6() : lab).up();
                 out.printf("lab up: %d guest(s) qv-g1..qv-g%d (%s1..%d), uplink qv-up (%s)%n", guests, guests,
                         NamespaceLab.SUBNET, guests, NamespaceLab.UPLINK_IP);
                 out.println("configuration: " + config);

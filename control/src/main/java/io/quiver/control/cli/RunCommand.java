@@ -25,9 +25,10 @@ import sun.misc.Signal;
 
 /** {@code quiver run}: start the dataplane and print live counters until Ctrl-C (SIGINT) or SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Start the dataplane and print live counters until Ctrl-C or SIGTERM.",
-                "Without --config it runs the embedded default: generated guest traffic replayed by net_pcap,",
-                "source-MAC checked, MAC-swapped and forwarded to a net_null sink (no NIC, no hugepages)."})
+        description = {"Start the dataplane and its daemon, and print live counters until Ctrl-C or SIGTERM.",
+                "Without --config it runs the embedded default: four VNICs on one net_pcap guest port replaying",
+                "their traffic to each other (a quarter of it with a forged source MAC, which is dropped), a net_null",
+                "uplink, the REST API and the CLI verbs against it (no NIC, no hugepages)."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -80,6 +81,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "hold a CPU latency QoS request while running: idle CPUs wake within US microseconds (0: they poll), so a "
                     + "guest request's service thread starts in a few us instead of tens; 'off' lets CPUs sleep deeply (default: ${DEFAULT-VALUE})")
     String cpuWakeLatency;
+
+    @Option(names = "--reset-state", description = "start from the configuration file alone: stored VNICs, run-time changes and guest "
+            + "policies the file does not give are dropped (audited); without it, run-time changes persist unless the file changed that parameter")
+    boolean resetState;
 
     @Option(names = "--guest-denial-replies", description = "answer a guest's denied request with a 'denied' reply (default: drop it silently, audited)")
     boolean denialReplies;
@@ -170,10 +175,11 @@ public final class RunCommand implements Callable<Integer> {
             }
             String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
             try (CpuWakeLatency wake = wakeMicros < 0 ? CpuWakeLatency.none() : CpuWakeLatency.hold(wakeMicros);
-                 Daemon daemon = Daemon.start(loaded.datapath(), stateDir, api.substring(0, colon),
+                 Daemon daemon = Daemon.start(loaded.datapath(), new Daemon.Options(stateDir, api.substring(0, colon),
                     Integer.parseInt(api.substring(colon + 1)), token,
                     new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority,
-                            GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)))) {
+                            GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)),
+                    loaded.guestPolicies(), resetState))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",

@@ -11,6 +11,10 @@ import io.quiver.dataplane.datapath.ThreadingMode;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.configstore.model.ConfigException;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
@@ -18,7 +22,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Quiver's YAML configuration file: what the user writes, with defaults for everything left out, turned into the
@@ -37,14 +43,29 @@ public final class ConfigFile {
     public record Uplink(String port, List<String> routes, String gatewayMac, String classifier) {
     }
 
-    public record Vnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, Integer vlan, String port) {
+    /**
+     * A VNIC: its addresses and the parameters the file gives, the port its guest is attached by, and what its guest
+     * may change itself ({@code guestPolicy}, set-policy's syntax). {@code properties} takes any other VNIC
+     * parameter by its wire name (docs/configuration.md lists them).
+     */
+    public record Vnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, List<String> ipv6, Integer vlan,
+                       Integer mtu, List<String> protection, Boolean router, Map<String, String> properties, String guestPolicy,
+                       String port) {
     }
 
     public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing, String idle) {
     }
 
     /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
-    public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
+    public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect, Map<String, String> guestPolicies) {
+        public Loaded {
+            guestPolicies = Map.copyOf(guestPolicies == null ? Map.of() : guestPolicies);
+        }
+
+        public Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
+            this(datapath, crossConnect, Map.of());
+        }
+
         public boolean isDatapath() {
             return datapath != null;
         }
@@ -56,18 +77,19 @@ public final class ConfigFile {
         /** The same with another EAL file prefix. */
         public Loaded withFilePrefix(String prefix) {
             RuntimeConfig r = runtime().withEal(runtime().eal().withFilePrefix(prefix));
-            return isDatapath() ? new Loaded(datapath.withRuntime(r), null) : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()));
+            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies)
+                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies);
         }
     }
 
     public record Eal(Integer mainCpu, Integer memoryMb, Boolean hugePages, Boolean pci, String filePrefix, List<String> extra) {
     }
 
-    public record Pool(Integer mbufs, Integer cache) {
+    public record Pool(Integer mbufs, Integer cache, Integer dataRoom) {
     }
 
     public record Port(String name, String devargs, Integer rxQueues, Integer txQueues, Integer rxDescriptors,
-                       Integer txDescriptors, Boolean promiscuous) {
+                       Integer txDescriptors, Boolean promiscuous, Integer mtu) {
     }
 
     public record Forward(String from, String to, Boolean macSwap, List<String> allowedSourceMacs,
@@ -84,7 +106,7 @@ public final class ConfigFile {
             Document d = YAML.readValue(Files.readString(file), Document.class);
             RuntimeConfig runtime = toRuntime(d);
             return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
-                    : new Loaded(toDatapath(d, runtime), null);
+                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -106,7 +128,7 @@ public final class ConfigFile {
         EalOptions eal = new EalOptions(or(e.mainCpu(), defaults.mainCpu()), or(e.memoryMb(), defaults.memoryMb()),
                 or(e.hugePages(), defaults.hugePages()), or(e.pci(), defaults.pci()), or(e.filePrefix(), defaults.filePrefix()),
                 or(e.extra(), List.of()));
-        Pool pool = d.pool() == null ? new Pool(null, null) : d.pool();
+        Pool pool = d.pool() == null ? new Pool(null, null, null) : d.pool();
         if (d.ports() == null || d.ports().isEmpty()) {
             throw new IllegalArgumentException("no ports: the file needs a 'ports:' list");
         }
@@ -116,11 +138,11 @@ public final class ConfigFile {
             }
             return new PortConfig(p.name(), p.devargs(), or(p.rxQueues(), 1), or(p.txQueues(), 1),
                     or(p.rxDescriptors(), Defaults.DESCRIPTORS), or(p.txDescriptors(), Defaults.DESCRIPTORS),
-                    or(p.promiscuous(), true));
+                    or(p.promiscuous(), true), or(p.mtu(), Defaults.MTU));
         }).toList();
         return new RuntimeConfig(eal, or(pool.mbufs(), Defaults.POOL_MBUFS),
                 or(pool.cache(), Defaults.POOL_CACHE),
-                or(d.burstSize(), d.uplink() != null ? Defaults.DATAPATH_BURST : Defaults.BURST), ports);
+                or(d.burstSize(), d.uplink() != null ? Defaults.DATAPATH_BURST : Defaults.BURST), ports, or(pool.dataRoom(), 0));
     }
 
     static List<ForwardPath> toPaths(Document d, RuntimeConfig runtime) {
@@ -145,7 +167,7 @@ public final class ConfigFile {
             if (v.name() == null || v.mac() == null || v.port() == null) {
                 throw new IllegalArgumentException("every VNIC needs 'name', 'mac' and 'port'");
             }
-            return AttachedVnic.of(v.name(), v.mac(), v.secondaryMacs(), v.ipv4(), or(v.vlan(), 0), v.port());
+            return new AttachedVnic(vnicConfig(v), v.port());
         }).toList();
         Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null, null) : d.datapath();
         ThreadingMode mode = dp.mode() == null ? ThreadingMode.SHARED : enumOf(ThreadingMode.class, dp.mode(), "datapath.mode");
@@ -154,8 +176,53 @@ public final class ConfigFile {
         ClassifierChoice classifier = u.classifier() == null ? ClassifierChoice.AUTO
                 : enumOf(ClassifierChoice.class, u.classifier().replace("rte_flow", "RTE_FLOW"), "uplink.classifier");
         return new DatapathConfig(base, u.port(), DatapathConfig.routes(u.routes()), u.gatewayMac(), vnics, mode, cpus,
-                or(dp.localRing(), Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
+                or(dp.localRing(), mode == ThreadingMode.DEDICATED ? Defaults.dedicatedLocalRing(base.burstSize(), cpus.size())
+                        : Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
                 classifier, dp.idle());
+    }
+
+    /** The VNIC's configuration from the file's fields, each checked by the model's parser. */
+    static VnicConfig vnicConfig(Vnic v) {
+        try {
+            VnicConfig c = VnicConfig.create(v.name(), v.mac());
+            c = withList(c, VnicParameter.SECONDARY_MACS, v.secondaryMacs());
+            c = withList(c, VnicParameter.IPV4_ADDRESSES, v.ipv4());
+            c = withList(c, VnicParameter.IPV6_ADDRESSES, v.ipv6());
+            c = withList(c, VnicParameter.PROTECTION, v.protection());
+            if (v.vlan() != null && v.vlan() != 0) {
+                c = c.with(VnicParameter.VLAN, v.vlan().toString());
+            }
+            if (v.mtu() != null) {
+                c = c.with(VnicParameter.MTU, v.mtu().toString());
+            }
+            if (v.router() != null) {
+                c = c.with(VnicParameter.ROUTER, v.router() ? "yes" : "no");
+            }
+            for (Map.Entry<String, String> e : or(v.properties(), Map.<String, String>of()).entrySet()) {
+                c = c.with(VnicParameter.byName(e.getKey()), e.getValue());
+            }
+            return c;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("VNIC " + v.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VnicConfig withList(VnicConfig c, VnicParameter p, List<String> values) {
+        return values == null ? c : c.with(p, values.isEmpty() ? "none" : String.join(",", values));
+    }
+
+    static Map<String, String> guestPolicies(Document d) {
+        Map<String, String> policies = new LinkedHashMap<>();
+        for (Vnic v : or(d.vnics(), List.<Vnic>of())) {
+            if (v.guestPolicy() != null) {
+                try {
+                    policies.put(v.name(), GuestPolicy.parse(v.guestPolicy()).toText());
+                } catch (ConfigException e) {
+                    throw new IllegalArgumentException("VNIC " + v.name() + ": guestPolicy: " + e.getMessage(), e);
+                }
+            }
+        }
+        return policies;
     }
 
     private static <E extends Enum<E>> E enumOf(Class<E> type, String text, String field) {

@@ -9,6 +9,7 @@ import io.quiver.dataplane.datapath.DatapathConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The appliance: the datapath, the configuration database and the service over it, the REST API, the guest request
@@ -29,19 +30,47 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * @param apiHost  where the REST API listens (loopback by default)
-     * @param apiPort  0 picks a free port
-     * @param token    the bearer token, required beyond loopback
+     * How the daemon runs, beyond what the datapath is.
+     *
+     * @param stateDir      the configuration database and daemon state
+     * @param apiHost       where the REST API listens (loopback by default)
+     * @param apiPort       0 picks a free port
+     * @param token         the bearer token, required beyond loopback
+     * @param filePolicies  the guest policies the configuration file gives, by VNIC
+     * @param resetState    start from the configuration file alone (the database forgets run-time changes)
      */
-    public static Daemon start(DatapathConfig config, Path stateDir, String apiHost, int apiPort, String token,
-                               GuestRequestService.Settings guestSettings) throws IOException {
+    public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
+                          Map<String, String> filePolicies, boolean resetState) {
+        public Options {
+            filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
+        }
+    }
+
+    /**
+     * Opens the database and reconciles it with the configuration file's VNICs first, then starts the datapath with
+     * the VNICs as the database holds them, so no packet is forwarded under values the database then overrides.
+     */
+    public static Daemon start(DatapathConfig config, Options options) throws IOException {
+        Path stateDir = options.stateDir();
         Files.createDirectories(stateDir);
-        Datapath datapath = Datapath.start(config);
+        QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
+                config.runtime().portNames(), options.resetState());
+        Datapath datapath;
+        try {
+            datapath = Datapath.start(config.withVnics(prepared.vnics()));
+        } catch (RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        String apiHost = options.apiHost();
+        int apiPort = options.apiPort();
+        String token = options.token();
+        GuestRequestService.Settings guestSettings = options.guestSettings();
         QuiverService service = null;
         RestApi api = null;
         GuestRequestService guests = null;
         try {
-            service = QuiverService.start(datapath, stateDir);
+            service = QuiverService.over(datapath, prepared);
             GuestRequestStats guestStats = new GuestRequestStats();
             guests = new GuestRequestService(service, guestStats, guestSettings);
             api = RestApi.start(apiHost, apiPort, token, service, guestStats);
@@ -55,6 +84,8 @@ public final class Daemon implements AutoCloseable {
             }
             if (service != null) {
                 service.close();
+            } else {
+                prepared.close();
             }
             datapath.close();
             throw e;

@@ -14,17 +14,21 @@ import java.util.List;
  *
  * <p>Offloads are turned off on every veth end: a veth hands over TCP/UDP with checksums left for hardware to fill
  * and TSO super-frames, which a packet socket would pass on as they are. IPv6 is off in the namespaces so the only
- * traffic is what a test sends (and ARP).
+ * traffic is what a test sends (and ARP), unless the lab is made {@link #withIpv6()}: every host then also has
+ * {@code fd77::i/64} and its link-local address. {@link #withMtu} gives a guest (its veth, port and VNIC) another MTU.
  */
 public final class NamespaceLab {
     public static final String SUBNET = "10.77.0.";
     public static final String UPLINK_NS = "qv-up";
     public static final String UPLINK_IP = SUBNET + "254";
     public static final String UPLINK_MAC = "02:00:00:00:ff:fe";
+    public static final String SUBNET6 = "fd77::";
 
     private final int guests;
     private final String mode;
     private final Path dir;
+    private boolean ipv6;
+    private final java.util.Map<Integer, Integer> mtus = new java.util.TreeMap<>();
 
     /**
      * @param guests how many guest namespaces
@@ -38,6 +42,22 @@ public final class NamespaceLab {
         this.guests = guests;
         this.mode = mode;
         this.dir = dir;
+    }
+
+    /** Every host gets an IPv6 address too ({@link #guestIp6}), and its VNIC the same. */
+    public NamespaceLab withIpv6() {
+        ipv6 = true;
+        return this;
+    }
+
+    /** Guest {@code i}'s link, port and VNIC get MTU {@code mtu} (1500 otherwise). */
+    public NamespaceLab withMtu(int i, int mtu) {
+        mtus.put(i, mtu);
+        return this;
+    }
+
+    public static String guestIp6(int i) {
+        return SUBNET6 + Integer.toHexString(i);
     }
 
     public static String guestNamespace(int i) {
@@ -61,25 +81,31 @@ public final class NamespaceLab {
     public Path up() throws IOException {
         down(guests);
         for (int i = 1; i <= guests; i++) {
-            host(guestNamespace(i), "qvg" + i, guestMac(i), guestIp(i));
+            host(guestNamespace(i), "qvg" + i, guestMac(i), guestIp(i), ipv6 ? guestIp6(i) : null, mtus.getOrDefault(i, 1500));
             // the configuration service answers on the link itself (Quiver answers its ARP), like a metadata address
             Shell.check("ip", "netns", "exec", guestNamespace(i), "ip", "route", "add", "169.254.169.254/32", "dev", "qvg" + i);
         }
-        host(UPLINK_NS, "qvup", UPLINK_MAC, UPLINK_IP);
+        host(UPLINK_NS, "qvup", UPLINK_MAC, UPLINK_IP, ipv6 ? SUBNET6 + "fe" : null, 1500);
         Files.createDirectories(dir);
         Path config = dir.resolve("lab.yaml");
         Files.writeString(config, configuration());
         return config;
     }
 
-    private static void host(String ns, String dev, String mac, String ip) {
+    private static void host(String ns, String dev, String mac, String ip, String ip6, int mtu) {
         String hostEnd = dev + "h";
+        String v6off = ip6 == null ? "1" : "0";
         Shell.check("ip", "netns", "add", ns);
-        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=" + v6off);
+        Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=" + v6off);
         Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", dev, "netns", ns);
         Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "address", mac);
+        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "mtu", Integer.toString(mtu));
+        Shell.check("ip", "link", "set", hostEnd, "mtu", Integer.toString(mtu));
         Shell.check("ip", "netns", "exec", ns, "ip", "addr", "add", ip + "/24", "dev", dev);
+        if (ip6 != null) {
+            Shell.check("ip", "netns", "exec", ns, "ip", "-6", "addr", "add", ip6 + "/64", "dev", dev);
+        }
         Shell.check("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
         for (String[] end : new String[][] {{ns, dev}, {null, hostEnd}}) {
             List<String> cmd = new ArrayList<>();
@@ -105,7 +131,7 @@ public final class NamespaceLab {
         y.append("  - { name: uplink, devargs: \"net_af_packet0,iface=qvuph,qpairs=").append(lcores).append("\" }\n");
         for (int i = 1; i <= guests; i++) {
             y.append("  - { name: g").append(i).append(", devargs: \"net_af_packet").append(i).append(",iface=qvg").append(i)
-                    .append("h,qpairs=").append(lcores).append("\" }\n");
+                    .append("h,qpairs=").append(lcores).append("\", mtu: ").append(mtus.getOrDefault(i, 1500)).append(" }\n");
         }
         y.append("uplink: { port: uplink }\n");
         y.append("datapath: { mode: ").append(mode).append(" }\n");
@@ -115,6 +141,12 @@ public final class NamespaceLab {
                     .append("/24\"], port: g").append(i);
             if (i % 2 == 0) {
                 y.append(", secondaryMacs: [\"").append(secondaryMac(i)).append("\"]");
+            }
+            if (ipv6) {
+                y.append(", ipv6: [\"").append(guestIp6(i)).append("/64\"]");
+            }
+            if (mtus.containsKey(i)) {
+                y.append(", mtu: ").append(mtus.get(i));
             }
             y.append(" }\n");
         }
@@ -137,6 +169,18 @@ public final class NamespaceLab {
             Shell.quietly("ip", "netns", "del", ns);
         }
         Shell.quietly("ip", "link", "del", hostEnd);
+    }
+
+    /** Waits until every IPv6 address in namespace {@code ns} has finished duplicate address detection. */
+    public static boolean awaitIpv6Ready(String ns, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (exec(ns, 10, "ip", "-6", "addr", "show", "tentative").output().isBlank()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     /** Waits until something in namespace {@code ns} listens on UDP {@code port}; false after {@code seconds}. */

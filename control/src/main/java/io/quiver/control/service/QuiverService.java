@@ -4,6 +4,7 @@ import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
 import io.quiver.configstore.journal.AuditRecord;
 import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.GuestPolicy;
@@ -55,44 +56,51 @@ public final class QuiverService implements AutoCloseable {
     }
 
     /**
-     * Opens the configuration database in {@code stateDir} and makes it and the running datapath agree: a VNIC the
-     * database knows keeps its stored parameters (changes made at run time survive a restart); a VNIC only the
-     * configuration file names is stored; a VNIC created at run time is added back on its port.
+     * The service over a running datapath and its open database, whose VNICs {@link #prepare} made agree with the
+     * configuration file before the datapath started.
      */
-    public static QuiverService start(Datapath datapath, Path stateDir) {
+    public static QuiverService over(Datapath datapath, Prepared prepared) {
+        return new QuiverService(datapath, prepared.store, prepared.attachments);
+    }
+
+    /** The database opened and reconciled with the configuration file, and the VNICs the datapath is to start with. */
+    public static final class Prepared implements AutoCloseable {
+        private final ConfigStore store;
+        private final Attachments attachments;
+        private final List<AttachedVnic> vnics;
+
+        private Prepared(ConfigStore store, Attachments attachments, List<AttachedVnic> vnics) {
+            this.store = store;
+            this.attachments = attachments;
+            this.vnics = vnics;
+        }
+
+        public List<AttachedVnic> vnics() {
+            return vnics;
+        }
+
+        /** Closes the database (when the datapath did not start). */
+        @Override
+        public void close() {
+            store.close();
+        }
+    }
+
+    /**
+     * Opens the configuration database in {@code stateDir} and makes it agree with the configuration file's VNICs
+     * ({@link StartupReconciliation}), before any port forwards; {@code reset} makes it hold the file alone.
+     */
+    public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
+                                   List<String> ports, boolean reset) {
         ConfigStore store = ConfigStore.open(stateDir);
-        Attachments attachments = new Attachments(stateDir);
-        QuiverService service = new QuiverService(datapath, store, attachments);
         try {
-            service.reconcile();
+            Attachments attachments = new Attachments(stateDir);
+            List<AttachedVnic> vnics = StartupReconciliation.run(fromFile, filePolicies, store, attachments,
+                    new FileIntent(stateDir), ports, reset);
+            return new Prepared(store, attachments, vnics);
         } catch (RuntimeException e) {
             store.close();
             throw e;
-        }
-        return service;
-    }
-
-    private void reconcile() {
-        Requester boot = Requester.admin("quiver-start");
-        for (Vnic v : datapath.vnics()) {
-            attachments.put(v.name(), v.port());
-            Optional<VnicConfig> stored = store.vnic(v.name());
-            if (stored.isPresent()) {
-                datapath.updateVnic(v.name(), stored.get());
-            } else {
-                store.putVnic(boot, v.config()).orThrow();
-            }
-        }
-        for (String name : store.vnicNames()) {
-            if (datapath.vnicNames().contains(name)) {
-                continue;
-            }
-            String port = attachments.port(name);
-            if (port == null || !datapath.ports().containsKey(port)) {
-                LOG.warn("VNIC {} is in the database but its port '{}' is not configured: left out until it is", name, port);
-                continue;
-            }
-            datapath.addVnic(new AttachedVnic(store.vnic(name).orElseThrow(), port));
         }
     }
 
@@ -117,9 +125,16 @@ public final class QuiverService implements AutoCloseable {
         }
         AttachedVnic spec;
         try {
-            spec = AttachedVnic.of(request.name(), request.mac(), request.secondaryMacs(), request.ipv4(),
-                    request.vlan() == null ? 0 : request.vlan(), request.port());
-        } catch (IllegalArgumentException e) {
+            VnicConfig c = AttachedVnic.of(request.name(), request.mac(), request.secondaryMacs(), request.ipv4(),
+                    request.vlan() == null ? 0 : request.vlan(), request.port()).config();
+            if (request.ipv6() != null && !request.ipv6().isEmpty()) {
+                c = c.with(VnicParameter.IPV6_ADDRESSES, String.join(",", request.ipv6()));
+            }
+            for (Map.Entry<String, String> e : (request.properties() == null ? Map.<String, String>of() : request.properties()).entrySet()) {
+                c = c.with(VnicParameter.byName(e.getKey()), e.getValue());
+            }
+            spec = new AttachedVnic(c, request.port());
+        } catch (IllegalArgumentException | ConfigException e) {
             throw ServiceException.badRequest(e.getMessage());
         }
         synchronized (changes) {
@@ -267,9 +282,10 @@ public final class QuiverService implements AutoCloseable {
             boolean uplink = p.id() == datapath.uplink().id();
             QueueCounters.Totals rx = p.rxTotals();
             QueueCounters.Totals tx = p.txTotals();
-            out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), uplink ? "uplink" : "guests",
+            out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops())));
+                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
+                    dropMap(rx.drops()), dropMap(tx.drops())));
         }
         return out;
     }
@@ -301,8 +317,9 @@ public final class QuiverService implements AutoCloseable {
         VnicConfig s = v.config();
         VnicCounters c = v.counters();
         Map<String, String> props = store.vnic(v.name()).isPresent() ? properties(v.name()) : Map.of();
-        return new Views.Vnic(v.name(), v.port(), s.mac().toString(), texts(s.secondaryMacs()), texts(s.ipv4Addresses()), s.vlan(), props,
-                new Views.Counters(c.rxPackets, c.rxBytes, c.txPackets, c.txBytes, c.forwarded, c.guestRequests, dropMap(c.drops)));
+        return new Views.Vnic(v.name(), v.port(), s.mac().toString(), texts(s.secondaryMacs()), texts(s.ipv4Addresses()),
+                texts(s.ipv6Addresses()), s.vlan(), props,
+                new Views.Counters(c.rxPackets, c.rxBytes, c.txPackets, c.txBytes, c.forwarded, c.guestRequests, dropMap(c.drops())));
     }
 
     private static Map<String, Long> dropMap(long[] drops) {

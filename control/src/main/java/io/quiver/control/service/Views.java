@@ -9,17 +9,18 @@ public final class Views {
     }
 
     /** A VNIC: its parameters from the database, its attachment, its live counters. */
-    public record Vnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, int vlan,
-                       Map<String, String> properties, Counters counters) {
+    public record Vnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, List<String> ipv6,
+                       int vlan, Map<String, String> properties, Counters counters) {
     }
 
     public record Counters(long rxPackets, long rxBytes, long txPackets, long txBytes, long forwarded, long guestRequests,
                            Map<String, Long> drops) {
     }
 
-    public record Port(String name, int ethdev, String devargs, String driver, String role, String classifier,
+    /** A port; {@code drops} sums its {@code ingressDrops} (decided on what it received) and {@code egressDrops} (TX). */
+    public record Port(String name, int ethdev, String devargs, String driver, int mtu, String role, String classifier,
                        boolean linkUp, long rxPackets, long txPackets, long dropped, long rxNoMbuf,
-                       Map<String, Long> drops) {
+                       Map<String, Long> drops, Map<String, Long> ingressDrops, Map<String, Long> egressDrops) {
     }
 
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
@@ -32,7 +33,8 @@ public final class Views {
     }
 
     /** The request to create a VNIC. */
-    public record CreateVnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, Integer vlan) {
+    public record CreateVnic(String name, String port, String mac, List<String> secondaryMacs, List<String> ipv4, List<String> ipv6,
+                             Integer vlan, Map<String, String> properties) {
     }
 
     public record Audit(long sequence, String time, String requester, String action, String vnic, String parameter,

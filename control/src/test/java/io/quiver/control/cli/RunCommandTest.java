@@ -38,6 +38,7 @@ class RunCommandTest {
         assertEquals(0, q.waitFor(), q.stderr());
         String out = q.stdout();
         assertTrue(out.contains("quiver: running the embedded default") && out.contains("quiver: stopped"), out);
+        assertFalse(out.contains("src-mac mismatch"), "the totals show drops by reason, not a counter the datapath never writes: " + out);
         Matcher g = Pattern.compile("guests\\s+rx (\\d+), tx (\\d+), dropped (\\d+).*\\(spoofed-src-mac (\\d+)\\)").matcher(out);
         assertTrue(g.find(), out);
         long rx = Long.parseLong(g.group(1));
@@ -115,6 +116,16 @@ class RunCommandTest {
         assertEquals(1, q.waitFor());
         assertTrue(q.stderr().contains("--guest-service-cpu takes auto, main or a CPU number, not 'fastest'"), q.stderr());
         assertNoCrash(q);
+    }
+
+    @Test
+    void helpDescribesTodaysDefaultAndTheRestartRule() throws Exception {
+        QuiverProcess q = QuiverProcess.start("run", "--help");
+        assertEquals(0, q.waitFor());
+        String help = q.stdout();
+        assertTrue(help.contains("four VNICs") && help.contains("forged source MAC"), help);
+        assertFalse(help.contains("MAC-swapped"), "the old MAC-swap default is gone: " + help);
+        assertTrue(help.contains("--reset-state"), help);
     }
 
     @Test

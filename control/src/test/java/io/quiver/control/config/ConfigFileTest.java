@@ -48,4 +48,40 @@ class ConfigFileTest {
         Files.writeString(f, "eal: { filePrefix: 'a/b' }\nports: [ { name: a, devargs: x } ]\n");
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("file prefix"));
     }
+
+    @Test
+    void vnicsTakeEveryParameterAndDedicatedRingsFollowTheBurstAndLcores() throws Exception {
+        Path f = dir.resolve("vnics.yaml");
+        Files.writeString(f, """
+                ports:
+                  - { name: up, devargs: "net_null0", mtu: 9000 }
+                  - { name: g, devargs: "net_null1" }
+                uplink: { port: up }
+                vnics:
+                  - name: g1
+                    mac: "02:00:00:00:00:01"
+                    ipv6: ["2001:db8::1/64"]
+                    mtu: 9000
+                    protection: [mac-nospoof, restricted]
+                    router: true
+                    properties: { priority: "3", bandwidth-limit: 100M }
+                    guestPolicy: "mtu=68..9000"
+                    port: g
+                datapath: { mode: dedicated, cpus: [1, 0] }
+                """);
+        ConfigFile.Loaded l = ConfigFile.loadAny(f);
+        var g1 = l.datapath().vnics().getFirst().config();
+        assertEquals("2001:db8::1/64", g1.get(io.quiver.configstore.model.VnicParameter.IPV6_ADDRESSES));
+        assertEquals(9000, g1.mtu());
+        assertEquals("mac-nospoof,restricted", g1.get(io.quiver.configstore.model.VnicParameter.PROTECTION));
+        assertTrue(g1.isRouter());
+        assertEquals(3, g1.priority());
+        assertEquals(100_000_000L, g1.bandwidthLimit());
+        assertEquals("mtu=68..9000", l.guestPolicies().get("g1"));
+        assertEquals(9000, l.runtime().ports().getFirst().mtu());
+        assertEquals(512, l.datapath().localRingSize(), "dedicated: two bursts of 128 per lcore");
+        Files.writeString(f, "ports: [ { name: up, devargs: x }, { name: g, devargs: y } ]\nuplink: { port: up }\n"
+                + "vnics: [ { name: g1, mac: \"02:00:00:00:00:01\", ipv6: [\"ff02::1/64\"], port: g } ]\n");
+        assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("multicast"));
+    }
 }

@@ -69,10 +69,7 @@ abstract class LabEndToEndTest {
     }
 
     static long vnicCounter(String out, String vnic, String what) {
-        Matcher line = Pattern.compile("vnic " + vnic + "\\s+(.*)").matcher(out);
-        assertTrue(line.find(), "no totals for " + vnic + " in " + out);
-        Matcher m = Pattern.compile(Pattern.quote(what) + " (\\d+)").matcher(line.group(1));
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+        return LabCounters.vnic(out, vnic, what);
     }
 
     @Test

@@ -96,6 +96,9 @@ class ControlPlaneTest {
         assertEquals(0, created.waitFor(), created.stderr());
         QuiverProcess shown = cli("show-vnic");
         assertTrue(shown.stdout().contains("vm1") && shown.stdout().contains("vm2") && shown.stdout().contains("10.9.0.2/24"), shown.stdout());
+        assertTrue(shown.stdout().contains("FWD"), "show-vnic shows forwarded counts: " + shown.stdout());
+        String portTable = cli("show-port").stdout();
+        assertTrue(portTable.contains("DROPS IN") && portTable.contains("DROPS OUT") && portTable.contains("MTU"), "show-port: drops by direction and reason: " + portTable);
         QuiverProcess changed = cli("set-vnicprop", "vm2", "ipv4-addresses=10.9.0.22/24", "--json");
         assertEquals(0, changed.waitFor(), changed.stderr());
         assertEquals("10.9.0.22/24", JSON.readTree(changed.stdout()).get("ipv4").get(0).asText());
@@ -166,6 +169,46 @@ class ControlPlaneTest {
         JsonNode vm1 = call("GET", "/v1/vnics/vm1", null).body();
         assertEquals(vm1.get("properties").get("ipv4-addresses").asText(), vm1.get("ipv4").get(0).asText(),
                 "the live VNIC carries exactly the committed address");
+    }
+
+    /** Every parameter at a value other than its default: what a refused change must give back exactly. */
+    static final java.util.Map<String, String> EVERY_PARAMETER = new java.util.LinkedHashMap<>();
+
+    static {
+        EVERY_PARAMETER.put("secondary-macs", "02:00:00:00:10:22");
+        EVERY_PARAMETER.put("mtu", "1400");
+        EVERY_PARAMETER.put("default-route", "10.9.0.254");
+        EVERY_PARAMETER.put("routing-protocol", "ospf");
+        EVERY_PARAMETER.put("transport-protocols", "tcp");
+        EVERY_PARAMETER.put("tcp-send-buffer", "1M");
+        EVERY_PARAMETER.put("tcp-receive-buffer", "2M");
+        EVERY_PARAMETER.put("tcp-port", "8080");
+        EVERY_PARAMETER.put("bandwidth-limit", "100M");
+        EVERY_PARAMETER.put("priority", "5");
+        EVERY_PARAMETER.put("ipv6-addresses", "2001:db8:9::2/64");
+        EVERY_PARAMETER.put("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof");
+        EVERY_PARAMETER.put("router", "yes");
+    }
+
+    @Test
+    @Order(3)
+    void aChangeTheDataplaneRefusesRestoresTheWholeRecord() throws Exception {
+        assertEquals(201, call("POST", "/v1/vnics", """
+                {"name": "vm7", "port": "guests", "mac": "02:00:00:00:10:07", "ipv4": ["10.9.0.7/24"]}""").status());
+        for (var e : EVERY_PARAMETER.entrySet()) {
+            Reply r = call("PUT", "/v1/vnics/vm7/props/" + e.getKey(), "{\"value\":\"" + e.getValue() + "\"}");
+            assertEquals(200, r.status(), e + ": " + r.body());
+        }
+        JsonNode before = call("GET", "/v1/vnics/vm7/props", null).body();
+        String vm1Address = call("GET", "/v1/vnics/vm1", null).body().get("ipv4").get(0).asText();
+        // the database sees no clash in two VNICs sharing an IPv4 address; the dataplane's classifier does
+        Reply refused = call("PUT", "/v1/vnics/vm7/props/ipv4-addresses", "{\"value\":\"" + vm1Address + "\"}");
+        assertEquals(409, refused.status(), refused.body().toString());
+        assertTrue(refused.body().toString().contains("nothing changed"), refused.body().toString());
+        JsonNode after = call("GET", "/v1/vnics/vm7/props", null).body();
+        assertEquals(before, after, "every parameter is as it was before the refused change");
+        assertEquals("1400", after.get("mtu").asText());
+        assertEquals(204, call("DELETE", "/v1/vnics/vm7", null).status());
     }
 
     @Test

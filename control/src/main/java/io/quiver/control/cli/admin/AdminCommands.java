@@ -47,15 +47,19 @@ public class AdminCommands {
                    @Option(names = "--port", required = true, description = "the port the guest is attached by") String port,
                    @Option(names = "--mac", required = true) String mac,
                    @Option(names = "--ipv4", split = ",", description = "address/prefix, repeatable or comma-separated") List<String> ipv4,
+                   @Option(names = "--ipv6", split = ",", description = "address/prefix, repeatable or comma-separated") List<String> ipv6,
                    @Option(names = "--secondary-mac", split = ",") List<String> secondary,
-                   @Option(names = "--vlan", defaultValue = "0") int vlan) {
+                   @Option(names = "--vlan", defaultValue = "0") int vlan,
+                   @Option(names = "--prop", paramLabel = "PARAMETER=VALUE", description = "any other parameter (mtu=9000, protection=mac-nospoof,restricted, ...), repeatable") Map<String, String> props) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("port", port);
         body.put("mac", mac);
         body.put("ipv4", ipv4 == null ? List.of() : ipv4);
+        body.put("ipv6", ipv6 == null ? List.of() : ipv6);
         body.put("secondaryMacs", secondary == null ? List.of() : secondary);
         body.put("vlan", vlan);
+        body.put("properties", props == null ? Map.of() : props);
         return print(c, c.client().post("/v1/vnics", body), j -> vnicTable(List.of(j)));
     }
 
@@ -127,10 +131,11 @@ public class AdminCommands {
         return print(c, c.client().get("/v1/ports"), j -> {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode p : j) {
-                rows.add(List.of(p.get("name").asText(), p.get("role").asText(), p.get("driver").asText(), p.get("linkUp").asBoolean() ? "up" : "down",
-                        p.get("classifier").asText(), p.get("rxPackets").asText(), p.get("txPackets").asText(), p.get("dropped").asText()));
+                rows.add(List.of(p.get("name").asText(), p.get("role").asText(), p.get("driver").asText(), p.get("mtu").asText(),
+                        p.get("linkUp").asBoolean() ? "up" : "down", p.get("classifier").asText(), p.get("rxPackets").asText(),
+                        p.get("txPackets").asText(), drops(p.get("ingressDrops")), drops(p.get("egressDrops"))));
             }
-            return table(List.of("PORT", "ROLE", "DRIVER", "LINK", "CLASSIFIER", "RX", "TX", "DROPPED"), rows);
+            return table(List.of("PORT", "ROLE", "DRIVER", "MTU", "LINK", "CLASSIFIER", "RX", "TX", "DROPS IN", "DROPS OUT"), rows);
         });
     }
 
@@ -199,14 +204,15 @@ public class AdminCommands {
         for (JsonNode v : vnics) {
             List<String> ips = new ArrayList<>();
             v.get("ipv4").forEach(i -> ips.add(i.asText()));
+            v.get("ipv6").forEach(i -> ips.add(i.asText()));
             List<String> macs = new ArrayList<>();
             v.get("secondaryMacs").forEach(i -> macs.add(i.asText()));
             JsonNode k = v.get("counters");
             rows.add(List.of(v.get("name").asText(), v.get("port").asText(), v.get("mac").asText(), macs.isEmpty() ? "-" : String.join(",", macs),
                     ips.isEmpty() ? "-" : String.join(",", ips), v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(),
-                    k.get("rxPackets").asText(), k.get("txPackets").asText(), drops(k.get("drops"))));
+                    k.get("rxPackets").asText(), k.get("txPackets").asText(), k.get("forwarded").asText(), drops(k.get("drops"))));
         }
-        return table(List.of("VNIC", "PORT", "MAC", "SECONDARY", "IPV4", "VLAN", "RX", "TX", "DROPS"), rows);
+        return table(List.of("VNIC", "PORT", "MAC", "SECONDARY", "ADDRESSES", "VLAN", "RX", "TX", "FWD", "DROPS"), rows);
     }
 
     static String table(List<String> header, List<List<String>> rows) {
