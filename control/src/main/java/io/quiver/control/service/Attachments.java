@@ -1,32 +1,20 @@
 package io.quiver.control.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Which port each VNIC is attached to: a daemon fact, not a network parameter, so it lives beside the configuration
- * database in the state folder, written atomically (a crash leaves the old or the new file, never half of one).
+ * database in the state folder ({@link StateFile}).
  */
 final class Attachments {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final Path file;
+    private final StateFile<String> file;
     private final Map<String, String> byVnic;
 
     Attachments(Path stateDir) {
-        this.file = stateDir.resolve("attachments.json");
-        try {
-            byVnic = Files.exists(file) ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() { }))
-                    : new TreeMap<>();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        this.file = new StateFile<>(stateDir, "attachments.json", new TypeReference<>() { });
+        byVnic = file.read();
     }
 
     synchronized String port(String vnic) {
@@ -45,12 +33,6 @@ final class Attachments {
     }
 
     private void save() {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), byVnic);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        file.write(byVnic);
     }
 }

@@ -1,14 +1,8 @@
 package io.quiver.control.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What the configuration file said at the last start, per VNIC and parameter (and guest policy): how the next start
@@ -17,19 +11,13 @@ import java.util.TreeMap;
  */
 final class FileIntent {
     static final String POLICY = "guest-policy";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path file;
+    private final StateFile<Map<String, String>> file;
     private final Map<String, Map<String, String>> byVnic;
 
     FileIntent(Path stateDir) {
-        this.file = stateDir.resolve("file-intent.json");
-        try {
-            byVnic = Files.exists(file) ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Map<String, String>>>() { }))
-                    : new TreeMap<>();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        this.file = new StateFile<>(stateDir, "file-intent.json", new TypeReference<>() { });
+        byVnic = file.read();
     }
 
     /** What the file said for {@code vnic} at the last start, or null when it did not name it (or no start recorded). */
@@ -41,12 +29,6 @@ final class FileIntent {
     void save(Map<String, Map<String, String>> now) {
         byVnic.clear();
         byVnic.putAll(now);
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), byVnic);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        file.write(byVnic);
     }
 }
