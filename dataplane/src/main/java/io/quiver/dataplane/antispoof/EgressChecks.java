@@ -19,7 +19,8 @@ import io.quiver.dataplane.packet.ParsedBurst;
 public final class EgressChecks {
     private static final int IP_NOSPOOF = LinkProtection.IP_NOSPOOF.bit();
     private static final int RESTRICTED = LinkProtection.RESTRICTED.bit();
-    private static final int DHCP_GUARDS = LinkProtection.DHCP_NOSPOOF.bit() | IP_NOSPOOF;
+    private static final int DHCP_NOSPOOF = LinkProtection.DHCP_NOSPOOF.bit();
+    private static final int DHCP_GUARDS = DHCP_NOSPOOF | IP_NOSPOOF;
 
     private EgressChecks() {
     }
@@ -38,7 +39,8 @@ public final class EgressChecks {
                     || ((protection & IP_NOSPOOF) != 0 && !Ipv4SourceCheck.passes(t, b, i, vnic))) {
                 return DropReason.SPOOFED_SOURCE_IP;
             }
-            if ((protection & DHCP_GUARDS) != 0 && !DhcpServerGuard.passes(b, i, kind, protection)) {
+            // IPv4's DHCP guard is dhcp-nospoof's alone: the default protection reads no UDP port here
+            if ((protection & DHCP_NOSPOOF) != 0 && !DhcpServerGuard.passes(b, i, kind, protection)) {
                 return DropReason.DHCP_GUARD;
             }
             return null;

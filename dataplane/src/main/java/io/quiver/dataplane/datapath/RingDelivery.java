@@ -125,7 +125,8 @@ final class RingDelivery implements PollTask {
                 continue;
             }
             int length = Mbufs.pktLen(m);
-            if (length > frameLimit + (ring.l3At(seq) == Vlan.STACKED_L3 ? Vlan.TAG_LENGTH : 0)) {
+            // the ring's metadata is read only for a frame over the limit (a Q-in-Q frame keeps its inner tag's 4 bytes)
+            if (length > frameLimit && length > frameLimit + (ring.l3At(seq) == Vlan.STACKED_L3 ? Vlan.TAG_LENGTH : 0)) {
                 addDrop(c, DropReason.MTU_EXCEEDED, m);
                 continue;
             }
