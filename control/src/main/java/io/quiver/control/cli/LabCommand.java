@@ -1,7 +1,7 @@
 package io.quiver.control.cli;
 
 import io.quiver.control.lab.NamespaceLab;
-import io.quiver.control.lab.Shell;
+import io.quiver.control.host.Shell;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +31,10 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--ipv6", description = "give every host an IPv6 address too (fd77::N/64) and its VNIC the same")
     boolean ipv6;
 
+    @Option(names = "--link", defaultValue = "veth", description = "how guests are attached: veth (a veth pair and an af_packet port each)"
+            + " or tap (a TAP Quiver makes and moves into the guest's namespace, as for a container) (default: ${DEFAULT-VALUE})")
+    String link;
+
     @Option(names = "--mtu", paramLabel = "BYTES", defaultValue = "1500", description = "the guests' MTU: links, ports and VNICs (default: ${DEFAULT-VALUE})")
     int mtu;
 
@@ -54,6 +58,11 @@ public final class LabCommand implements Callable<Integer> {
         switch (action) {
             case "up" -> {
                 NamespaceLab lab = new NamespaceLab(guests, mode, dir);
+                switch (link) {
+                    case "veth" -> { }
+                    case "tap" -> lab.withTapLinks();
+                    default -> throw new IllegalArgumentException("--link must be veth or tap, not '" + link + "'");
+                }
                 for (int i = 1; mtu != 1500 && i <= guests; i++) {
                     lab.withMtu(i, mtu);
                 }

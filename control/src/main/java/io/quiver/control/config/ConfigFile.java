@@ -8,6 +8,7 @@ import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.ThreadingMode;
+import io.quiver.dataplane.port.GuestInterface;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.RuntimeConfig;
@@ -50,20 +51,30 @@ public final class ConfigFile {
      */
     public record Vnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, List<String> ipv6, Integer vlan,
                        Integer mtu, List<String> protection, Boolean router, Map<String, String> properties, String guestPolicy,
-                       String port) {
+                       String port, VhostUser vhostUser, Tap tap) {
+    }
+
+    /** A VM attached by vhost-user: QEMU listens on {@code socket}, Quiver connects (and reconnects). */
+    public record VhostUser(String socket, Integer queues) {
+    }
+
+    /** A container attached by a TAP interface that Quiver creates and moves into the named network namespace. */
+    public record Tap(String name, String namespace) {
     }
 
     public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing, String idle) {
     }
 
     /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
-    public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect, Map<String, String> guestPolicies) {
+    public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect, Map<String, String> guestPolicies,
+                         Map<String, GuestInterface> interfaces) {
         public Loaded {
             guestPolicies = Map.copyOf(guestPolicies == null ? Map.of() : guestPolicies);
+            interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
         }
 
         public Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
-            this(datapath, crossConnect, Map.of());
+            this(datapath, crossConnect, Map.of(), Map.of());
         }
 
         public boolean isDatapath() {
@@ -77,8 +88,8 @@ public final class ConfigFile {
         /** The same with another EAL file prefix. */
         public Loaded withFilePrefix(String prefix) {
             RuntimeConfig r = runtime().withEal(runtime().eal().withFilePrefix(prefix));
-            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies)
-                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies);
+            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies, interfaces)
+                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies, interfaces);
         }
     }
 
@@ -106,7 +117,7 @@ public final class ConfigFile {
             Document d = YAML.readValue(Files.readString(file), Document.class);
             RuntimeConfig runtime = toRuntime(d);
             return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
-                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d));
+                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -139,7 +150,8 @@ public final class ConfigFile {
             return new PortConfig(p.name(), p.devargs(), or(p.rxQueues(), 1), or(p.txQueues(), 1),
                     or(p.rxDescriptors(), Defaults.DESCRIPTORS), or(p.txDescriptors(), Defaults.DESCRIPTORS),
                     or(p.promiscuous(), true), or(p.mtu(), Defaults.MTU));
-        }).toList();
+        }).collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        ports.addAll(interfacePorts(d, ports));
         return new RuntimeConfig(eal, or(pool.mbufs(), Defaults.POOL_MBUFS),
                 or(pool.cache(), Defaults.POOL_CACHE),
                 or(d.burstSize(), d.uplink() != null ? Defaults.DATAPATH_BURST : Defaults.BURST), ports, or(pool.dataRoom(), 0));
@@ -163,12 +175,8 @@ public final class ConfigFile {
         if (d.forwarding() != null && !d.forwarding().isEmpty()) {
             throw new IllegalArgumentException("a file with an uplink runs the VNIC datapath: remove the 'forwarding:' paths");
         }
-        List<AttachedVnic> vnics = or(d.vnics(), List.<Vnic>of()).stream().map(v -> {
-            if (v.name() == null || v.mac() == null || v.port() == null) {
-                throw new IllegalArgumentException("every VNIC needs 'name', 'mac' and 'port'");
-            }
-            return new AttachedVnic(vnicConfig(v), v.port());
-        }).toList();
+        List<AttachedVnic> vnics = or(d.vnics(), List.<Vnic>of()).stream()
+                .map(v -> new AttachedVnic(vnicConfig(v), v.port() != null ? v.port() : v.name())).toList();
         Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null, null) : d.datapath();
         ThreadingMode mode = dp.mode() == null ? ThreadingMode.SHARED : enumOf(ThreadingMode.class, dp.mode(), "datapath.mode");
         List<Integer> cpus = or(dp.cpus(), mode == ThreadingMode.SHARED ? List.of(base.eal().mainCpu() + 1)
@@ -179,6 +187,80 @@ public final class ConfigFile {
                 or(dp.localRing(), mode == ThreadingMode.DEDICATED ? Defaults.dedicatedLocalRing(base.burstSize(), cpus.size())
                         : Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
                 classifier, dp.idle());
+    }
+
+    /**
+     * How each VNIC that names no port is attached: its VM's vhost-user socket or its container's TAP. Every VNIC
+     * has exactly one of {@code port}, {@code vhostUser} and {@code tap}.
+     */
+    static Map<String, GuestInterface> interfaces(Document d) {
+        Map<String, GuestInterface> out = new LinkedHashMap<>();
+        for (Vnic v : or(d.vnics(), List.<Vnic>of())) {
+            if (v.name() == null || v.mac() == null) {
+                throw new IllegalArgumentException("every VNIC needs 'name' and 'mac'");
+            }
+            int given = (v.port() != null ? 1 : 0) + (v.vhostUser() != null ? 1 : 0) + (v.tap() != null ? 1 : 0);
+            if (given != 1) {
+                throw new IllegalArgumentException("VNIC " + v.name() + ": give exactly one of 'port' (a configured port),"
+                        + " 'vhostUser' (a VM's socket) and 'tap' (a container's interface)");
+            }
+            try {
+                if (v.vhostUser() != null) {
+                    if (v.vhostUser().socket() == null) {
+                        throw new IllegalArgumentException("a vhost-user interface needs a 'socket'");
+                    }
+                    out.put(v.name(), new GuestInterface.VhostUser(Path.of(v.vhostUser().socket()), or(v.vhostUser().queues(), 1)));
+                } else if (v.tap() != null) {
+                    out.put(v.name(), new GuestInterface.Tap(v.tap().name(), v.tap().namespace()));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("VNIC " + v.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The ports Quiver makes for VNICs attached by vhost-user or TAP: named after the VNIC, each device numbered
+     * after those the configured ports use, sized for the VNIC's MTU.
+     */
+    private static List<PortConfig> interfacePorts(Document d, List<PortConfig> configured) {
+        if (d.uplink() == null) {
+            return List.of();
+        }
+        java.util.Set<String> devices = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        configured.forEach(p -> {
+            devices.add(p.deviceName());
+            names.add(p.name());
+        });
+        List<PortConfig> out = new java.util.ArrayList<>();
+        Map<String, GuestInterface> interfaces = interfaces(d);
+        for (Vnic v : or(d.vnics(), List.<Vnic>of())) {
+            GuestInterface gi = interfaces.get(v.name());
+            if (gi == null) {
+                continue;
+            }
+            if (names.contains(v.name())) {
+                throw new IllegalArgumentException("VNIC " + v.name() + ": its " + (gi instanceof GuestInterface.Tap ? "TAP" : "vhost-user")
+                        + " port would be named '" + v.name() + "', which a configured port already is");
+            }
+            int index = 0;
+            String mac = vnicConfig(v).mac().toString();
+            while (devices.contains(deviceName(gi.devargs(index, mac)))) {
+                index++;
+            }
+            String devargs = gi.devargs(index, mac);
+            devices.add(deviceName(devargs));
+            out.add(new PortConfig(v.name(), devargs, gi.queues(), 1, Defaults.DESCRIPTORS, Defaults.DESCRIPTORS, true,
+                    Math.max(Defaults.MTU, or(v.mtu(), Defaults.MTU))));
+        }
+        return out;
+    }
+
+    private static String deviceName(String devargs) {
+        int comma = devargs.indexOf(',');
+        return comma < 0 ? devargs : devargs.substring(0, comma);
     }
 
     /** The VNIC's configuration from the file's fields, each checked by the model's parser. */

@@ -3,8 +3,11 @@ package io.quiver.control.daemon;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.control.rest.RestApi;
 import io.quiver.control.service.GuestRequestStats;
+import io.quiver.control.host.TapPlacement;
 import io.quiver.control.service.QuiverService;
 import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.port.GuestInterface;
+import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,11 +41,18 @@ public final class Daemon implements AutoCloseable {
      * @param token         the bearer token, required beyond loopback
      * @param filePolicies  the guest policies the configuration file gives, by VNIC
      * @param resetState    start from the configuration file alone (the database forgets run-time changes)
+     * @param interfaces    the VNICs whose guests Quiver attaches itself (a VM's vhost-user, a container's TAP), by VNIC
      */
     public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
-                          Map<String, String> filePolicies, boolean resetState) {
+                          Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces) {
         public Options {
             filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
+            interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
+        }
+
+        public Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
+                       Map<String, String> filePolicies, boolean resetState) {
+            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of());
         }
     }
 
@@ -57,8 +67,24 @@ public final class Daemon implements AutoCloseable {
                 config.runtime().portNames(), options.resetState());
         Datapath datapath;
         try {
+            options.interfaces().forEach((vnic, attach) -> {
+                if (attach instanceof GuestInterface.Tap tap) {
+                    TapPlacement.check(vnic, tap);
+                }
+            });
             datapath = Datapath.start(config.withVnics(prepared.vnics()));
         } catch (RuntimeException e) {
+            prepared.close();
+            throw e;
+        }
+        try {
+            for (AttachedVnic v : prepared.vnics()) {
+                if (options.interfaces().get(v.config().name()) instanceof GuestInterface.Tap tap) {
+                    TapPlacement.place(tap, v.config());
+                }
+            }
+        } catch (RuntimeException e) {
+            datapath.close();
             prepared.close();
             throw e;
         }

@@ -1,4 +1,4 @@
-package io.quiver.control.lab;
+package io.quiver.control.host;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs host commands (ip, ethtool, ...) for the lab; a failure names the command and what it printed. */
+/** Runs host commands (ip, ethtool, ...) for the lab and for attaching guests; a failure names the command and what it printed. */
 public final class Shell {
     private Shell() {
     }

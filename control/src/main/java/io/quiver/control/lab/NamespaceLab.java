@@ -1,5 +1,7 @@
 package io.quiver.control.lab;
 
+import io.quiver.control.host.Shell;
+import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.packet.Ethernet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ public final class NamespaceLab {
     private final String mode;
     private final Path dir;
     private boolean ipv6;
+    private boolean tapLinks;
     private final java.util.Map<Integer, Integer> mtus = new java.util.TreeMap<>();
 
     /**
@@ -47,6 +50,15 @@ public final class NamespaceLab {
     /** Every host gets an IPv6 address too ({@link #guestIp6}), and its VNIC the same. */
     public NamespaceLab withIpv6() {
         ipv6 = true;
+        return this;
+    }
+
+    /**
+     * The guests are attached as containers are: each VNIC names a TAP and its guest's namespace, and Quiver makes the
+     * TAP, moves it there and gives it the VNIC's MAC, MTU and addresses (no veth, no af_packet port).
+     */
+    public NamespaceLab withTapLinks() {
+        tapLinks = true;
         return this;
     }
 
@@ -81,9 +93,13 @@ public final class NamespaceLab {
     public Path up() throws IOException {
         down(guests);
         for (int i = 1; i <= guests; i++) {
+            if (tapLinks) { // Quiver brings the link, its addresses and the service route
+                namespace(guestNamespace(i), ipv6);
+                continue;
+            }
             host(guestNamespace(i), "qvg" + i, guestMac(i), guestIp(i), ipv6 ? guestIp6(i) : null, mtus.getOrDefault(i, 1500));
             // the configuration service answers on the link itself (Quiver answers its ARP), like a metadata address
-            Shell.check("ip", "netns", "exec", guestNamespace(i), "ip", "route", "add", "169.254.169.254/32", "dev", "qvg" + i);
+            Shell.check("ip", "netns", "exec", guestNamespace(i), "ip", "route", "add", GuestServiceAddress.ADDRESS + "/32", "dev", "qvg" + i);
         }
         host(UPLINK_NS, "qvup", UPLINK_MAC, UPLINK_IP, ipv6 ? SUBNET6 + "fe" : null, 1500);
         Files.createDirectories(dir);
@@ -92,12 +108,18 @@ public final class NamespaceLab {
         return config;
     }
 
-    private static void host(String ns, String dev, String mac, String ip, String ip6, int mtu) {
-        String hostEnd = dev + "h";
-        String v6off = ip6 == null ? "1" : "0";
+    /** A namespace with loopback up, IPv6 on or off. */
+    private static void namespace(String ns, boolean ipv6) {
+        String v6off = ipv6 ? "0" : "1";
         Shell.check("ip", "netns", "add", ns);
         Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=" + v6off);
         Shell.check("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=" + v6off);
+        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+    }
+
+    private static void host(String ns, String dev, String mac, String ip, String ip6, int mtu) {
+        String hostEnd = dev + "h";
+        namespace(ns, ip6 != null);
         Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", dev, "netns", ns);
         Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "address", mac);
         Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "mtu", Integer.toString(mtu));
@@ -118,7 +140,6 @@ public final class NamespaceLab {
                 throw new IllegalStateException(String.join(" ", cmd) + ": " + r.output().strip());
             }
         }
-        Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
         Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", dev, "up");
         Shell.check("ip", "link", "set", hostEnd, "up");
     }
@@ -126,10 +147,11 @@ public final class NamespaceLab {
     String configuration() {
         int lcores = "dedicated".equals(mode) ? 2 : 1;
         StringBuilder y = new StringBuilder();
-        y.append("# Written by 'quiver lab up': ").append(guests).append(" guest namespace(s) and an uplink namespace, veth + af_packet\n");
+        y.append("# Written by 'quiver lab up': ").append(guests).append(" guest namespace(s) and an uplink namespace, ")
+                .append(tapLinks ? "guests on TAPs Quiver makes, the uplink on veth + af_packet\n" : "veth + af_packet\n");
         y.append("ports:\n");
         y.append("  - { name: uplink, devargs: \"net_af_packet0,iface=qvuph,qpairs=").append(lcores).append("\" }\n");
-        for (int i = 1; i <= guests; i++) {
+        for (int i = 1; !tapLinks && i <= guests; i++) {
             y.append("  - { name: g").append(i).append(", devargs: \"net_af_packet").append(i).append(",iface=qvg").append(i)
                     .append("h,qpairs=").append(lcores).append("\", mtu: ").append(mtus.getOrDefault(i, 1500)).append(" }\n");
         }
@@ -138,7 +160,7 @@ public final class NamespaceLab {
         y.append("vnics:\n");
         for (int i = 1; i <= guests; i++) {
             y.append("  - { name: g").append(i).append(", mac: \"").append(guestMac(i)).append("\", ipv4: [\"").append(guestIp(i))
-                    .append("/24\"], port: g").append(i);
+                    .append("/24\"], ").append(tapLinks ? "tap: { name: qvg" + i + ", namespace: " + guestNamespace(i) + " }" : "port: g" + i);
             if (i % 2 == 0) {
                 y.append(", secondaryMacs: [\"").append(secondaryMac(i)).append("\"]");
             }

@@ -284,7 +284,7 @@ public final class QuiverService implements AutoCloseable {
             QueueCounters.Totals tx = p.txTotals();
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
+                    p.linkUp(), p.linkChanges, rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
                     dropMap(rx.drops()), dropMap(tx.drops())));
         }
         return out;

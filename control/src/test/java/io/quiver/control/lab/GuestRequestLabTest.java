@@ -1,5 +1,6 @@
 package io.quiver.control.lab;
 
+import io.quiver.control.host.Shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

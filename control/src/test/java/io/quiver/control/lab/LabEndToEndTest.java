@@ -1,5 +1,6 @@
 package io.quiver.control.lab;
 
+import io.quiver.control.host.Shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Real Linux traffic through Quiver: three guest namespaces and an uplink namespace on veth + af_packet ports, the
- * daemon running the lab's configuration. Needs root, iproute2, ethtool, iputils-ping, iperf3, socat and
+ * Real Linux traffic through Quiver: three guest namespaces and an uplink namespace on veth + af_packet ports (or
+ * the guests on TAPs Quiver makes), the daemon running the lab's configuration. Needs root, iproute2, ethtool, iputils-ping, iperf3, socat and
  * python3-scapy (bin/quiver-test installs them); skips, saying why, without them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -26,12 +27,16 @@ abstract class LabEndToEndTest {
     static String totals;
 
     static void startLab(String mode, Path dir) throws Exception {
+        startLab(new NamespaceLab(3, mode, dir), dir);
+    }
+
+    static void startLab(NamespaceLab lab, Path dir) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
         for (String tool : new String[] {"ip", "ethtool", "ping", "iperf3", "socat"}) {
             assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
         }
         assumeTrue(Shell.run(java.util.List.of(SCAPY, "-c", "import scapy.all"), 30).exitCode() == 0, "python3-scapy is not installed");
-        Path config = new NamespaceLab(3, mode, dir).up();
+        Path config = lab.up();
         quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-lab-" + ProcessHandle.current().pid(),
                 "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
         quiver.awaitOutput("quiver: running", 30);

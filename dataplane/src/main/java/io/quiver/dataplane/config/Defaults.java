@@ -43,6 +43,13 @@ public final class Defaults {
     public static final int MAX_DESCRIPTORS = 32768;
     /** The most RX or TX queues a port may be given. */
     public static final int MAX_QUEUES = 1024;
+    /** The most queue pairs a VM's vhost-user device may have (QEMU's virtio-net {@code mq=on,queues=N}). */
+    public static final int MAX_VHOST_QUEUES = 16;
+    /**
+     * How often the control side looks at every port's link, to log and count its changes (a flap shorter than this
+     * may go unseen; a VM or QEMU restart takes seconds).
+     */
+    public static final Duration LINK_CHECK_INTERVAL = Duration.ofMillis(200);
     /** A port's MTU: Ethernet's standard payload. */
     public static final int MTU = 1500;
     /** The largest port MTU (jumbo frames). */

@@ -13,6 +13,7 @@ import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.lcore.Quiescence;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.port.LcoreTx;
+import io.quiver.dataplane.port.LinkMonitor;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
@@ -53,19 +54,22 @@ public final class Datapath implements AutoCloseable {
     private final GuestRequestQueue guestRequests = new GuestRequestQueue(Defaults.GUEST_REQUEST_QUEUE);
     private final InjectionQueue injections = new InjectionQueue(Defaults.INJECTION_QUEUE);
     private final SpoofWarnings spoofWarnings;
+    private final LinkMonitor linkMonitor;
     private UplinkClassification classification;
 
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
         this.runtime = runtime;
         this.spoofWarnings = new SpoofWarnings(this::vnics, this::guestPorts);
+        this.linkMonitor = new LinkMonitor(() -> runtime.ports().values());
         long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
         this.routes = new UplinkRoutes(config.uplinkRoutes(), gateway);
     }
 
     public static Datapath start(DatapathConfig config) {
         int lcores = config.lcores();
-        List<PortConfig> ports = config.runtime().ports().stream().map(p -> p.withQueues(1, lcores)).toList();
+        // RX queues as configured (a VM's multi-queue device sends on all of them), a TX queue per lcore
+        List<PortConfig> ports = config.runtime().ports().stream().map(p -> p.withQueues(p.rxQueues(), lcores)).toList();
         DpdkRuntime runtime = DpdkRuntime.start(config.runtime().withPorts(ports), lcores, 0);
         Datapath datapath = new Datapath(config, runtime);
         try {
@@ -75,6 +79,7 @@ public final class Datapath implements AutoCloseable {
                     config.vnics().stream().map(AttachedVnic::config).toList());
             datapath.startLoops();
             datapath.spoofWarnings.start();
+            datapath.linkMonitor.start();
             return datapath;
         } catch (RuntimeException e) {
             datapath.close();
@@ -333,6 +338,7 @@ public final class Datapath implements AutoCloseable {
     @Override
     public void close() {
         spoofWarnings.close();
+        linkMonitor.close();
         runtime.stopLoops();
         for (Vnic v : vnics.values()) {
             drainRing(v.localRing());

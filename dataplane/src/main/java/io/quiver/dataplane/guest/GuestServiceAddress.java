@@ -1,7 +1,7 @@
 package io.quiver.dataplane.guest;
 
+import io.quiver.configstore.model.ReservedAddresses;
 import io.quiver.dataplane.packet.Ethernet;
-import io.quiver.dataplane.packet.UdpFrameBuilder;
 
 /**
  * Where guests reach the appliance's configuration service: a link-local address in the spirit of the cloud
@@ -9,9 +9,9 @@ import io.quiver.dataplane.packet.UdpFrameBuilder;
  */
 public final class GuestServiceAddress {
     /** The service's address. */
-    public static final String ADDRESS = "169.254.169.254";
+    public static final String ADDRESS = ReservedAddresses.SERVICE_IPV4_TEXT;
     /** {@link #ADDRESS} in host order. */
-    public static final int IP = UdpFrameBuilder.parseIpv4(ADDRESS);
+    public static final int IP = ReservedAddresses.SERVICE_IPV4;
     /** The UDP port requests go to. */
     public static final int PORT = 6860;
     /** The UDP port guests listen on for notifications. */

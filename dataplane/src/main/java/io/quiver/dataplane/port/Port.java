@@ -177,6 +177,9 @@ public final class Port implements AutoCloseable {
         return EthDev.linkUp(id);
     }
 
+    /** How often the link went up or down since the port started: written by the {@link LinkMonitor} alone. */
+    public volatile long linkChanges;
+
     /** The device's own counters (DPDK's view, including no-mbuf and missed). */
     public DeviceStats deviceStats() {
         EthDev.Stats s = EthDev.stats(id);

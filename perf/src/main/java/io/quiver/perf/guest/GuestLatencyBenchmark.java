@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.control.cli.QuiverCli;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.lab.NamespaceLab;
-import io.quiver.control.lab.Shell;
+import io.quiver.control.host.Shell;
 import io.quiver.dataplane.lcore.CpuWakeLatency;
 import io.quiver.dataplane.runtime.FileTrees;
 import io.quiver.perf.measure.JitCpu;

@@ -1,6 +1,6 @@
 package io.quiver.perf.measure;
 
-import io.quiver.control.lab.Shell;
+import io.quiver.control.host.Shell;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

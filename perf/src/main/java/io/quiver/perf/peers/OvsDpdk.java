@@ -1,7 +1,7 @@
 package io.quiver.perf.peers;
 
 import io.quiver.dataplane.runtime.EalOptions;
-import io.quiver.control.lab.Shell;
+import io.quiver.control.host.Shell;
 import io.quiver.dataplane.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
