@@ -17,6 +17,7 @@ import java.util.List;
 public final class Eal {
     private static final MethodHandle INIT = NativeLibrary.downcall("rte_eal_init", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle CLEANUP = NativeLibrary.downcall("rte_eal_cleanup", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle VERSION = NativeLibrary.downcall("rte_version", FunctionDescriptor.of(ADDRESS));
     private static final MethodHandle RUNTIME_DIR = NativeLibrary.downcall("rte_eal_get_runtime_dir", FunctionDescriptor.of(ADDRESS));
     private static final MethodHandle STRERROR = NativeLibrary.downcall("rte_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle ERRNO = NativeLibrary.downcall("quiver_errno", FunctionDescriptor.of(JAVA_INT));
@@ -34,6 +35,15 @@ public final class Eal {
      * Initialises the EAL with {@code args} (without a program name). The argument strings live for the rest of the
      * process: EAL keeps pointers into them.
      */
+    /** DPDK's version string, e.g. "DPDK 22.11.11" (callable before the EAL starts). */
+    public static String version() {
+        try {
+            return ((MemorySegment) VERSION.invokeExact()).reinterpret(64).getString(0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     public static synchronized void init(List<String> args) {
         if (state != State.NEW) {
             throw new IllegalStateException("the EAL initialises once per process and was already " +

@@ -6,6 +6,7 @@ import io.quiver.control.daemon.Daemon;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.runtime.ServiceReadiness;
 import io.quiver.dataplane.lcore.CpuWakeLatency;
 import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -179,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
                     Integer.parseInt(api.substring(colon + 1)), token,
                     new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority,
                             GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)),
-                    loaded.guestPolicies(), resetState))) {
+                    loaded.guestPolicies(), resetState, loaded.interfaces()))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",
@@ -189,7 +190,11 @@ public final class RunCommand implements Callable<Integer> {
                                 : config, datapath.vnics().size(), datapath.config().uplink(), datapath.classifierName(),
                         datapath.classifierReason(), datapath.config().mode().name().toLowerCase(java.util.Locale.ROOT));
                 out.println("quiver: " + wake.describe());
+                if (ServiceReadiness.ready(datapath.vnics().size() + " VNIC(s), REST API on port " + daemon.apiPort())) {
+                    out.println("quiver: told the service manager it is ready");
+                }
                 report(out, datapath.runtime(), datapath);
+                ServiceReadiness.stopping();
             }
         } else {
             try (CrossConnect crossConnect = CrossConnect.start(loaded.crossConnect())) {

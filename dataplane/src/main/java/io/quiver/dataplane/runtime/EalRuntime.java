@@ -19,6 +19,11 @@ public final class EalRuntime implements AutoCloseable {
         this.runtimeDir = runtimeDir;
     }
 
+    /** The DPDK this process runs on, e.g. "DPDK 22.11.11"; loading its libraries fails when DPDK is not installed. */
+    public static String dpdkVersion() {
+        return Eal.version();
+    }
+
     public static EalRuntime start(EalOptions options) {
         Eal.init(options.arguments());
         return new EalRuntime(Eal.runtimeDir());
