@@ -284,8 +284,17 @@ public final class QuiverService implements AutoCloseable {
             QueueCounters.Totals tx = p.txTotals();
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), p.linkChanges, rx.packets(), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
+                    p.linkUp(), p.linkChanges, rx.packets(), rxByQueue(p), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
                     dropMap(rx.drops()), dropMap(tx.drops())));
+        }
+        return out;
+    }
+
+    /** What each RX queue received: a multi-queue device (a VM's vhost-user with queues=N, RSS) spreads over them. */
+    private static List<Long> rxByQueue(Port p) {
+        List<Long> out = new ArrayList<>(p.rxQueues());
+        for (int q = 0; q < p.rxQueues(); q++) {
+            out.add(p.rxCounters(q).packets);
         }
         return out;
     }

@@ -84,4 +84,39 @@ class ConfigFileTest {
                 + "vnics: [ { name: g1, mac: \"02:00:00:00:00:01\", ipv6: [\"ff02::1/64\"], port: g } ]\n");
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("multicast"));
     }
+
+    @Test
+    void vnicsNameTheirGuestsInterfaceAndQuiverMakesThePort() throws Exception {
+        Path f = dir.resolve("attach.yaml");
+        Files.writeString(f, """
+                ports:
+                  - { name: up, devargs: "net_null0" }
+                  - { name: net_vhost_user, devargs: "net_vhost0,iface=/run/other.sock,client=1" }
+                uplink: { port: up }
+                vnics:
+                  - { name: vm1, mac: "02:00:00:00:00:01", mtu: 9000, vhostUser: { socket: /run/quiver/vm1.sock, queues: 2 } }
+                  - { name: web, mac: "02:00:00:00:00:02", tap: { name: web0, namespace: web } }
+                """);
+        ConfigFile.Loaded l = ConfigFile.loadAny(f);
+        var vm = l.runtime().ports().stream().filter(p -> p.name().equals("vm1")).findFirst().orElseThrow();
+        assertEquals("net_vhost1,iface=/run/quiver/vm1.sock,client=1,queues=2", vm.devargs(), "numbered past the configured net_vhost0");
+        assertEquals(2, vm.rxQueues());
+        assertEquals(9000, vm.mtu(), "the port carries the VNIC's MTU");
+        var web = l.runtime().ports().stream().filter(p -> p.name().equals("web")).findFirst().orElseThrow();
+        assertEquals("net_tap0,iface=web0,mac=02:00:00:00:00:02", web.devargs());
+        assertEquals("vm1", l.datapath().vnics().getFirst().port());
+        assertTrue(l.interfaces().get("web") instanceof io.quiver.dataplane.port.GuestInterface.Tap t && t.namespace().equals("web"));
+        for (String bad : new String[] {
+                "{ name: x, mac: \"02:00:00:00:00:09\" }",
+                "{ name: x, mac: \"02:00:00:00:00:09\", port: up, tap: { name: t0 } }",
+                "{ name: x, mac: \"02:00:00:00:00:09\", vhostUser: { queues: 1 } }",
+                "{ name: x, mac: \"02:00:00:00:00:09\", vhostUser: { socket: relative.sock } }",
+                "{ name: x, mac: \"02:00:00:00:00:09\", vhostUser: { socket: /run/a.sock, queues: 99 } }",
+                "{ name: x, mac: \"02:00:00:00:00:09\", tap: { name: far-too-long-a-name } }",
+                "{ name: up, mac: \"02:00:00:00:00:09\", tap: { name: t0 } }"}) {
+            Files.writeString(f, "ports: [ { name: up, devargs: net_null0 } ]\nuplink: { port: up }\nvnics: [ " + bad + " ]\n");
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f), bad);
+            assertTrue(e.getMessage().contains("VNIC") || e.getMessage().contains("vhost") || e.getMessage().contains("TAP"), bad + ": " + e.getMessage());
+        }
+    }
 }

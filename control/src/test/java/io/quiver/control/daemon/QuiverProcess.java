@@ -22,6 +22,11 @@ public final class QuiverProcess {
     }
 
     public static QuiverProcess start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(String...)}, with {@code env} added to the process's environment. */
+    public static QuiverProcess start(java.util.Map<String, String> env, String... args) throws IOException {
         String home = System.getProperty("quiver.home");
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -35,7 +40,10 @@ public final class QuiverProcess {
         // read until the test JVM ends (a failure's message quotes them), then gone: every test run used to leave two
         out.toFile().deleteOnExit();
         err.toFile().deleteOnExit();
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("NOTIFY_SOCKET"); // a test's Quiver never talks to a real service manager
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new QuiverProcess(p, out, err);
     }
 

@@ -162,4 +162,39 @@ class VhostUserTest {
         assertTrue(log.contains("port vm1 (net_vhost): link up") && log.contains("port vm1 (net_vhost): link down"), log);
         quiver = null;
     }
+
+    @Test
+    void aMultiQueueVmIsReadOnEveryQueue() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: DPDK's runtime folders");
+        assumeTrue(Shell.available("dpdk-testpmd"), "dpdk-testpmd is not installed (Debian dpdk-dev; bin/quiver-test installs it)");
+        Path socket = dir.resolve("mq.sock");
+        Path config = dir.resolve("mq.yaml");
+        Files.writeString(config, """
+                ports:
+                  - { name: uplink, devargs: "net_null40,no-rx=1" }
+                uplink: { port: uplink }
+                vnics:
+                  - { name: vm1, mac: "%s", ipv4: ["%s/24"], vhostUser: { socket: "%s", queues: 2 } }
+                """.formatted(VM_MAC, VM_IP, socket));
+        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-vumq-" + ProcessHandle.current().pid(),
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        api = quiver.apiUrl(60);
+        quiver.awaitOutput("quiver: running", 30);
+        // the "VM" sends on both of its queues (txonly: one stream per queue), from its own MAC and address
+        Path log = dir.resolve("testpmd-mq.log");
+        vm = new ProcessBuilder("dpdk-testpmd", "--lcores", "0@0,1@0", "--no-huge", "-m", "512", "--no-pci",
+                "--file-prefix", "qv-vumq-" + ProcessHandle.current().pid(),
+                "--vdev=net_virtio_user0,path=" + socket + ",server=1,queues=2,mac=" + VM_MAC,
+                "--", "--forward-mode=txonly", "--rxq=2", "--txq=2", "--nb-cores=1", "--eth-peer=0," + GATEWAY_MAC,
+                "--tx-ip=" + VM_IP + "," + REMOTE_IP, "--auto-start", "--total-num-mbufs=8192", "--stats-period=1")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(within(30, () -> port("vm1").get("linkUp").asBoolean()), "the VM connected");
+        assertTrue(within(20, () -> vnicCounter("txPackets") > 100_000), "the VM's frames pass: " + get("/v1/vnics/vm1"));
+        JsonNode byQueue = port("vm1").get("rxPacketsByQueue");
+        assertEquals(2, byQueue.size(), "both of the VM's queues are Quiver's RX queues: " + port("vm1"));
+        assertTrue(byQueue.get(0).asLong() > 10_000 && byQueue.get(1).asLong() > 10_000, "both are read: " + byQueue);
+        stopVm();
+        JsonNode drops = get("/v1/vnics/vm1").get("counters").get("drops");
+        assertTrue(!drops.has("spoofed-src-mac") && !drops.has("spoofed-src-ip"), drops.toString());
+    }
 }
