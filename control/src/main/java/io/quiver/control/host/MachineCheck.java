@@ -99,8 +99,14 @@ public final class MachineCheck {
             } else if (driver.equals("mlx5_core")) {
                 out.add(new Finding("nic", Status.READY, found + ": mlx5 works beside its kernel driver", ""));
             } else {
-                out.add(new Finding("nic", Status.ADVICE, found + ": the kernel's",
-                        "to give it to Quiver: ip link set <its interface> down; dpdk-devbind.py --bind=vfio-pci " + address));
+                String iface = list(d.resolve("net")).stream().map(n -> n.getFileName().toString()).findFirst().orElse(null);
+                boolean routed = iface != null && lines(proc.resolve("net/route")).stream().skip(1)
+                        .anyMatch(l -> l.split("\\s+")[0].equals(iface));
+                out.add(new Finding("nic", Status.ADVICE, found + ": the kernel's" + (iface == null ? "" : " (" + iface + ")")
+                        + (routed ? ", carrying routes" : ""),
+                        (routed ? "it carries this machine's routes: binding it to DPDK cuts them (a management connection?); " : "")
+                                + "to give it to Quiver: ip link set " + (iface == null ? "<its interface>" : iface)
+                                + " down; dpdk-devbind.py --bind=vfio-pci " + address));
             }
         }
         if (out.isEmpty()) {

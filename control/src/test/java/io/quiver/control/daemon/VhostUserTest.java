@@ -54,6 +54,22 @@ class VhostUserTest {
         }
     }
 
+    /** Quiver with the uplink on {@code uplinkDevargs} and VNIC vm1 attached by {@code vhostUser}, its API up. */
+    void startQuiver(String uplinkDevargs, String vhostUser) throws Exception {
+        Path config = dir.resolve("vm.yaml");
+        Files.writeString(config, """
+                ports:
+                  - { name: uplink, devargs: "%s" }
+                uplink: { port: uplink }
+                vnics:
+                  - { name: vm1, mac: "%s", ipv4: ["%s/24"], vhostUser: %s }
+                """.formatted(uplinkDevargs, VM_MAC, VM_IP, vhostUser));
+        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-vu-" + ProcessHandle.current().pid(),
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        api = quiver.apiUrl(60);
+        quiver.awaitOutput("quiver: running", 30);
+    }
+
     /** testpmd as the VM: it serves the socket, and answers every frame with addresses swapped. */
     Process startVm(Path socket, int generation) throws IOException {
         Path log = dir.resolve("testpmd-" + generation + ".log");
@@ -123,20 +139,8 @@ class VhostUserTest {
         }
         Path traffic = dir.resolve("to-vm.pcap");
         PcapFile.write(traffic, toVm);
-        Path config = dir.resolve("vm.yaml");
-        Files.writeString(config, """
-                ports:
-                  - { name: uplink, devargs: "net_pcap40,rx_pcap=%s,infinite_rx=1" }
-                uplink: { port: uplink }
-                vnics:
-                  - { name: vm1, mac: "%s", ipv4: ["%s/24"], vhostUser: { socket: "%s" } }
-                """.formatted(traffic, VM_MAC, VM_IP, socket));
-
         // Quiver first: QEMU may start after it (the client keeps trying); the link is down until the VM is there
-        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-vu-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
-        api = quiver.apiUrl(60);
-        quiver.awaitOutput("quiver: running", 30);
+        startQuiver("net_pcap40,rx_pcap=" + traffic + ",infinite_rx=1", "{ socket: \"" + socket + "\" }");
         assertEquals("net_vhost", port("vm1").get("driver").asText());
         assertTrue(!port("vm1").get("linkUp").asBoolean(), "no VM yet: link down");
 
@@ -168,18 +172,7 @@ class VhostUserTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: DPDK's runtime folders");
         assumeTrue(Shell.available("dpdk-testpmd"), "dpdk-testpmd is not installed (Debian dpdk-dev; bin/quiver-test installs it)");
         Path socket = dir.resolve("mq.sock");
-        Path config = dir.resolve("mq.yaml");
-        Files.writeString(config, """
-                ports:
-                  - { name: uplink, devargs: "net_null40,no-rx=1" }
-                uplink: { port: uplink }
-                vnics:
-                  - { name: vm1, mac: "%s", ipv4: ["%s/24"], vhostUser: { socket: "%s", queues: 2 } }
-                """.formatted(VM_MAC, VM_IP, socket));
-        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-vumq-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
-        api = quiver.apiUrl(60);
-        quiver.awaitOutput("quiver: running", 30);
+        startQuiver("net_null40,no-rx=1", "{ socket: \"" + socket + "\", queues: 2 }");
         // the "VM" sends on both of its queues (txonly: one stream per queue), from its own MAC and address
         Path log = dir.resolve("testpmd-mq.log");
         vm = new ProcessBuilder("dpdk-testpmd", "--lcores", "0@0,1@0", "--no-huge", "-m", "512", "--no-pci",

@@ -76,6 +76,8 @@ class MachineCheckTest {
         Files.createDirectories(sys.resolve("kernel/iommu_groups/1"));
         pciDevice("0000:03:00.0", "0x020000", "vfio-pci");
         pciDevice("0000:03:00.1", "0x020000", "ice");
+        Files.createDirectories(sys.resolve("bus/pci/devices/0000:03:00.1/net/enp3s0f1"));
+        write(proc.resolve("net/route"), "Iface\tDestination\tGateway\nenp3s0f1\t00000000\t0100000A\n");
         pciDevice("0000:00:1f.0", "0x060100", "lpc_ich"); // not a NIC
         assertEquals(new Finding("hugepages", Status.READY, "4 x 1 GiB, 4 free", ""), check.hugepages());
         assertEquals(Status.READY, check.iommu().status(), check.iommu().toString());
@@ -88,7 +90,8 @@ class MachineCheckTest {
         assertTrue(nics.get(0).found().contains("0000:03:00.0") && nics.get(0).found().contains("vfio-pci")
                 && nics.get(0).found().contains("NUMA node 1"), nics.get(0).found());
         assertEquals(Status.ADVICE, nics.get(1).status());
-        assertTrue(nics.get(1).todo().contains("dpdk-devbind.py --bind=vfio-pci 0000:03:00.1"), nics.get(1).todo());
+        assertTrue(nics.get(1).todo().contains("ip link set enp3s0f1 down; dpdk-devbind.py --bind=vfio-pci 0000:03:00.1"), nics.get(1).todo());
+        assertTrue(nics.get(1).found().contains("carrying routes") && nics.get(1).todo().contains("cuts them"), nics.get(1).toString());
     }
 
     @Test
