@@ -77,6 +77,12 @@ public final class QuiverProcess {
         return m.group(1);
     }
 
+    /** SIGTERM, as systemd or an operator stops it, and waits for it to exit; returns the exit code. */
+    public int stop() throws Exception {
+        signal("TERM");
+        return waitFor();
+    }
+
     public void signal(String name) throws Exception {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
     }

@@ -49,8 +49,7 @@ class VhostUserTest {
     void stop() throws Exception {
         stopVm();
         if (quiver != null) {
-            quiver.signal("TERM");
-            quiver.waitFor();
+            quiver.stop();
         }
     }
 

@@ -61,8 +61,7 @@ class GuestRequestLabTest {
     @AfterAll
     static void down() throws Exception {
         if (quiver != null) {
-            quiver.signal("TERM");
-            quiver.waitFor();
+            quiver.stop();
         }
         NamespaceLab.down(3);
     }

@@ -50,8 +50,7 @@ class Ipv6AndMtuLabTest {
     @AfterAll
     static void down() throws Exception {
         if (quiver != null) {
-            quiver.signal("TERM");
-            quiver.waitFor();
+            quiver.stop();
         }
         NamespaceLab.down(3);
     }

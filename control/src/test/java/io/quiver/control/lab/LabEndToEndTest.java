@@ -45,8 +45,7 @@ abstract class LabEndToEndTest {
     @AfterAll
     static void stopLab() throws Exception {
         if (quiver != null) {
-            quiver.signal("TERM");
-            quiver.waitFor();
+            quiver.stop();
             quiver = null;
         }
         NamespaceLab.down(3);

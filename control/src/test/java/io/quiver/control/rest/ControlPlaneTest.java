@@ -65,8 +65,7 @@ class ControlPlaneTest {
     @AfterAll
     static void stop() throws Exception {
         if (daemon != null) {
-            daemon.signal("TERM");
-            daemon.waitFor();
+            daemon.stop();
         }
     }
 

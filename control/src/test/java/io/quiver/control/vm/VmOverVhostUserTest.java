@@ -79,8 +79,7 @@ class VmOverVhostUserTest {
             vm.close();
         }
         if (quiver != null) {
-            quiver.signal("TERM");
-            quiver.waitFor();
+            quiver.stop();
         }
         NamespaceLab.down(1);
     }
