@@ -1,0 +1,278 @@
+package io.quiver.dataplane.vns;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A virtual network stack's IPv4 forwarding table: longest-prefix match in the DIR-24-8 layout DPDK's rte_lpm uses,
+ * so a lookup is one memory read for any route of /24 or shorter and two for a longer one. Off-heap (a table is 64 MiB
+ * of first level plus 1 KiB per second-level group), so the lcores' reads cost no GC and the heap no space.
+ *
+ * <p>One writer, the control side, changes it in place while any number of lcores read it without locks: every entry
+ * is one 32-bit word written whole, and a first-level entry is pointed at a second-level group only once the group
+ * holds its contents (a release store), so a reader sees each address's old route or its new one, never a torn or
+ * half-built one. A group a delete empties is not reused until the owner says every reader has passed a burst
+ * boundary ({@link #reclaimRetired}, after the datapath's quiescence): a reader may still be inside it.
+ *
+ * <p>Entry: bit 31 valid, bit 30 "points to a group" (first level only), bits 24-29 the route's prefix length, bits
+ * 0-23 the next hop (or the group's index).
+ */
+public final class Ipv4Fib implements AutoCloseable {
+    /** What {@link #lookup} returns for an address no route covers. */
+    public static final int NO_ROUTE = -1;
+    /** Next hops are 0..this (24 bits, as rte_lpm's). */
+    public static final int MAX_NEXT_HOP = 0xFF_FFFF;
+    static final int VALID = 1 << 31;
+    static final int GROUP = 1 << 30;
+    static final int DEPTH_SHIFT = 24;
+    static final int DEPTH_MASK = 0x3F;
+    static final int VALUE_MASK = 0xFF_FFFF;
+    private static final int GROUP_ENTRIES = 256;
+    private static final int FIRST_LEVEL = 1 << 24;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final VarHandle ENTRY = INT.varHandle();
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment tbl24;
+    private final MemorySegment tbl8;
+    private final int maxRoutes;
+    private final int[] freeGroups;
+    private int free;
+    private final List<Integer> retired = new ArrayList<>();
+    /** Every route, by (network << 6 | length): what a delete falls back to, and what the table must show. */
+    private final Map<Long, Integer> routes = new HashMap<>();
+
+    /**
+     * @param maxRoutes the most routes it holds
+     * @param groups    second-level groups: one per /24 that holds a route longer than /24
+     */
+    public Ipv4Fib(int maxRoutes, int groups) {
+        if (maxRoutes < 1 || groups < 1 || groups > VALUE_MASK) {
+            throw new IllegalArgumentException("a FIB needs room for at least one route and one group, not " + maxRoutes + " / " + groups);
+        }
+        this.maxRoutes = maxRoutes;
+        this.tbl24 = arena.allocate((long) FIRST_LEVEL * Integer.BYTES, 64);
+        this.tbl8 = arena.allocate((long) groups * GROUP_ENTRIES * Integer.BYTES, 64);
+        this.freeGroups = new int[groups];
+        for (int g = 0; g < groups; g++) {
+            freeGroups[g] = groups - 1 - g;
+        }
+        this.free = groups;
+    }
+
+    /** The next hop for {@code ip}, or {@link #NO_ROUTE}. Any thread, any time. */
+    public int lookup(int ip) {
+        int e = (int) ENTRY.getAcquire(tbl24, (long) (ip >>> 8) * Integer.BYTES);
+        if ((e & GROUP) != 0) {
+            e = tbl8.get(INT, ((long) (e & VALUE_MASK) * GROUP_ENTRIES + (ip & 0xFF)) * Integer.BYTES);
+        }
+        return (e & VALID) != 0 ? e & VALUE_MASK : NO_ROUTE;
+    }
+
+    /** {@link #lookup} for the first {@code n} addresses of {@code ips}, into {@code hops}. */
+    public void lookup(int[] ips, int[] hops, int n) {
+        for (int i = 0; i < n; i++) {
+            hops[i] = lookup(ips[i]);
+        }
+    }
+
+    public int size() {
+        return routes.size();
+    }
+
+    /** Groups not in use and not waiting for readers to leave them. */
+    public int freeGroups() {
+        return free;
+    }
+
+    /**
+     * Adds or replaces the route {@code network/length} -> {@code nextHop}. The control side only.
+     *
+     * @throws IllegalArgumentException for host bits set, a bad length or next hop, a full table
+     */
+    public void add(int network, int length, int nextHop) {
+        check(network, length);
+        if (nextHop < 0 || nextHop > MAX_NEXT_HOP) {
+            throw new IllegalArgumentException("next hop " + nextHop + " is outside 0.." + MAX_NEXT_HOP);
+        }
+        long key = key(network, length);
+        if (!routes.containsKey(key) && routes.size() >= maxRoutes) {
+            throw new IllegalArgumentException("the table holds its most routes, " + maxRoutes);
+        }
+        if (length > 24 && !hasGroup(network >>> 8) && free == 0) {
+            throw new IllegalArgumentException("no second-level group left for " + format(network, length) + ": all "
+                    + freeGroups.length + " are in use");
+        }
+        routes.put(key, nextHop);
+        int entry = VALID | length << DEPTH_SHIFT | nextHop;
+        if (length <= 24) {
+            int first = network >>> 8;
+            int count = 1 << (24 - length);
+            for (int i = first; i < first + count; i++) {
+                int e = first(i);
+                if ((e & GROUP) != 0) {
+                    fillGroup(e & VALUE_MASK, 0, GROUP_ENTRIES, length, entry);
+                } else if ((e & VALID) == 0 || depth(e) <= length) {
+                    setFirst(i, entry);
+                }
+            }
+        } else {
+            int group = groupFor(network >>> 8);
+            fillGroup(group, network & 0xFF, 1 << (32 - length), length, entry);
+        }
+    }
+
+    /**
+     * Removes the route {@code network/length}; what it covered falls back to the next longest route that covers it.
+     *
+     * @return whether there was such a route
+     */
+    public boolean delete(int network, int length) {
+        check(network, length);
+        if (routes.remove(key(network, length)) == null) {
+            return false;
+        }
+        int replacement = coveringEntry(network, length);
+        if (length <= 24) {
+            int first = network >>> 8;
+            int count = 1 << (24 - length);
+            for (int i = first; i < first + count; i++) {
+                int e = first(i);
+                if ((e & GROUP) != 0) {
+                    replaceInGroup(e & VALUE_MASK, 0, GROUP_ENTRIES, length, replacement);
+                } else if ((e & VALID) != 0 && depth(e) == length) {
+                    setFirst(i, replacement);
+                }
+            }
+        } else {
+            int index = network >>> 8;
+            int group = first(index) & VALUE_MASK;
+            replaceInGroup(group, network & 0xFF, 1 << (32 - length), length, replacement);
+            collapseIfFlat(index, group);
+        }
+        return true;
+    }
+
+    /** Makes the groups retired since the last call reusable: call it once every reader has passed a burst boundary. */
+    public void reclaimRetired() {
+        for (int g : retired) {
+            freeGroups[free++] = g;
+        }
+        retired.clear();
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    /** The entry of the longest route shorter than {@code length} that covers {@code network}; 0 (invalid) for none. */
+    private int coveringEntry(int network, int length) {
+        for (int d = length - 1; d >= 0; d--) {
+            Integer hop = routes.get(key(network & mask(d), d));
+            if (hop != null) {
+                return VALID | d << DEPTH_SHIFT | hop;
+            }
+        }
+        return 0;
+    }
+
+    /** A group whose entries all say the same (no route longer than /24 left in it) goes back to one first-level entry. */
+    private void collapseIfFlat(int index, int group) {
+        int e0 = groupEntry(group, 0);
+        for (int i = 1; i < GROUP_ENTRIES; i++) {
+            if (groupEntry(group, i) != e0) {
+                return;
+            }
+        }
+        if ((e0 & VALID) != 0 && depth(e0) > 24) {
+            return;
+        }
+        setFirst(index, e0);
+        retired.add(group);
+    }
+
+    private boolean hasGroup(int index) {
+        return (first(index) & GROUP) != 0;
+    }
+
+    /** The group behind first-level entry {@code index}, made (holding that entry's route) if it has none yet. */
+    private int groupFor(int index) {
+        int e = first(index);
+        if ((e & GROUP) != 0) {
+            return e & VALUE_MASK;
+        }
+        int group = freeGroups[--free];
+        for (int i = 0; i < GROUP_ENTRIES; i++) {
+            setGroupEntry(group, i, e);
+        }
+        setFirst(index, VALID | GROUP | group); // release: the group is whole before any reader can reach it
+        return group;
+    }
+
+    private void fillGroup(int group, int from, int count, int length, int entry) {
+        for (int i = from; i < from + count; i++) {
+            int e = groupEntry(group, i);
+            if ((e & VALID) == 0 || depth(e) <= length) {
+                setGroupEntry(group, i, entry);
+            }
+        }
+    }
+
+    private void replaceInGroup(int group, int from, int count, int length, int replacement) {
+        for (int i = from; i < from + count; i++) {
+            int e = groupEntry(group, i);
+            if ((e & VALID) != 0 && depth(e) == length) {
+                setGroupEntry(group, i, replacement);
+            }
+        }
+    }
+
+    private int first(int index) {
+        return tbl24.get(INT, (long) index * Integer.BYTES);
+    }
+
+    private void setFirst(int index, int entry) {
+        ENTRY.setRelease(tbl24, (long) index * Integer.BYTES, entry);
+    }
+
+    private int groupEntry(int group, int i) {
+        return tbl8.get(INT, ((long) group * GROUP_ENTRIES + i) * Integer.BYTES);
+    }
+
+    private void setGroupEntry(int group, int i, int entry) {
+        ENTRY.setRelease(tbl8, ((long) group * GROUP_ENTRIES + i) * Integer.BYTES, entry);
+    }
+
+    static int depth(int entry) {
+        return entry >>> DEPTH_SHIFT & DEPTH_MASK;
+    }
+
+    static int mask(int length) {
+        return length == 0 ? 0 : -1 << (32 - length);
+    }
+
+    private static long key(int network, int length) {
+        return (network & 0xFFFF_FFFFL) << 6 | length;
+    }
+
+    private static void check(int network, int length) {
+        if (length < 0 || length > 32) {
+            throw new IllegalArgumentException("a prefix length is 0..32, not " + length);
+        }
+        if ((network & ~mask(length)) != 0) {
+            throw new IllegalArgumentException(format(network, length) + " has host bits set: the network is "
+                    + format(network & mask(length), length));
+        }
+    }
+
+    static String format(int network, int length) {
+        return (network >>> 24) + "." + (network >>> 16 & 0xFF) + "." + (network >>> 8 & 0xFF) + "." + (network & 0xFF) + "/" + length;
+    }
+}
