@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class Layout {
     /** The binding areas, each a C file of the shim named after its Java peer(s). */
-    static final List<String> AREAS = List.of("eal", "threads", "mbufs", "ethdev", "flows");
+    static final List<String> AREAS = List.of("eal", "threads", "mbufs", "ethdev", "flows", "lpm");
 
     private static final MethodHandle NAME = NativeLibrary.downcall("quiver_layout_name",
             FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_INT));

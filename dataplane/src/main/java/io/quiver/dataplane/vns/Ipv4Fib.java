@@ -1,5 +1,6 @@
 package io.quiver.dataplane.vns;
 
+import io.quiver.dpdk.NativeMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,9 +39,14 @@ public final class Ipv4Fib implements AutoCloseable {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final VarHandle ENTRY = INT.varHandle();
 
+    /** Reads go through one segment over the whole address space at absolute addresses, as the packet parser's do. */
+    private static final MemorySegment M = NativeMemory.ALL;
+
     private final Arena arena = Arena.ofShared();
     private final MemorySegment tbl24;
     private final MemorySegment tbl8;
+    private final long tbl24Address;
+    private final long tbl8Address;
     private final int maxRoutes;
     private final int[] freeGroups;
     private int free;
@@ -59,6 +65,8 @@ public final class Ipv4Fib implements AutoCloseable {
         this.maxRoutes = maxRoutes;
         this.tbl24 = arena.allocate((long) FIRST_LEVEL * Integer.BYTES, 64);
         this.tbl8 = arena.allocate((long) groups * GROUP_ENTRIES * Integer.BYTES, 64);
+        this.tbl24Address = tbl24.address();
+        this.tbl8Address = tbl8.address();
         this.freeGroups = new int[groups];
         for (int g = 0; g < groups; g++) {
             freeGroups[g] = groups - 1 - g;
@@ -68,17 +76,27 @@ public final class Ipv4Fib implements AutoCloseable {
 
     /** The next hop for {@code ip}, or {@link #NO_ROUTE}. Any thread, any time. */
     public int lookup(int ip) {
-        int e = (int) ENTRY.getAcquire(tbl24, (long) (ip >>> 8) * Integer.BYTES);
+        // the group's read depends on the first read's value, so no CPU or compiler reorders it before that read
+        int e = M.get(INT, tbl24Address + ((long) (ip >>> 8) << 2));
         if ((e & GROUP) != 0) {
-            e = tbl8.get(INT, ((long) (e & VALUE_MASK) * GROUP_ENTRIES + (ip & 0xFF)) * Integer.BYTES);
+            e = M.get(INT, tbl8Address + (((long) (e & VALUE_MASK) << 8 | (ip & 0xFF)) << 2));
         }
         return (e & VALID) != 0 ? e & VALUE_MASK : NO_ROUTE;
     }
 
     /** {@link #lookup} for the first {@code n} addresses of {@code ips}, into {@code hops}. */
     public void lookup(int[] ips, int[] hops, int n) {
+        // first every first-level read, independent of each other, so their cache misses overlap (as rte_lpm's bulk
+        // lookup prefetches them); then the few second-level reads and the decoding
         for (int i = 0; i < n; i++) {
-            hops[i] = lookup(ips[i]);
+            hops[i] = M.get(INT, tbl24Address + ((long) (ips[i] >>> 8) << 2));
+        }
+        for (int i = 0; i < n; i++) {
+            int e = hops[i];
+            if ((e & GROUP) != 0) {
+                e = M.get(INT, tbl8Address + (((long) (e & VALUE_MASK) << 8 | (ips[i] & 0xFF)) << 2));
+            }
+            hops[i] = (e & VALID) != 0 ? e & VALUE_MASK : NO_ROUTE;
         }
     }
 
