@@ -1,7 +1,12 @@
 package io.quiver.dataplane.packet;
 
-/** The Internet checksum (RFC 1071) over byte arrays, for frames the control path builds. */
+/**
+ * The Internet checksum (RFC 1071): over byte arrays for frames the control path builds, and at absolute addresses
+ * for what an lcore builds in an mbuf.
+ */
 public final class Checksums {
+    private static final java.lang.foreign.MemorySegment M = io.quiver.dpdk.NativeMemory.ALL;
+
     private Checksums() {
     }
 
@@ -17,6 +22,19 @@ public final class Checksums {
         s = sum(frame, udpOffset, udpLength, s);
         int c = ~fold(s) & 0xFFFF;
         return c == 0 ? 0xFFFF : c;
+    }
+
+    /** The one's-complement checksum of {@code length} bytes at absolute {@code address}. */
+    public static int internet(long address, int length) {
+        long s = 0;
+        int i = 0;
+        for (; i + 1 < length; i += 2) {
+            s += PacketParser.be16(address + i);
+        }
+        if (i < length) {
+            s += (M.get(java.lang.foreign.ValueLayout.JAVA_BYTE, address + i) & 0xff) << 8;
+        }
+        return ~fold(s) & 0xFFFF;
     }
 
     private static long sum(byte[] d, int off, int len, long s) {
