@@ -129,21 +129,10 @@ public final class Ipv4Fib implements AutoCloseable {
         }
         routes.put(key, nextHop);
         int entry = VALID | length << DEPTH_SHIFT | nextHop;
-        if (length <= 24) {
-            int first = network >>> 8;
-            int count = 1 << (24 - length);
-            for (int i = first; i < first + count; i++) {
-                int e = first(i);
-                if ((e & GROUP) != 0) {
-                    fillGroup(e & VALUE_MASK, 0, GROUP_ENTRIES, length, entry);
-                } else if ((e & VALID) == 0 || depth(e) <= length) {
-                    setFirst(i, entry);
-                }
-            }
-        } else {
-            int group = groupFor(network >>> 8);
-            fillGroup(group, network & 0xFF, 1 << (32 - length), length, entry);
+        if (length > 24) {
+            groupFor(network >>> 8);
         }
+        rewrite(network, length, entry, false);
     }
 
     /**
@@ -156,25 +145,45 @@ public final class Ipv4Fib implements AutoCloseable {
         if (routes.remove(key(network, length)) == null) {
             return false;
         }
-        int replacement = coveringEntry(network, length);
-        if (length <= 24) {
-            int first = network >>> 8;
-            int count = 1 << (24 - length);
-            for (int i = first; i < first + count; i++) {
-                int e = first(i);
-                if ((e & GROUP) != 0) {
-                    replaceInGroup(e & VALUE_MASK, 0, GROUP_ENTRIES, length, replacement);
-                } else if ((e & VALID) != 0 && depth(e) == length) {
-                    setFirst(i, replacement);
-                }
-            }
-        } else {
-            int index = network >>> 8;
-            int group = first(index) & VALUE_MASK;
-            replaceInGroup(group, network & 0xFF, 1 << (32 - length), length, replacement);
-            collapseIfFlat(index, group);
+        rewrite(network, length, coveringEntry(network, length), true);
+        if (length > 24) {
+            collapseIfFlat(network >>> 8, first(network >>> 8) & VALUE_MASK);
         }
         return true;
+    }
+
+    /**
+     * Writes {@code entry} over every entry the prefix {@code network/length} covers that is the prefix's to write: on
+     * an add, each one that no longer route holds; on a delete ({@code removing}), each one the removed route set.
+     */
+    private void rewrite(int network, int length, int entry, boolean removing) {
+        if (length > 24) {
+            rewriteGroup(first(network >>> 8) & VALUE_MASK, network & 0xFF, 1 << (32 - length), length, entry, removing);
+            return;
+        }
+        int first = network >>> 8;
+        for (int i = first; i < first + (1 << (24 - length)); i++) {
+            int e = first(i);
+            if ((e & GROUP) != 0) {
+                rewriteGroup(e & VALUE_MASK, 0, GROUP_ENTRIES, length, entry, removing);
+            } else if (owns(e, length, removing)) {
+                setFirst(i, entry);
+            }
+        }
+    }
+
+    private void rewriteGroup(int group, int from, int count, int length, int entry, boolean removing) {
+        for (int i = from; i < from + count; i++) {
+            if (owns(groupEntry(group, i), length, removing)) {
+                setGroupEntry(group, i, entry);
+            }
+        }
+    }
+
+    /** Whether the route of {@code length} decides entry {@code e}: being removed, it set it; being added, none longer did. */
+    private static boolean owns(int e, int length, boolean removing) {
+        boolean valid = (e & VALID) != 0;
+        return removing ? valid && depth(e) == length : !valid || depth(e) <= length;
     }
 
     /** Makes the groups retired since the last call reusable: call it once every reader has passed a burst boundary. */
@@ -232,24 +241,6 @@ public final class Ipv4Fib implements AutoCloseable {
         }
         setFirst(index, VALID | GROUP | group); // release: the group is whole before any reader can reach it
         return group;
-    }
-
-    private void fillGroup(int group, int from, int count, int length, int entry) {
-        for (int i = from; i < from + count; i++) {
-            int e = groupEntry(group, i);
-            if ((e & VALID) == 0 || depth(e) <= length) {
-                setGroupEntry(group, i, entry);
-            }
-        }
-    }
-
-    private void replaceInGroup(int group, int from, int count, int length, int replacement) {
-        for (int i = from; i < from + count; i++) {
-            int e = groupEntry(group, i);
-            if ((e & VALID) != 0 && depth(e) == length) {
-                setGroupEntry(group, i, replacement);
-            }
-        }
     }
 
     private int first(int index) {

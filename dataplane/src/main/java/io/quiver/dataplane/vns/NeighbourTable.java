@@ -154,15 +154,7 @@ public final class NeighbourTable {
         mac[slot] = address;
         since[slot] = now;
         probes[slot] = 0;
-        for (int h = heldHead[slot]; h >= 0; ) {
-            int next = heldNext[h];
-            actions.transmit(heldMbuf[h], address);
-            release(h);
-            h = next;
-        }
-        heldHead[slot] = -1;
-        heldTail[slot] = -1;
-        heldCount[slot] = 0;
+        flushHeld(slot, address);
     }
 
     /** An operator's entry: always reachable at {@code address}, never probed. */
@@ -232,10 +224,19 @@ public final class NeighbourTable {
     private void fail(int slot, long now) {
         state[slot] = FAILED;
         since[slot] = now;
+        flushHeld(slot, 0);
+    }
+
+    /** Sends what the neighbour held to {@code address}, in order, or drops it all (counted) when that is 0. */
+    private void flushHeld(int slot, long address) {
         for (int h = heldHead[slot]; h >= 0; ) {
             int next = heldNext[h];
-            heldDropped++;
-            actions.drop(heldMbuf[h]);
+            if (address != 0) {
+                actions.transmit(heldMbuf[h], address);
+            } else {
+                heldDropped++;
+                actions.drop(heldMbuf[h]);
+            }
             release(h);
             h = next;
         }
