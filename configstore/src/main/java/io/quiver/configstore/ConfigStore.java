@@ -7,17 +7,23 @@ import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.DenialReason;
+import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsNames;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.policy.GuestPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,6 +45,10 @@ import org.slf4j.LoggerFactory;
 public final class ConfigStore extends OpenStore {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigStore.class);
     private static final int MAX_PARAMETER_CHARS = 64;
+    /** Routes the store holds over all VNSes (its route map is sized for them). */
+    public static final int MAX_STORED_ROUTES = 65_536;
+    private static final Comparator<Ipv4Prefix> PREFIX_ORDER = Comparator
+            .comparingLong((Ipv4Prefix p) -> Integer.toUnsignedLong(p.network().bits())).thenComparingInt(Ipv4Prefix::length);
 
     /** Test hook: where to stop the process dead inside a commit. Never set outside tests. */
     static volatile CrashPoints crashPoints;
@@ -47,6 +57,9 @@ public final class ConfigStore extends OpenStore {
     private final WriterLock writerLock;
     private final RecoveryReport recovery;
     private final ConcurrentHashMap<String, VnicState> states = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, VnsConfig> vnses = new ConcurrentHashMap<>();
+    /** By VNS: its routes by prefix (a VNS without routes may have no entry). */
+    private final ConcurrentHashMap<String, ConcurrentSkipListMap<Ipv4Prefix, VnsRoute>> routes = new ConcurrentHashMap<>();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_WORDS]);
@@ -84,6 +97,13 @@ public final class ConfigStore extends OpenStore {
             GuestPolicy policy = maps.policy(name);
             states.put(name, new VnicState(config, policy == null ? GuestPolicy.NONE : policy));
         }
+        for (String name : maps.vnsNames()) {
+            vnses.put(name, maps.vns(name));
+        }
+        vnses.putIfAbsent(VnsNames.DEFAULT, VnsConfig.create(VnsNames.DEFAULT)); // stored once first changed
+        for (VnsRoute r : maps.routes()) {
+            routesOf(r.vns()).put(r.prefix(), r);
+        }
         for (String name : maps.policyNames()) {
             if (!states.containsKey(name)) {
                 LOG.warn("configstore {}: a policy exists for VNIC {}, which does not", dir, name);
@@ -113,6 +133,31 @@ public final class ConfigStore extends OpenStore {
     public Optional<GuestPolicy> policy(String vnic) {
         VnicState s = vnic == null ? null : states.get(vnic);
         return s == null ? Optional.empty() : Optional.of(s.policy());
+    }
+
+    /** The VNS named {@code name}; {@code default} always exists. */
+    public Optional<VnsConfig> vns(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(vnses.get(name));
+    }
+
+    public List<String> vnsNames() {
+        return vnses.keySet().stream().sorted().toList();
+    }
+
+    /** The routes of VNS {@code vns}, by prefix (address, then length); empty for an unknown VNS. */
+    public List<VnsRoute> routes(String vns) {
+        ConcurrentSkipListMap<Ipv4Prefix, VnsRoute> r = vns == null ? null : routes.get(vns);
+        return r == null ? List.of() : List.copyOf(r.values());
+    }
+
+    private ConcurrentSkipListMap<Ipv4Prefix, VnsRoute> routesOf(String vns) {
+        return routes.computeIfAbsent(vns, k -> new ConcurrentSkipListMap<>(PREFIX_ORDER));
+    }
+
+    private List<VnsRoute> allRoutes() {
+        List<VnsRoute> all = new ArrayList<>();
+        routes.values().forEach(m -> all.addAll(m.values()));
+        return all;
     }
 
     /** Tells {@code listener} about every later commit, in order, before the committing call returns. */
@@ -186,6 +231,9 @@ public final class ConfigStore extends OpenStore {
                         Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
             }
             Decision conflict = MacConflicts.find(next, states.values());
+            if (conflict == null) {
+                conflict = VnsRules.checkVnic(next, state.config(), vnses, allRoutes());
+            }
             if (conflict != null) {
                 return deny(requester, action, vnic, parameterName, value, conflict);
             }
@@ -216,6 +264,9 @@ public final class ConfigStore extends OpenStore {
                                 + options.maxVnics() + "): delete one, or create a store with a larger maxVnics"));
             }
             Decision conflict = MacConflicts.find(config, states.values());
+            if (conflict == null) {
+                conflict = VnsRules.checkVnic(config, current == null ? null : current.config(), vnses, allRoutes());
+            }
             if (conflict != null) {
                 return deny(admin, Action.VNIC_PUT, config.name(), "", value, conflict);
             }
@@ -252,6 +303,9 @@ public final class ConfigStore extends OpenStore {
                         Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
             }
             Decision conflict = MacConflicts.find(next, states.values());
+            if (conflict == null) {
+                conflict = VnsRules.checkVnic(next, state.config(), vnses, allRoutes());
+            }
             if (conflict != null) {
                 return deny(admin, Action.RECONCILE, vnic, parameter.wireName(), fileValue, conflict);
             }
@@ -289,6 +343,10 @@ public final class ConfigStore extends OpenStore {
             if (vnic == null || !states.containsKey(vnic)) {
                 return deny(admin, Action.VNIC_DELETE, vnic, "", "", Decision.unknownVnic(vnic));
             }
+            Decision inUse = VnsRules.checkVnic(null, states.get(vnic).config(), vnses, allRoutes());
+            if (inUse != null) {
+                return deny(admin, Action.VNIC_DELETE, vnic, "", "", inUse);
+            }
             return commit(admin, Action.VNIC_DELETE, vnic, "", "", null, null, "administrator deleted the VNIC");
         } finally {
             commitLock.unlock();
@@ -314,6 +372,157 @@ public final class ConfigStore extends OpenStore {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // VNSes and their routes
+
+    /** An administrator creates a VNS, or replaces all its properties (which must still suit its routes). */
+    public ChangeResult putVns(Requester admin, VnsConfig vns) {
+        requireAdmin(admin);
+        if (vns == null) {
+            throw new IllegalArgumentException("putVns needs a VNS");
+        }
+        String value = JournalRecord.clip(vns.toString(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            boolean exists = vnses.containsKey(vns.name());
+            if (!exists && vnses.size() >= options.maxVnics()) {
+                return deny(admin, Action.VNS_PUT, vns.name(), "", value, Decision.denied(DenialReason.LIMIT_EXCEEDED,
+                        "the store holds " + vnses.size() + " VNSes, as many as it was created for"));
+            }
+            Decision d = VnsRules.checkVnsChange(vns, routes(vns.name()));
+            if (d != null) {
+                return deny(admin, Action.VNS_PUT, vns.name(), "", value, d);
+            }
+            return commitVns(admin, Action.VNS_PUT, vns.name(), "", value, vns.withRevision(journal.lastSequence() + 1),
+                    null, exists ? "administrator changed the VNS" : "administrator created the VNS");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator sets one property of a VNS. */
+    public ChangeResult setVnsProperty(Requester admin, String vns, String property, String value) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            VnsConfig current = vns == null ? null : vnses.get(vns);
+            if (current == null) {
+                return deny(admin, Action.VNS_PUT, vns, property, value, VnsRules.unknownVns(vns));
+            }
+            VnsConfig next;
+            try {
+                next = current.with(property, value);
+            } catch (ConfigException e) {
+                return deny(admin, Action.VNS_PUT, vns, property, value,
+                        Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
+            }
+            Decision d = VnsRules.checkVnsChange(next, routes(vns));
+            if (d != null) {
+                return deny(admin, Action.VNS_PUT, vns, property, value, d);
+            }
+            return commitVns(admin, Action.VNS_PUT, vns, property, value, next.withRevision(journal.lastSequence() + 1),
+                    null, "administrator's change");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator deletes a VNS that no VNIC belongs to and no other VNS routes to; its own routes go with it. */
+    public ChangeResult deleteVns(Requester admin, String vns) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (vns == null || !vnses.containsKey(vns)) {
+                return deny(admin, Action.VNS_DELETE, vns, "", "", VnsRules.unknownVns(vns));
+            }
+            List<VnsRoute> others = allRoutes().stream().filter(r -> !r.vns().equals(vns)).toList();
+            Decision d = VnsRules.checkVnsDelete(vns, states, others);
+            if (d != null) {
+                return deny(admin, Action.VNS_DELETE, vns, "", "", d);
+            }
+            for (VnsRoute r : routes(vns)) { // each its own record, so a replay removes them from the route map too
+                commitVns(admin, Action.ROUTE_DELETE, vns, r.prefix().toString(), r.nextHopText(), null, null,
+                        "deleted with its VNS");
+            }
+            return commitVns(admin, Action.VNS_DELETE, vns, "", "", null, null, "administrator deleted the VNS");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator adds a route to a VNS. */
+    public ChangeResult addRoute(Requester admin, VnsRoute route) {
+        requireAdmin(admin);
+        String value = JournalRecord.clip(route.nextHopText(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            Decision d = VnsRules.checkRouteAdd(route, vnses.get(route.vns()), routesOf(route.vns()), vnses, states);
+            if (d == null && allRoutes().size() >= MAX_STORED_ROUTES) {
+                d = Decision.denied(DenialReason.LIMIT_EXCEEDED, "the store holds " + MAX_STORED_ROUTES
+                        + " routes over all VNSes, as many as it has room for");
+            }
+            if (d != null) {
+                return deny(admin, Action.ROUTE_ADD, route.vns(), route.prefix().toString(), value, d);
+            }
+            return commitVns(admin, Action.ROUTE_ADD, route.vns(), route.prefix().toString(), value, null,
+                    route.withRevision(journal.lastSequence() + 1), "administrator added the route");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator deletes the route of {@code vns} to exactly {@code prefix}. */
+    public ChangeResult deleteRoute(Requester admin, String vns, Ipv4Prefix prefix) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (vns == null || !vnses.containsKey(vns)) {
+                return deny(admin, Action.ROUTE_DELETE, vns, String.valueOf(prefix), "", VnsRules.unknownVns(vns));
+            }
+            VnsRoute r = routesOf(vns).get(prefix);
+            if (r == null) {
+                return deny(admin, Action.ROUTE_DELETE, vns, prefix.toString(), "", Decision.denied(
+                        DenialReason.INVALID_REQUEST, "VNS " + vns + " has no route to " + prefix));
+            }
+            return commitVns(admin, Action.ROUTE_DELETE, vns, prefix.toString(), r.nextHopText(), null, null,
+                    "administrator deleted the route");
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Journal, maps, memory and listeners for a VNS or route change, as {@link #commit} does for a VNIC's. */
+    private ChangeResult commitVns(Requester requester, Action action, String vns, String parameter, String value,
+                                   VnsConfig vnsAfter, VnsRoute routeAfter, String reason) {
+        long seq = journal.lastSequence() + 1;
+        JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, vns,
+                JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
+                null, JournalRecord.clip(reason, JournalRecord.MAX_REASON_CHARS), null, null, vnsAfter, routeAfter);
+        append(record);
+        try {
+            maps.apply(record, crashPoints);
+        } catch (RuntimeException e) {
+            fail("commit " + seq + " is in the journal but was not applied to the maps (" + e + ")", e);
+        }
+        switch (action) {
+            case VNS_PUT -> vnses.put(vns, vnsAfter);
+            case VNS_DELETE -> {
+                vnses.remove(vns);
+                routes.remove(vns);
+            }
+            case ROUTE_ADD -> routesOf(vns).put(routeAfter.prefix(), routeAfter);
+            case ROUTE_DELETE -> routesOf(vns).remove(Ipv4Prefix.parse(parameter));
+            default -> throw new IllegalArgumentException(action + " is not a VNS action");
+        }
+        afterCommit(record, seq);
+        return new ChangeResult(Decision.ALLOWED, seq, null, null);
+    }
+
     private static void requireAdmin(Requester admin) {
         if (admin == null || !admin.isAdmin()) {
             throw new IllegalArgumentException("only an administrator may do this, not " + admin);
@@ -325,7 +534,8 @@ public final class ConfigStore extends OpenStore {
         long seq = journal.lastSequence() + 1;
         JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, text(vnic),
                 JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
-                decision.reason(), JournalRecord.clip(decision.message(), JournalRecord.MAX_REASON_CHARS), null, null);
+                decision.reason(), JournalRecord.clip(decision.message(), JournalRecord.MAX_REASON_CHARS), null, null, null,
+                null);
         append(record);
         return new ChangeResult(decision, seq, null, null);
     }
@@ -337,7 +547,7 @@ public final class ConfigStore extends OpenStore {
         GuestPolicy policyAfter = policy == null ? null : policy.withRevision(seq);
         JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, vnic,
                 JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
-                null, JournalRecord.clip(reason, JournalRecord.MAX_REASON_CHARS), vnicAfter, policyAfter);
+                null, JournalRecord.clip(reason, JournalRecord.MAX_REASON_CHARS), vnicAfter, policyAfter, null, null);
         append(record);
         CrashPoints crash = crashPoints;
         if (crash != null) {
@@ -355,6 +565,12 @@ public final class ConfigStore extends OpenStore {
         } else {
             states.compute(vnic, (k, s) -> new VnicState(vnicAfter, s == null ? GuestPolicy.NONE : s.policy()));
         }
+        afterCommit(record, seq);
+        return new ChangeResult(Decision.ALLOWED, seq, vnicAfter, policyAfter);
+    }
+
+    /** The checkpoint when one is due, then the listeners. */
+    private void afterCommit(JournalRecord record, long seq) {
         if (++commitsSinceCheckpoint >= options.checkpointInterval()) {
             commitsSinceCheckpoint = 0;
             try {
@@ -376,7 +592,6 @@ public final class ConfigStore extends OpenStore {
                 }
             }
         }
-        return new ChangeResult(Decision.ALLOWED, seq, vnicAfter, policyAfter);
     }
 
     private void append(JournalRecord record) {

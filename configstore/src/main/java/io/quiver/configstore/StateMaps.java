@@ -4,6 +4,11 @@ import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.GuestPolicyCodec;
 import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.VnicConfigCodec;
+import io.quiver.configstore.files.VnsCodec;
+import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsNames;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicNames;
@@ -25,11 +30,27 @@ final class StateMaps implements AutoCloseable {
     private final Path dir;
     private final ChronicleMap<CharSequence, byte[]> vnics;
     private final ChronicleMap<CharSequence, byte[]> policies;
+    /** Null only for a reader of a store no writer has opened since VNSes existed. */
+    private final ChronicleMap<CharSequence, byte[]> vns;
+    private final ChronicleMap<CharSequence, byte[]> routes;
 
-    private StateMaps(Path dir, ChronicleMap<CharSequence, byte[]> vnics, ChronicleMap<CharSequence, byte[]> policies) {
+    private StateMaps(Path dir, ChronicleMap<CharSequence, byte[]> vnics, ChronicleMap<CharSequence, byte[]> policies,
+                      ChronicleMap<CharSequence, byte[]> vns, ChronicleMap<CharSequence, byte[]> routes) {
         this.dir = dir;
         this.vnics = vnics;
         this.policies = policies;
+        this.vns = vns;
+        this.routes = routes;
+    }
+
+    /** Creates the VNS and route maps where a store lacks them (new, or made before VNSes existed). */
+    static void createVnsMapsIfMissing(Path dir, int maxVnses, int maxRoutes) {
+        if (!java.nio.file.Files.exists(dir.resolve(ChronicleFiles.VNS))) {
+            ChronicleFiles.createNamed(dir.resolve(ChronicleFiles.VNS), Role.VNS, maxVnses);
+        }
+        if (!java.nio.file.Files.exists(dir.resolve(ChronicleFiles.ROUTES))) {
+            ChronicleFiles.createNamed(dir.resolve(ChronicleFiles.ROUTES), Role.ROUTES, maxRoutes);
+        }
     }
 
     static void createPolicies(Path dir, int maxVnics) {
@@ -46,7 +67,22 @@ final class StateMaps implements AutoCloseable {
         try {
             ChronicleMap<CharSequence, byte[]> policies =
                     ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.POLICIES), Role.POLICIES, recover, recoveryLog);
-            return new StateMaps(dir, vnics, policies);
+            ChronicleMap<CharSequence, byte[]> vns = null;
+            try {
+                if (java.nio.file.Files.exists(dir.resolve(ChronicleFiles.VNS))) {
+                    vns = ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.VNS), Role.VNS, recover, recoveryLog);
+                }
+                ChronicleMap<CharSequence, byte[]> routes = java.nio.file.Files.exists(dir.resolve(ChronicleFiles.ROUTES))
+                        ? ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.ROUTES), Role.ROUTES, recover, recoveryLog)
+                        : null;
+                return new StateMaps(dir, vnics, policies, vns, routes);
+            } catch (RuntimeException e) {
+                policies.close();
+                if (vns != null) {
+                    vns.close();
+                }
+                throw e;
+            }
         } catch (RuntimeException e) {
             vnics.close();
             throw e;
@@ -67,6 +103,26 @@ final class StateMaps implements AutoCloseable {
         }
         byte[] bytes = policies.get(name);
         return bytes == null ? null : GuestPolicyCodec.decode(bytes, "policy of VNIC " + name + " in " + dir);
+    }
+
+    VnsConfig vns(String name) {
+        byte[] bytes = vns == null || !VnsNames.isValid(name) ? null : vns.get(name);
+        return bytes == null ? null : VnsCodec.decodeVns(bytes, "VNS " + name + " in " + dir);
+    }
+
+    List<String> vnsNames() {
+        return vns == null ? List.of() : names(vns);
+    }
+
+    /** Every stored route, in no particular order. */
+    List<VnsRoute> routes() {
+        List<VnsRoute> out = new ArrayList<>();
+        if (routes != null) {
+            for (String key : names(routes)) {
+                out.add(VnsCodec.decodeRoute(routes.get(key), "route " + key + " in " + dir));
+            }
+        }
+        return out;
     }
 
     List<String> vnicNames() {
@@ -99,10 +155,35 @@ final class StateMaps implements AutoCloseable {
                     GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash);
             case VNIC_DELETE -> write(vnics, record.vnic(), seq, null, this::vnicRevision, crash)
                     | write(policies, record.vnic(), seq, null, this::policyRevision, crash);
+            case VNS_PUT -> write(vnsMap(), record.vnic(), seq, VnsCodec.encode(record.vnsAfter()),
+                    b -> VnsCodec.decodeVns(b, "VNS entry").revision(), crash);
+            case VNS_DELETE -> write(vnsMap(), record.vnic(), seq, null, b -> VnsCodec.decodeVns(b, "VNS entry").revision(), crash);
+            case ROUTE_ADD -> write(routeMap(), record.routeAfter().key(), seq, VnsCodec.encode(record.routeAfter()),
+                    StateMaps::routeRevision, crash);
+            case ROUTE_DELETE -> write(routeMap(), VnsRoute.key(record.vnic(), Ipv4Prefix.parse(record.parameter())), seq, null,
+                    StateMaps::routeRevision, crash);
             case RECONCILE -> record.policyAfter() != null
                     ? write(policies, record.vnic(), seq, GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash)
                     : write(vnics, record.vnic(), seq, VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);
         };
+    }
+
+    private ChronicleMap<CharSequence, byte[]> vnsMap() {
+        if (vns == null) {
+            throw new IllegalStateException("the store in " + dir + " has no VNS map: it is open for reading only");
+        }
+        return vns;
+    }
+
+    private ChronicleMap<CharSequence, byte[]> routeMap() {
+        if (routes == null) {
+            throw new IllegalStateException("the store in " + dir + " has no route map: it is open for reading only");
+        }
+        return routes;
+    }
+
+    private static long routeRevision(byte[] bytes) {
+        return VnsCodec.decodeRoute(bytes, "route entry").revision();
     }
 
     private long vnicRevision(byte[] bytes) {
@@ -158,5 +239,11 @@ final class StateMaps implements AutoCloseable {
     public void close() {
         vnics.close();
         policies.close();
+        if (vns != null) {
+            vns.close();
+        }
+        if (routes != null) {
+            routes.close();
+        }
     }
 }

@@ -49,6 +49,7 @@ final class StoreOpening {
                 create(dir, options, lock, previous);
                 checkpoint = 0;
             }
+            StateMaps.createVnsMapsIfMissing(dir, options.maxVnics(), ConfigStore.MAX_STORED_ROUTES);
             List<String> log = new ArrayList<>();
             maps = StateMaps.open(dir, recover, log);
             journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);

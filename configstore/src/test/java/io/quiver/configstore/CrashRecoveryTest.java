@@ -112,7 +112,7 @@ class CrashRecoveryTest {
                 JournalRecord r = store.changes().since(ack.seq() - 1).stream()
                         .filter(c -> c.sequence() == ack.seq()).findFirst()
                         .map(c -> new JournalRecord(c.sequence(), 0, c.requester(), c.action(), c.vnic(), c.parameter(),
-                                c.value(), null, "", c.vnicAfter(), c.policyAfter()))
+                                c.value(), null, "", c.vnicAfter(), c.policyAfter(), c.vnsAfter(), c.routeAfter()))
                         .orElseThrow(() -> new AssertionError("commit " + ack + " is not in the change feed"));
                 if (!ack.parameter().equals("-")) {
                     VnicParameter p = VnicParameter.byName(ack.parameter());

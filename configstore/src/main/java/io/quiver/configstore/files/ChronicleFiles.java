@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class ChronicleFiles {
     public static final String VNICS = "vnics.cm3";
     public static final String POLICIES = "policies.cm3";
+    /** The VNS map (VNS name -> its properties) and the route map ("vns prefix" -> route), added after schema 1's
+     * first files: a store without them gets them, empty, when it is next opened for writing. */
+    public static final String VNS = "vns.cm3";
+    public static final String ROUTES = "routes.cm3";
     public static final String LOCK = "writer.lock";
     public static final String JOURNAL_PREFIX = "journal-";
     public static final String SUFFIX = ".cm3";
@@ -36,6 +40,8 @@ public final class ChronicleFiles {
     private static final double AVERAGE_VNIC_BYTES = 256;
     private static final double AVERAGE_POLICY_BYTES = 256;
     private static final double AVERAGE_RECORD_BYTES = 448;
+    private static final double AVERAGE_VNS_BYTES = 200;
+    private static final double AVERAGE_ROUTE_BYTES = 56;
 
     private ChronicleFiles() {
     }
@@ -50,7 +56,12 @@ public final class ChronicleFiles {
                 .name("quiver-" + role.name().toLowerCase(Locale.ROOT))
                 .entries(sized(capacity))
                 .averageKeySize(16)
-                .averageValueSize(role == Role.VNICS ? AVERAGE_VNIC_BYTES : AVERAGE_POLICY_BYTES);
+                .averageValueSize(switch (role) {
+                    case VNICS -> AVERAGE_VNIC_BYTES;
+                    case VNS -> AVERAGE_VNS_BYTES;
+                    case ROUTES -> AVERAGE_ROUTE_BYTES;
+                    default -> AVERAGE_POLICY_BYTES;
+                });
     }
 
     private static ChronicleMapBuilder<Long, byte[]> journalBuilder(long capacity) {

@@ -18,12 +18,25 @@ public enum Action {
      * At start, the configuration file and the stored state disagreed about one parameter (or the guest policy):
      * committed when the file's value won, denied (with the reason) when the stored one was kept.
      */
-    RECONCILE(6);
+    RECONCILE(6),
+    /** An administrator created a VNS or changed its properties (the record carries the whole VNS after it). */
+    VNS_PUT(7),
+    /** An administrator deleted a VNS (none of its VNICs or routes, nor another VNS's routes to it, were left). */
+    VNS_DELETE(8),
+    /** An administrator added a route to a VNS (the record carries the route). */
+    ROUTE_ADD(9),
+    /** An administrator deleted a route of a VNS (the record's subject is the VNS, its parameter the prefix). */
+    ROUTE_DELETE(10);
 
     private final int code;
 
     Action(int code) {
         this.code = code;
+    }
+
+    /** Whether the action is about a VNS or its routes rather than a VNIC. */
+    public boolean isVnsAction() {
+        return code >= 7;
     }
 
     public int code() {

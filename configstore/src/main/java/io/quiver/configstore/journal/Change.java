@@ -2,6 +2,8 @@ package io.quiver.configstore.journal;
 
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.policy.GuestPolicy;
 import java.time.Instant;
 
@@ -11,16 +13,23 @@ import java.time.Instant;
  *
  * @param vnicAfter   the VNIC after the change; null when the VNIC was deleted or for a policy change
  * @param policyAfter the guest policy after a {@link Action#POLICY_SET}; otherwise null
+ * @param vnsAfter    the VNS after a {@link Action#VNS_PUT}; otherwise null
+ * @param routeAfter  the route a {@link Action#ROUTE_ADD} added; otherwise null
  */
 public record Change(long sequence, Instant time, Requester requester, Action action, String vnic, String parameter,
-                     String value, VnicConfig vnicAfter, GuestPolicy policyAfter) {
+                     String value, VnicConfig vnicAfter, GuestPolicy policyAfter, VnsConfig vnsAfter, VnsRoute routeAfter) {
 
     public boolean vnicDeleted() {
         return action == Action.VNIC_DELETE;
     }
 
-    /** True for a change to the VNIC itself (what the dataplane applies); false for a policy change. */
+    /** True for a change to the VNIC itself (what the dataplane applies); false for a policy or VNS change. */
     public boolean changesVnic() {
-        return action != Action.POLICY_SET;
+        return action != Action.POLICY_SET && !action.isVnsAction();
+    }
+
+    /** True for a change to a VNS or its routes ({@link #vnic()} then names the VNS). */
+    public boolean changesVns() {
+        return action.isVnsAction();
     }
 }

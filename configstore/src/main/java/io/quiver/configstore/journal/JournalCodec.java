@@ -1,6 +1,9 @@
 package io.quiver.configstore.journal;
 
 import io.quiver.configstore.files.GuestPolicyCodec;
+import io.quiver.configstore.files.VnsCodec;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.files.RecordReader;
 import io.quiver.configstore.files.RecordWriter;
 import io.quiver.configstore.files.VnicConfigCodec;
@@ -12,13 +15,15 @@ import io.quiver.configstore.policy.GuestPolicy;
 /**
  * The schema-1 value of a journal entry: {@code u8 'J', i64 sequence, i64 time (µs since the epoch), u8 requester
  * kind, str requester name, u8 action, str vnic, str parameter, str value, u8 denial code (0 = committed),
- * str reason, u8 payload (0 none, 1 VNIC config, 2 policy), payload}. See {@code docs/configstore.md}.
+ * str reason, u8 payload (0 none, 1 VNIC config, 2 policy, 3 VNS, 4 route), payload}. See {@code docs/configstore.md}.
  */
 public final class JournalCodec {
     private static final int TAG = 'J';
     private static final int PAYLOAD_NONE = 0;
     private static final int PAYLOAD_VNIC = 1;
     private static final int PAYLOAD_POLICY = 2;
+    private static final int PAYLOAD_VNS = 3;
+    private static final int PAYLOAD_ROUTE = 4;
 
     private JournalCodec() {
     }
@@ -32,6 +37,10 @@ public final class JournalCodec {
             VnicConfigCodec.write(w.u8(PAYLOAD_VNIC), r.vnicAfter());
         } else if (r.policyAfter() != null) {
             GuestPolicyCodec.write(w.u8(PAYLOAD_POLICY), r.policyAfter());
+        } else if (r.vnsAfter() != null) {
+            VnsCodec.write(w.u8(PAYLOAD_VNS), r.vnsAfter());
+        } else if (r.routeAfter() != null) {
+            VnsCodec.write(w.u8(PAYLOAD_ROUTE), r.routeAfter());
         } else {
             w.u8(PAYLOAD_NONE);
         }
@@ -58,16 +67,20 @@ public final class JournalCodec {
         String reason = r.str();
         VnicConfig vnicAfter = null;
         GuestPolicy policyAfter = null;
+        VnsConfig vnsAfter = null;
+        VnsRoute routeAfter = null;
         int payload = r.u8();
         switch (payload) {
             case PAYLOAD_NONE -> {
             }
             case PAYLOAD_VNIC -> vnicAfter = VnicConfigCodec.read(r);
             case PAYLOAD_POLICY -> policyAfter = GuestPolicyCodec.read(r);
+            case PAYLOAD_VNS -> vnsAfter = VnsCodec.readVns(r);
+            case PAYLOAD_ROUTE -> routeAfter = VnsCodec.readRoute(r);
             default -> throw r.corrupt("unknown payload kind " + payload);
         }
         r.expectEnd();
         return new JournalRecord(sequence, time, requester, action, vnic, parameter, value, denial, reason,
-                vnicAfter, policyAfter);
+                vnicAfter, policyAfter, vnsAfter, routeAfter);
     }
 }

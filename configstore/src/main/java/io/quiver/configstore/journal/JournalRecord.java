@@ -3,6 +3,8 @@ package io.quiver.configstore.journal;
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.policy.GuestPolicy;
 import java.time.Instant;
 
@@ -16,10 +18,12 @@ import java.time.Instant;
  * @param denial     null when committed
  * @param vnicAfter  for a committed change or put: the VNIC as it is after it; otherwise null
  * @param policyAfter for a committed policy set: the policy as it is after it; otherwise null
+ * @param vnsAfter   for a committed {@link Action#VNS_PUT}: the VNS after it; otherwise null
+ * @param routeAfter for a committed {@link Action#ROUTE_ADD}: the route added; otherwise null
  */
 public record JournalRecord(long sequence, long timeMicros, Requester requester, Action action, String vnic,
                             String parameter, String value, DenialReason denial, String reason,
-                            VnicConfig vnicAfter, GuestPolicy policyAfter) {
+                            VnicConfig vnicAfter, GuestPolicy policyAfter, VnsConfig vnsAfter, VnsRoute routeAfter) {
     /** Longest request value kept in a record; longer ones are cut and marked. */
     public static final int MAX_VALUE_CHARS = 256;
     public static final int MAX_REASON_CHARS = 1024;
@@ -41,7 +45,8 @@ public record JournalRecord(long sequence, long timeMicros, Requester requester,
         if (!committed()) {
             throw new IllegalStateException("record " + sequence + " was denied and changed nothing");
         }
-        return new Change(sequence, time(), requester, action, vnic, parameter, value, vnicAfter, policyAfter);
+        return new Change(sequence, time(), requester, action, vnic, parameter, value, vnicAfter, policyAfter, vnsAfter,
+                routeAfter);
     }
 
     /** {@code text} cut to {@code max} characters, marked when cut; null as empty. */

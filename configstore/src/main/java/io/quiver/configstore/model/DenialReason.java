@@ -19,7 +19,13 @@ public enum DenialReason {
     /** The store holds as many VNICs as it was sized for. */
     STORE_FULL(8),
     /** The request itself is unusable (a missing or invalid field). */
-    INVALID_REQUEST(9);
+    INVALID_REQUEST(9),
+    /** No VNS of that name exists. */
+    UNKNOWN_VNS(10),
+    /** The object is still used (a VNS by VNICs or routes, a VNIC as a route's next hop). */
+    IN_USE(11),
+    /** A VNS's configured limit (max-routes) or the store's capacity would be exceeded. */
+    LIMIT_EXCEEDED(12);
 
     private final int code;
 

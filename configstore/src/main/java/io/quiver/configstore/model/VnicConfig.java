@@ -211,6 +211,11 @@ public final class VnicConfig {
         return values[VnicParameter.ROUTER.ordinal()][0] == 1;
     }
 
+    /** The name of the VNS the VNIC belongs to ({@link VnsNames#DEFAULT} unless set). */
+    public String vns() {
+        return get(VnicParameter.VNS);
+    }
+
     /** Same name and parameter values, whatever the revisions. */
     public boolean sameSettings(VnicConfig other) {
         return name.equals(other.name) && Arrays.deepEquals(values, other.values);

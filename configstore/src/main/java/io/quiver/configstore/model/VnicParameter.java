@@ -42,7 +42,9 @@ public enum VnicParameter {
     PROTECTION(15, "protection", Types.PROTECTION, LinkProtection.values().length, "mac-nospoof,ip-nospoof",
             "what the VNIC's guest is kept from forging (illumos dladm's protection), comma-separated, or none"),
     ROUTER(16, "router", Types.YES_NO, 1, "no",
-            "whether the guest is a router: it may then send IPv6 router advertisements, redirects and DHCPv6 server messages");
+            "whether the guest is a router: it may then send IPv6 router advertisements, redirects and DHCPv6 server messages"),
+    VNS(17, "vns", Types.VNS_NAME, 1, VnsNames.DEFAULT,
+            "the virtual network stack the VNIC belongs to: its addresses, routes and neighbours are that VNS's");
 
     /** The most elements a list parameter holds. */
     public static final int MAX_LIST = 32;
@@ -280,6 +282,7 @@ public enum VnicParameter {
         static final ValueType PROTECTION = new EnumType("a link protection",
                 Arrays.stream(LinkProtection.values()).map(LinkProtection::wireName).toList());
         static final ValueType YES_NO = new EnumType("yes or no", List.of("no", "yes"));
+        static final ValueType VNS_NAME = new VnsNameType();
 
         private Types() {
         }

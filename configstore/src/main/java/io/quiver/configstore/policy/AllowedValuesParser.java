@@ -22,6 +22,10 @@ final class AllowedValuesParser {
     static AllowedValues parse(VnicParameter parameter, String text) {
         ValueType type = parameter.type();
         String what = "allowed values of " + parameter.wireName();
+        if (parameter == VnicParameter.VNS) {
+            throw new ConfigException("a guest policy cannot grant vns: which VNS a VNIC belongs to decides what it "
+                    + "may reach, so only an administrator changes it");
+        }
         if (text == null || text.isBlank()) {
             throw new ConfigException(what + " are empty: to forbid changing " + parameter.wireName()
                     + ", leave it out of the policy");

@@ -38,13 +38,13 @@ class CodecTest {
     @Test
     void journalRecordsRoundTrip() {
         JournalRecord committed = new JournalRecord(17, 1_700_000_000_123_456L, Requester.guest("vm1"),
-                Action.GUEST_CHANGE, "vm1", "priority", "3", null, "allowed", CONFIG, null);
+                Action.GUEST_CHANGE, "vm1", "priority", "3", null, "allowed", CONFIG, null, null, null);
         assertEquals(committed, JournalCodec.decode(JournalCodec.encode(committed), 17));
         JournalRecord policy = new JournalRecord(9, 5, Requester.admin("alice smith"), Action.POLICY_SET, "vm1", "",
-                POLICY.toText(), null, "set", null, POLICY);
+                POLICY.toText(), null, "set", null, POLICY, null, null);
         assertEquals(policy, JournalCodec.decode(JournalCodec.encode(policy), 9));
         JournalRecord denied = new JournalRecord(18, 6, Requester.guest("vm1"), Action.GUEST_CHANGE, "vm2", "spéed",
-                "ünïcode", DenialReason.UNKNOWN_PARAMETER, "unknown parameter 'spéed'", null, null);
+                "ünïcode", DenialReason.UNKNOWN_PARAMETER, "unknown parameter 'spéed'", null, null, null, null);
         assertEquals(denied, JournalCodec.decode(JournalCodec.encode(denied), 18));
     }
 
@@ -63,7 +63,7 @@ class CodecTest {
         e = assertThrows(ConfigException.class, () -> VnicConfigCodec.decode(badMac, "VNIC vm1"));
         assertTrue(e.getMessage().contains("group bit"), e.getMessage());
         byte[] journal = JournalCodec.encode(new JournalRecord(3, 0, Requester.admin("a"), Action.VNIC_DELETE, "vm1",
-                "", "", null, "", null, null));
+                "", "", null, "", null, null, null, null));
         assertThrows(ConfigException.class, () -> JournalCodec.decode(journal, 4), "a record under another key");
     }
 
