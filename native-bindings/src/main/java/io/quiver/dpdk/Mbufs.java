@@ -160,6 +160,20 @@ public final class Mbufs {
         return true;
     }
 
+    /**
+     * Makes a single-segment packet {@code length} bytes long (shorter, or longer into its tailroom): field writes, no
+     * downcall. False, changing nothing, for a chained packet or one without the room.
+     */
+    public static boolean setLength(long mbuf, int length) {
+        int dataLen = dataLen(mbuf);
+        if (segments(mbuf) != 1 || length < 0 || length > dataLen + tailroom(mbuf)) {
+            return false;
+        }
+        M.set(ValueLayout.JAVA_SHORT_UNALIGNED, mbuf + DATA_LEN, (short) length);
+        M.set(ValueLayout.JAVA_INT_UNALIGNED, mbuf + PKT_LEN, length);
+        return true;
+    }
+
     /** Appends {@code len} bytes to the packet; returns where they start, or 0 when the buffer has no room. */
     public static long append(long mbuf, int len) {
         try {

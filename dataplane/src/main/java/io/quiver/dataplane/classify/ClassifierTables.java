@@ -28,14 +28,31 @@ public final class ClassifierTables {
     final int[] protection;
     /** By VNIC: the longest untagged frame it may send or receive, its MTU plus the Ethernet header. */
     final int[] frameLimit;
+    /** By VNIC: the index of its VNS. */
+    final int[] vns;
+    /**
+     * By VLAN id: the VNS of every VNIC in it, or -1 when VNICs of several VNSes share it (or none is in it): the
+     * VNS an uplink frame's addresses are looked up in.
+     */
+    final int[] vnsOfVlan;
     private final List<VnicConfig> vnics;
+    private final java.util.Map<String, Integer> vnsIndexes;
 
     /** A bit of {@link #protectionOf}: the VNIC is a router (may send router advertisements, redirects, DHCPv6 replies). */
     public static final int ROUTER = 1 << 16;
 
-    /** @param vnics by VNIC index; a null entry is a free index (a removed VNIC) */
+    /** Every VNIC in VNS {@code default}, index 0. */
     public ClassifierTables(List<VnicConfig> vnics) {
+        this(vnics, java.util.Map.of(io.quiver.configstore.model.VnsNames.DEFAULT, 0));
+    }
+
+    /**
+     * @param vnics      by VNIC index; a null entry is a free index (a removed VNIC)
+     * @param vnsIndexes the index of each VNS by name; every VNIC's VNS must be one
+     */
+    public ClassifierTables(List<VnicConfig> vnics, java.util.Map<String, Integer> vnsIndexes) {
         this.vnics = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(vnics));
+        this.vnsIndexes = java.util.Map.copyOf(vnsIndexes);
         int n = vnics.size();
         int macCount = 0;
         int ipCount = 0;
@@ -54,9 +71,13 @@ public final class ClassifierTables {
         ipv6 = new long[n][];
         protection = new int[n];
         frameLimit = new int[n];
+        vns = new int[n];
+        vnsOfVlan = new int[4096];
+        java.util.Arrays.fill(vnsOfVlan, -2); // -2: no VNIC yet; -1: several VNSes
         for (int i = 0; i < n; i++) {
             VnicConfig v = vnics.get(i);
             if (v == null) {
+                vns[i] = -1;
                 vlan[i] = -1;
                 addresses[i] = new int[0];
                 firstAddress[i] = -1;
@@ -66,8 +87,24 @@ public final class ClassifierTables {
             for (long m : WireAddresses.macs(v)) {
                 macs.put(m, v.vlan(), i);
             }
-            setFacts(i, v, putAddresses(ips, v, i));
+            vns[i] = vnsIndex(v);
+            int was = vnsOfVlan[v.vlan()];
+            vnsOfVlan[v.vlan()] = was == -2 || was == vns[i] ? vns[i] : -1;
+            setFacts(i, v, putAddresses(ips, v, i, vns[i]));
         }
+        for (int k = 0; k < vnsOfVlan.length; k++) {
+            if (vnsOfVlan[k] == -2) {
+                vnsOfVlan[k] = -1;
+            }
+        }
+    }
+
+    private int vnsIndex(VnicConfig v) {
+        Integer index = vnsIndexes.get(v.vns());
+        if (index == null) {
+            throw new IllegalArgumentException("VNIC " + v.name() + " belongs to VNS " + v.vns() + ", which does not exist");
+        }
+        return index;
     }
 
     /** Everything but the hash tables' entries, of VNIC {@code i}. */
@@ -81,10 +118,10 @@ public final class ClassifierTables {
         frameLimit[i] = v.mtu() + Ethernet.HEADER_LENGTH;
     }
 
-    private static int[] putAddresses(Ipv4Table ips, VnicConfig v, int i) {
+    private static int[] putAddresses(Ipv4Table ips, VnicConfig v, int i, int vns) {
         int[] own = WireAddresses.ipv4(v);
         for (int a : own) {
-            ips.put(a, i);
+            ips.put(vns, a, i);
         }
         return own;
     }
@@ -101,6 +138,9 @@ public final class ClassifierTables {
         this.ipv6 = from.ipv6.clone();
         this.protection = from.protection.clone();
         this.frameLimit = from.frameLimit.clone();
+        this.vns = from.vns; // a change of VNS is a full rebuild: shared
+        this.vnsOfVlan = from.vnsOfVlan;
+        this.vnsIndexes = from.vnsIndexes;
     }
 
     /**
@@ -111,16 +151,19 @@ public final class ClassifierTables {
      */
     public java.util.Optional<ClassifierTables> withVnic(int index, VnicConfig after) {
         VnicConfig before = vnics.get(index);
+        if (!before.vns().equals(after.vns())) {
+            return java.util.Optional.empty();
+        }
         java.util.Optional<MacVlanTable> m = macs.replacing(index, WireAddresses.macs(before), before.vlan(), WireAddresses.macs(after),
                 after.vlan());
         Ipv4Table p = ips.copy();
         for (int a : addresses[index]) {
-            p.remove(a, index);
+            p.remove(vns[index], a, index);
         }
         if (m.isEmpty() || !p.hasRoomFor(after.ipv4Addresses().size())) {
             return java.util.Optional.empty();
         }
-        int[] own = putAddresses(p, after, index);
+        int[] own = putAddresses(p, after, index, vns[index]);
         List<VnicConfig> configs = new java.util.ArrayList<>(vnics);
         configs.set(index, after);
         ClassifierTables changed = new ClassifierTables(this, java.util.Collections.unmodifiableList(configs), m.get(), p);
@@ -150,8 +193,19 @@ public final class ClassifierTables {
         return macs.get(mac, vlan);
     }
 
-    public int ownerOf(int ipv4) {
-        return ips.get(ipv4);
+    /** The VNIC of VNS {@code vns} that owns {@code ipv4}, or -1. */
+    public int ownerOf(int vns, int ipv4) {
+        return ips.get(vns, ipv4);
+    }
+
+    /** The index of VNIC {@code vnic}'s VNS. */
+    public int vnsOf(int vnic) {
+        return vns[vnic];
+    }
+
+    /** The VNS of the VNICs in {@code vlan}, or -1 when there are none or they belong to several. */
+    public int vnsOfVlan(int vlan) {
+        return vnsOfVlan[vlan];
     }
 
     /** Whether {@code ipv4} is one of {@code vnic}'s own addresses (a VNIC has few: a compare each). */

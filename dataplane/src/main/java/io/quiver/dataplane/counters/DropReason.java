@@ -37,7 +37,11 @@ public enum DropReason {
     /** The frame is larger than the VNIC's MTU allows (at L2 nothing fragments). */
     MTU_EXCEEDED("mtu-exceeded"),
     /** A Q-in-Q frame whose outer tag is no VNIC's VLAN. */
-    STACKED_VLAN("stacked-vlan");
+    STACKED_VLAN("stacked-vlan"),
+    /** Routed: larger than the next hop's MTU (with DF set, an ICMP fragmentation-needed went back; Quiver does not fragment). */
+    TOO_BIG("too-big"),
+    /** Routed: cross-VNS routes led through more VNSes than a route may (a loop between VNSes' routes). */
+    ROUTING_LOOP("routing-loop");
 
     private final String label;
 

@@ -22,7 +22,15 @@ import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
-import io.quiver.dataplane.vns.UplinkRoutes;
+import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsNames;
+import io.quiver.configstore.model.VnsRoute;
+import io.quiver.dataplane.port.MbufBurst;
+import io.quiver.dataplane.vns.NeighbourTable;
+import io.quiver.dataplane.vns.VnsCounters;
+import io.quiver.dataplane.vns.VnsState;
+import io.quiver.dataplane.vns.VnsTable;
 import io.quiver.dpdk.EthDev;
 import io.quiver.dpdk.Mbufs;
 import java.util.ArrayList;
@@ -50,7 +58,16 @@ public final class Datapath implements AutoCloseable {
     private final List<Vnic> slots = new ArrayList<>();
     /** Rings of removed VNICs whose lcores have not yet been seen past a burst boundary: freed once they have. */
     private final List<VnicRing> retired = new ArrayList<>();
-    private final UplinkRoutes routes;
+    /** VNSes by name, and by index (null where one was removed; indexes are never reused while the datapath runs). */
+    private final Map<String, VnsTable> vnses = new LinkedHashMap<>();
+    private final List<VnsTable> vnsSlots = new ArrayList<>();
+    private final List<Ipv4Prefix> uplinkRoutes;
+    private final long gatewayMac;
+    /** The routing lcore's: its TX queues, the delivery walk it marks, and its router. */
+    private LcoreTx routingTx;
+    private LcoreTx rxTx;
+    private PendingVnics pending;
+    private Router router;
     private final GuestRequestQueue guestRequests = new GuestRequestQueue(Defaults.GUEST_REQUEST_QUEUE);
     private final InjectionQueue injections = new InjectionQueue(Defaults.INJECTION_QUEUE);
     private final SpoofWarnings spoofWarnings;
@@ -62,8 +79,8 @@ public final class Datapath implements AutoCloseable {
         this.runtime = runtime;
         this.spoofWarnings = new SpoofWarnings(this::vnics, this::guestPorts);
         this.linkMonitor = new LinkMonitor(() -> runtime.ports().values());
-        long gateway = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
-        this.routes = new UplinkRoutes(config.uplinkRoutes(), gateway);
+        this.gatewayMac = config.gatewayMac() == null ? 0 : Ethernet.macToLong(Ethernet.parseMac(config.gatewayMac()));
+        this.uplinkRoutes = config.uplinkRoutes();
     }
 
     public static Datapath start(DatapathConfig config) {
@@ -74,6 +91,8 @@ public final class Datapath implements AutoCloseable {
         Datapath datapath = new Datapath(config, runtime);
         try {
             datapath.matchRxQueuesToDriver();
+            datapath.createRouter();
+            datapath.createVnses();
             datapath.createVnics();
             datapath.classification = UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
                     config.vnics().stream().map(AttachedVnic::config).toList());
@@ -105,6 +124,55 @@ public final class Datapath implements AutoCloseable {
         }
     }
 
+    /** The routing lcore's TX queues and router: made before the VNSes, whose neighbour tables send through it. */
+    private void createRouter() {
+        int burst = config.runtime().burstSize();
+        rxTx = new LcoreTx(runtime.ports().values(), 0, runtime.arena(), burst);
+        boolean shared = config.mode() == ThreadingMode.SHARED;
+        pending = shared ? new PendingVnics() : null;
+        routingTx = shared ? rxTx : new LcoreTx(runtime.ports().values(), 1, runtime.arena(), burst);
+        router = new Router(runtime.pool().address(), runtime.port(config.uplink()).id(), routingTx,
+                new MbufBurst(runtime.arena(), burst), pending, runtime.arena());
+    }
+
+    private void createVnses() {
+        Map<String, VnsConfig> wanted = new LinkedHashMap<>();
+        wanted.put(VnsNames.DEFAULT, VnsConfig.create(VnsNames.DEFAULT));
+        config.vnses().forEach(v -> wanted.put(v.name(), v));
+        for (VnsConfig v : wanted.values()) { // every table first: routes may lead from one VNS into another
+            VnsTable t = new VnsTable(vnsSlots.size(), v, new VnicRing(config.forwardingRingSize(), false),
+                    router.actionsFor(vnsSlots.size()), System.nanoTime());
+            vnses.put(v.name(), t);
+            vnsSlots.add(t);
+        }
+        for (VnsTable t : vnses.values()) {
+            t.apply(t.config(), routesOf(t.name()), uplinkRoutesOf(t.name()), gatewayMac, names);
+        }
+    }
+
+    private List<VnsRoute> routesOf(String vns) {
+        return config.vnsRoutes().stream().filter(r -> r.vns().equals(vns)).toList();
+    }
+
+    /** The uplink's configured routes belong to VNS default. */
+    private List<Ipv4Prefix> uplinkRoutesOf(String vns) {
+        return vns.equals(VnsNames.DEFAULT) ? uplinkRoutes : List.of();
+    }
+
+    private final VnsTable.Resolver names = new VnsTable.Resolver() {
+        @Override
+        public int vnic(String name) {
+            Vnic v = vnics.get(name);
+            return v == null ? -1 : v.index();
+        }
+
+        @Override
+        public int vns(String name) {
+            VnsTable t = vnses.get(name);
+            return t == null ? -1 : t.index;
+        }
+    };
+
     private void createVnics() {
         if (config.vnics().size() > Defaults.MAX_VNICS) {
             throw new IllegalArgumentException("at most " + Defaults.MAX_VNICS + " VNICs, not " + config.vnics().size());
@@ -132,7 +200,13 @@ public final class Datapath implements AutoCloseable {
     /** A state built from every VNIC (sharing the current one's flood domains where no VLAN changed). */
     private DatapathState buildState() {
         int maxPort = runtime.ports().values().stream().mapToInt(Port::id).max().orElse(0);
-        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, routes, state.get());
+        VnsState[] views = new VnsState[vnsSlots.size()];
+        Map<String, Integer> indexes = new LinkedHashMap<>();
+        for (VnsTable t : vnses.values()) {
+            views[t.index] = t.snapshot();
+            indexes.put(t.name(), t.index);
+        }
+        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, views, indexes, state.get());
     }
 
     private void startLoops() {
@@ -141,8 +215,6 @@ public final class Datapath implements AutoCloseable {
         int burst = config.runtime().burstSize();
         var arena = runtime.arena();
         List<Integer> cpus = config.cpus();
-        LcoreTx rxTx = new LcoreTx(runtime.ports().values(), 0, arena, burst);
-        PendingVnics pending = config.mode() == ThreadingMode.SHARED ? new PendingVnics() : null;
         List<PollTask> rxTasks = new ArrayList<>();
         for (Port p : runtime.ports().values()) {
             QueueCounters[] counters = new QueueCounters[p.rxQueues()];
@@ -155,16 +227,16 @@ public final class Datapath implements AutoCloseable {
         }
         rxTasks.add(new InjectTask(injections, state, pool, pending));
         if (config.mode() == ThreadingMode.SHARED) {
-            rxTasks.add(new RingDelivery(state, 0, 1, uplink.id(), rxTx, pending, arena, burst));
+            rxTasks.add(new RingDelivery(state, 0, 1, rxTx, pending, arena, burst, router));
             runtime.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks, IdleStrategy.named(config.idle())).start());
             return;
         }
         runtime.addLoop(new LcoreLoop("rx", cpus.get(0), rxTasks, IdleStrategy.named(config.idle())).start());
         int workers = cpus.size() - 1;
-        for (int w = 0; w < workers; w++) {
-            LcoreTx workerTx = new LcoreTx(runtime.ports().values(), 1 + w, arena, burst);
+        for (int w = 0; w < workers; w++) { // the first worker routes: its TX queues are the router's
+            LcoreTx workerTx = w == 0 ? routingTx : new LcoreTx(runtime.ports().values(), 1 + w, arena, burst);
             runtime.addLoop(new LcoreLoop("worker" + w, cpus.get(1 + w),
-                    List.of(new RingDelivery(state, w, workers, uplink.id(), workerTx, null, arena, burst)),
+                    List.of(new RingDelivery(state, w, workers, workerTx, null, arena, burst, w == 0 ? router : null)),
                     IdleStrategy.named(config.idle())).start());
         }
     }
@@ -264,6 +336,104 @@ public final class Datapath implements AutoCloseable {
         retired.clear();
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // VNSes
+
+    /**
+     * Creates VNS {@code config.name()} or moves it to {@code config}, with exactly {@code routes}: the FIB changes
+     * entry by entry in place, everything else at the lcores' next burst.
+     */
+    public synchronized void putVns(VnsConfig config, List<VnsRoute> routes) {
+        VnsTable t = vnses.get(config.name());
+        if (t == null) {
+            t = new VnsTable(vnsSlots.size(), config, new VnicRing(this.config.forwardingRingSize(), false),
+                    router.actionsFor(vnsSlots.size()), System.nanoTime());
+            vnses.put(config.name(), t);
+            vnsSlots.add(t);
+        }
+        t.apply(config, routes, uplinkRoutesOf(config.name()), gatewayMac, names);
+        publishState();
+        reclaim(t);
+        LOG.info("VNS {}: {}", config.name(), config);
+    }
+
+    /** Removes a VNS no VNIC belongs to and no route leads to (the database checked both). */
+    public synchronized void removeVns(String name) {
+        VnsTable t = vns(name);
+        if (VnsNames.DEFAULT.equals(name)) {
+            throw new IllegalArgumentException("VNS default cannot be removed");
+        }
+        for (Vnic v : vnics.values()) {
+            if (v.config().vns().equals(name)) {
+                throw new IllegalStateException("VNS " + name + " still has VNIC " + v.name());
+            }
+        }
+        vnses.remove(name);
+        vnsSlots.set(t.index, null);
+        publishState();
+        try {
+            Quiescence.await(runtime.loops(), Defaults.QUIESCENCE_TIMEOUT);
+            t.close();
+        } catch (LcoreStalledException e) {
+            LOG.error("{}: VNS {}'s tables are kept", e.getMessage(), name);
+        }
+        LOG.info("VNS {} removed", name);
+    }
+
+    /** Adds a route to a VNS live: in its FIB in place, no pause, no new state unless the FIB is its first. */
+    public synchronized void addRoute(VnsRoute route) {
+        VnsTable t = vns(route.vns());
+        boolean first = !t.hasFib();
+        t.addRoute(route, names);
+        if (first) {
+            publishState();
+        }
+    }
+
+    /** Deletes a VNS's route to exactly {@code prefix}; its addresses fall to the next longest route at once. */
+    public synchronized void deleteRoute(String vns, Ipv4Prefix prefix) {
+        VnsTable t = vns(vns);
+        t.deleteRoute(prefix);
+        reclaim(t);
+    }
+
+    /** After the lcores are past a burst boundary: what the VNS's tables let go of is reused or freed. */
+    private void reclaim(VnsTable t) {
+        try {
+            Quiescence.await(runtime.loops(), Defaults.QUIESCENCE_TIMEOUT);
+            t.reclaimRetired(Mbufs::free);
+        } catch (LcoreStalledException e) {
+            LOG.error("{}: VNS {}'s released entries are kept until it does", e.getMessage(), t.name());
+        }
+    }
+
+    private VnsTable vns(String name) {
+        VnsTable t = vnses.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no VNS named '" + name + "' (VNSes: " + vnses.keySet() + ")");
+        }
+        return t;
+    }
+
+    public synchronized List<String> vnsNames() {
+        return List.copyOf(vnses.keySet());
+    }
+
+    /** The VNS's counters (the routing lcore writes them; read racily, as every counter). */
+    public synchronized VnsCounters vnsCounters(String name) {
+        return vns(name).counters();
+    }
+
+    /** The VNS's neighbour table (its counters and {@link NeighbourTable#snapshot()} for display). */
+    public synchronized NeighbourTable neighbours(String name) {
+        return vns(name).neighbours();
+    }
+
+    /** Routes in the VNS's FIB, connected subnets included. */
+    public synchronized int fibSize(String name) {
+        return vns(name).fibSize();
+    }
+
     /** Requests guests sent to the configuration service, for the control side to poll. */
     public GuestRequestQueue guestRequests() {
         return guestRequests;
@@ -346,6 +516,10 @@ public final class Datapath implements AutoCloseable {
         }
         retired.forEach(Datapath::drainRing); // no lcore runs any more
         retired.clear();
+        vnses.values().forEach(VnsTable::close);
+        if (router != null) {
+            router.flush();
+        }
         if (classification != null) {
             classification.close();
         }

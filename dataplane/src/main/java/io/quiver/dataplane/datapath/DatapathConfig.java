@@ -2,6 +2,8 @@ package io.quiver.dataplane.datapath;
 
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.lcore.BusySpinIdleStrategy;
 import io.quiver.dataplane.lcore.IdleStrategy;
@@ -28,11 +30,24 @@ import java.util.Set;
  * @param forwardingRingSize slots per forwarding ring (power of two)
  * @param classifier         the uplink's classifier
  * @param idle               what an lcore does when idle: an {@link IdleStrategy} name
+ * @param vnses              the VNSes besides {@code default} (which always exists; listed, it takes these settings)
+ * @param vnsRoutes          their routes
  */
 public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
                              List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
-                             int forwardingRingSize, ClassifierChoice classifier, String idle) {
+                             int forwardingRingSize, ClassifierChoice classifier, String idle, List<VnsConfig> vnses,
+                             List<VnsRoute> vnsRoutes) {
+    /** A datapath whose VNICs are all in VNS {@code default}, which has no routes of its own. */
+    public DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
+                          List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
+                          int forwardingRingSize, ClassifierChoice classifier, String idle) {
+        this(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize, forwardingRingSize, classifier,
+                idle, List.of(), List.of());
+    }
+
     public DatapathConfig {
+        vnses = List.copyOf(vnses == null ? List.of() : vnses);
+        vnsRoutes = List.copyOf(vnsRoutes == null ? List.of() : vnsRoutes);
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(uplink, "uplink");
         uplinkRoutes = List.copyOf(uplinkRoutes == null ? List.of() : uplinkRoutes);
@@ -104,12 +119,18 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
     /** The same datapath with other VNICs (as the database holds them at start). */
     public DatapathConfig withVnics(List<AttachedVnic> replaced) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, replaced, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes);
+    }
+
+    /** The same datapath with other VNSes and routes (as the database holds them at start). */
+    public DatapathConfig withVnses(List<VnsConfig> replaced, List<VnsRoute> routes) {
+        return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle, replaced, routes);
     }
 
     /** The same datapath on another runtime (another EAL file prefix, say). */
     public DatapathConfig withRuntime(RuntimeConfig replaced) {
         return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes);
     }
 }

@@ -6,7 +6,9 @@ import io.quiver.dataplane.classify.ClassifierTables;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
-import io.quiver.dataplane.vns.UplinkRoutes;
+import io.quiver.dataplane.classify.MacVlanTable;
+import io.quiver.dataplane.vns.VnsState;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Everything the lcores read to move packets, as one immutable snapshot: the classifier tables, per guest port the
- * MACs its VNICs may send with, the flood domains, the uplink routes. A configuration change builds a new snapshot
+ * MACs its VNICs may send with, the flood domains, the VNSes (each one's FIB changes in place; the rest with a new
+ * snapshot). A configuration change builds a new snapshot
  * and publishes it with one volatile write; each task reads the reference once per burst, so a change applies at a
  * burst boundary and no lcore ever waits or sees half of it.
  */
@@ -28,18 +31,21 @@ public final class DatapathState {
     final VnicCounters[] counters;
     final VnicRing[] localRings;
     final PortSources sources;
-    /** By VNIC index: VNIC indexes sharing its VLAN (flood domain). */
+    /** By VNIC index: VNIC indexes sharing its VLAN and its VNS (flood domain). */
     final int[][] floodDomain;
     /** By VLAN id (0 = untagged): the VNICs in it, for floods arriving from the uplink; null when none. */
     final int[][] vnicsByVlan;
-    final UplinkRoutes routes;
+    /** By VNS index (null for a free index). */
+    final VnsState[] vnses;
+    /** (router MAC, uplink VLAN) -> VNS index, for what the uplink sends a VNS's router. */
+    final MacVlanTable routerMacs;
 
     /**
      * @param slots    VNICs by index; null for a free index
      * @param previous the state this one replaces, or null: its flood domains are kept when every VNIC index is in
      *                 the same VLAN as before (an address or MAC change), which spares rebuilding the per-VLAN arrays
      */
-    DatapathState(Vnic[] slots, int maxPort, UplinkRoutes routes, DatapathState previous) {
+    DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous) {
         // plain loops throughout: a guest's change rebuilds the state, and this is on its request-to-live path
         List<VnicConfig> configs = new ArrayList<>(slots.length);
         List<Vnic> present = new ArrayList<>(slots.length);
@@ -54,7 +60,7 @@ public final class DatapathState {
                 portIds[i] = v.portId();
             }
         }
-        this.tables = new ClassifierTables(configs);
+        this.tables = new ClassifierTables(configs, vnsIndexes);
         this.vnics = slots.clone();
         this.counters = new VnicCounters[slots.length];
         this.localRings = new VnicRing[slots.length];
@@ -68,12 +74,54 @@ public final class DatapathState {
             this.floodDomain = previous.floodDomain;
         } else {
             this.vnicsByVlan = byVlan(present);
-            this.floodDomain = new int[vnics.length][];
-            for (Vnic v : present) {
-                floodDomain[v.index()] = vnicsByVlan[v.config().vlan()];
+            this.floodDomain = floodDomains(present, vnicsByVlan, tables);
+        }
+        this.vnses = vnses.clone();
+        this.routerMacs = routerMacs(this.vnses);
+    }
+
+    private static MacVlanTable routerMacs(VnsState[] vnses) {
+        MacVlanTable t = new MacVlanTable(vnses.length);
+        for (VnsState v : vnses) {
+            if (v != null && v.uplinkIp != 0) {
+                t.put(v.routerMac, v.uplinkVlan, v.index);
             }
         }
-        this.routes = routes;
+        return t;
+    }
+
+    /**
+     * Each VNIC's flood domain: the VNICs of its VLAN in its VNS. Where one VNS has a VLAN to itself (the usual case)
+     * that is the VLAN's array, shared; otherwise an array of its own.
+     */
+    private static int[][] floodDomains(List<Vnic> present, int[][] vnicsByVlan, ClassifierTables tables) {
+        int[][] domains = new int[tables.vnicCount()][];
+        for (Vnic v : present) {
+            int vlan = v.config().vlan();
+            int vns = tables.vnsOf(v.index());
+            int[] all = vnicsByVlan[vlan];
+            if (tables.vnsOfVlan(vlan) == vns) {
+                domains[v.index()] = all;
+            } else {
+                domains[v.index()] = java.util.Arrays.stream(all).filter(w -> tables.vnsOf(w) == vns).toArray();
+            }
+        }
+        return domains;
+    }
+
+    /** (Router MAC, VLAN) of a frame from the uplink: the VNS whose router it is for, or -1. */
+    int routerOf(long mac, int vlan) {
+        return routerMacs.get(mac, vlan);
+    }
+
+    /** The VNS whose router has {@code ip} as its uplink address in {@code vlan}, or -1: for ARP from the uplink. */
+    int routerWithUplinkAddress(int ip, int vlan) {
+        for (VnsState v : vnses) {
+            if (v != null && v.uplinkIp == ip && ip != 0 && v.uplinkVlan == vlan) {
+                return v.index;
+            }
+        }
+        return -1;
     }
 
     private DatapathState(DatapathState from, ClassifierTables tables, PortSources sources) {
@@ -84,7 +132,8 @@ public final class DatapathState {
         this.sources = sources;
         this.floodDomain = from.floodDomain;
         this.vnicsByVlan = from.vnicsByVlan;
-        this.routes = from.routes;
+        this.vnses = from.vnses;
+        this.routerMacs = from.routerMacs;
     }
 
     /**
@@ -114,7 +163,8 @@ public final class DatapathState {
             return false;
         }
         for (int i = 0; i < now.length; i++) {
-            if (before.vnics[i] != now[i] || (now[i] != null && before.tables.vlanOf(i) != now[i].config().vlan())) {
+            if (before.vnics[i] != now[i] || (now[i] != null && (before.tables.vlanOf(i) != now[i].config().vlan()
+                    || !before.tables.vnics().get(i).vns().equals(now[i].config().vns())))) {
                 return false;
             }
         }

@@ -17,6 +17,7 @@ import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dataplane.vns.VnsState;
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,14 +64,37 @@ final class GuestEgress extends PortIngress {
         }
         vc.txPackets++;
         vc.txBytes += b.length[i];
+        int vns = s.tables.vnsOf(v);
+        VnsState router = s.vnses[vns];
+        if (b.dstMac[i] == router.routerMac || (kind == PacketKind.ARP && router.isOwn(b.dstIp[i]))) {
+            toRouter(s, router, b, i, v, vc, m);
+            return;
+        }
         int vlan = s.tables.vlanOf(v);
-        int steering = SoftwareClassifier.INSTANCE.classify(s.tables, b, i, 0, vlan);
+        int steering = SoftwareClassifier.INSTANCE.classifyIn(s.tables, b, i, vlan, vns);
         if (steering >= 0) {
             toRing(s, steering, m, false, b, i);
         } else if (steering == Classifier.FLOOD) {
             flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
         } else {
             toUplink(m, vlan, vc);
+        }
+    }
+
+    /**
+     * A frame for the VNIC's VNS router: an ARP request for one of its addresses is answered in place, IPv4 goes to the
+     * VNIC's forwarding ring to be routed, anything else is dropped.
+     */
+    private void toRouter(DatapathState s, VnsState router, ParsedBurst b, int i, int v, VnicCounters vc, long m) {
+        int kind = b.kind[i];
+        if (kind == PacketKind.IPV4) {
+            toRing(s, Classifier.forwarding(v), m, false, b, i);
+        } else if (kind == PacketKind.ARP && b.op[i] == 1 && router.isOwn(b.dstIp[i])) {
+            long frame = b.frame[i];
+            ArpResponder.answerInPlace(frame, frame + b.l3[i], router.routerMac, b.dstIp[i]);
+            tx.to(port).add(m);
+        } else {
+            vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
         }
     }
 

@@ -2,7 +2,6 @@ package io.quiver.dataplane.datapath;
 
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
-import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.MbufBurst;
@@ -11,7 +10,7 @@ import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
-import io.quiver.dataplane.vns.Ipv4Forwarding;
+import io.quiver.dataplane.vns.VnsState;
 import io.quiver.dpdk.Mbufs;
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Drains the receive rings of the VNICs one worker owns, each ring its own way:
  * <ul>
  *   <li><b>local</b>: delivered to the guest's port (an 802.1Q tag from the uplink stripped first);</li>
- *   <li><b>forwarding</b>: routed by destination IPv4 ({@link Ipv4Forwarding}) to the VNIC that owns it (into its
- *       local ring) or over the uplink; dropped as ttl-expired or no-route otherwise.</li>
+ *   <li><b>forwarding</b>: routed through the VNIC's VNS by the {@link Router}, which the routing worker alone has
+ *       (the only worker in shared mode, the first in dedicated mode); it also drains every VNS's ring and runs the
+ *       neighbour timers.</li>
  * </ul>
  * Each ring is drained by a batch loop over its slots, at most a burst's worth per visit.
  */
@@ -29,53 +29,76 @@ final class RingDelivery implements PollTask {
     private final AtomicReference<DatapathState> state;
     private final int worker;
     private final int workers;
-    private final int uplinkPort;
     private final LcoreTx tx;
     private final PendingVnics pending;
     private final MbufBurst drop;
     private final int budget;
     private final PendingVnics.Visitor visitor = this::visit;
+    /** Null for a worker that does not route. */
+    private final Router router;
     private DatapathState current;
+    private long lastTick;
 
     /**
      * @param pending the VNICs the same lcore published to (shared mode), or null for a worker that checks each of
      *                its VNICs' rings (dedicated mode)
      */
-    RingDelivery(AtomicReference<DatapathState> state, int worker, int workers, int uplinkPort, LcoreTx tx,
-                 PendingVnics pending, Arena arena, int burstSize) {
+    /** @param router the router, for the routing worker; null for the others */
+    RingDelivery(AtomicReference<DatapathState> state, int worker, int workers, LcoreTx tx,
+                 PendingVnics pending, Arena arena, int burstSize, Router router) {
         this.state = state;
         this.worker = worker;
         this.workers = workers;
-        this.uplinkPort = uplinkPort;
         this.tx = tx;
         this.pending = pending;
         this.drop = new MbufBurst(arena, burstSize);
         this.budget = burstSize;
+        this.router = router;
     }
+
+    private static final long TICK_NANOS = 10_000_000L;
 
     @Override
     public int poll() {
         DatapathState s = state.get();
         int work = 0;
+        if (router != null) {
+            long now = System.nanoTime();
+            router.begin(s, now);
+            if (now - lastTick >= TICK_NANOS) {
+                lastTick = now;
+                router.tick();
+            }
+            for (VnsState v : s.vnses) {
+                if (v != null && v.ring.hasWork()) {
+                    work += router.routeVnsRing(v, budget);
+                }
+            }
+        }
         if (pending != null) {
             current = s;
-            work = pending.drain(visitor);
+            work += pending.drain(visitor);
         } else {
             Vnic[] vnics = s.vnics;
             for (int v = worker; v < vnics.length; v += workers) {
                 Vnic vnic = vnics[v];
-                if (vnic != null) {
-                    if (vnic.localRing().hasWork()) {
-                        work += deliverLocal(s, vnic);
-                    }
-                    if (vnic.forwardingRing().hasWork()) {
-                        work += route(s, vnic);
+                if (vnic != null && vnic.localRing().hasWork()) {
+                    work += deliverLocal(s, vnic);
+                }
+            }
+            if (router != null) {
+                for (Vnic vnic : vnics) {
+                    if (vnic != null && vnic.forwardingRing().hasWork()) {
+                        work += router.routeForwardingRing(vnic.index(), vnic.forwardingRing(), budget);
                     }
                 }
             }
         }
-        if (work > 0) {
+        if (work > 0 || router != null) {
             drop.freeAll();
+            if (router != null) {
+                router.flush(); // probes and held packets the timers sent go out even when nothing else moved
+            }
             tx.flushAll();
         }
         return work;
@@ -93,7 +116,7 @@ final class RingDelivery implements PollTask {
             pending.mark(v); // a budget's worth: visited again in this walk
         }
         if (fwd) {
-            int routed = route(s, vnic);
+            int routed = router.routeForwardingRing(v, vnic.forwardingRing(), budget);
             if (routed >= budget) {
                 pending.markForwarding(v);
             }
@@ -140,48 +163,6 @@ final class RingDelivery implements PollTask {
         return (int) (to - from + 1);
     }
 
-    /** Forwarding ring: routed by destination IPv4 ({@link Ipv4Forwarding}). */
-    private int route(DatapathState s, Vnic vnic) {
-        VnicRing ring = vnic.forwardingRing();
-        long from = ring.firstUnconsumed();
-        long to = ring.lastPublished(from, budget);
-        if (to < from) {
-            return 0;
-        }
-        VnicCounters c = vnic.counters();
-        long routerMac = s.tables.primaryMacOf(vnic.index());
-        for (long seq = from; seq <= to; seq++) {
-            long m = ring.mbufAt(seq);
-            if (ring.taggedAt(seq) && !Vlan.strip(m)) {
-                addDrop(c, DropReason.MALFORMED, m);
-                continue;
-            }
-            int nextHop = Ipv4Forwarding.forward(s.tables, s.routes, Mbufs.data(m), ring.dstIpAt(seq), routerMac);
-            if (nextHop >= 0) {
-                if (!s.vnics[nextHop].localRing().offer(m, false, ring.dstIpAt(seq), Ethernet.HEADER_LENGTH)) {
-                    addDrop(c, DropReason.RING_FULL, m); // the next hop's counters are another lcore's to write
-                } else {
-                    c.forwarded++;
-                    if (pending != null) {
-                        pending.mark(nextHop);
-                    }
-                }
-            } else if (nextHop == Ipv4Forwarding.UPLINK) {
-                int vlan = s.tables.vlanOf(vnic.index());
-                if (vlan != 0 && !Vlan.insert(m, vlan)) {
-                    addDrop(c, DropReason.MALFORMED, m);
-                } else {
-                    c.forwarded++;
-                    tx.to(uplinkPort).add(m);
-                }
-            } else {
-                addDrop(c, nextHop == Ipv4Forwarding.TTL_EXPIRED ? DropReason.TTL_EXPIRED : DropReason.NO_ROUTE, m);
-            }
-        }
-        ring.consumedThrough(to);
-        return (int) (to - from + 1);
-    }
-
     private void addDrop(VnicCounters c, DropReason reason, long m) {
         c.deliveryDrops[reason.ordinal()]++;
         drop.freeLater(m);
@@ -190,6 +171,9 @@ final class RingDelivery implements PollTask {
     @Override
     public void drain() {
         drop.freeAll();
+        if (router != null) {
+            router.flush();
+        }
         tx.flushAll();
     }
 }

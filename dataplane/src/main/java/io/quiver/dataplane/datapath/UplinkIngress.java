@@ -2,6 +2,7 @@ package io.quiver.dataplane.datapath;
 
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
@@ -34,14 +35,28 @@ final class UplinkIngress extends PortIngress {
         if (steering >= 0) {
             toRing(s, steering, m, vlan != 0, b, i);
         } else if (steering == Classifier.FLOOD) {
+            int router = b.kind[i] == PacketKind.ARP && b.op[i] == 1 ? s.routerWithUplinkAddress(b.dstIp[i], vlan) : -1;
             int[] domain = s.vnicsByVlan[vlan];
-            if (domain == null) {
+            if (router >= 0) {
+                toRouter(s, router, m, b, i, c);
+            } else if (domain == null) {
                 portDrop(c, DropReason.UNKNOWN_DESTINATION, m);
             } else {
                 flood(s, domain, -1, m, vlan != 0, b, i, false, 0);
             }
+        } else if (steering == Classifier.UNKNOWN && s.routerOf(b.dstMac[i], vlan) >= 0) {
+            toRouter(s, s.routerOf(b.dstMac[i], vlan), m, b, i, c);
         } else {
             portDrop(c, steering == Classifier.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
+        }
+    }
+
+    /** To VNS {@code vns}'s router: its ring, which the routing lcore drains (ARP to learn or answer, IPv4 to route). */
+    private void toRouter(DatapathState s, int vns, long m, ParsedBurst b, int i, QueueCounters c) {
+        int kind = b.kind[i];
+        if ((kind != PacketKind.IPV4 && kind != PacketKind.ARP)
+                || !s.vnses[vns].ring.offer(m, b.vlan[i] != 0, b.dstIp[i], b.l3[i])) {
+            portDrop(c, kind == PacketKind.IPV4 || kind == PacketKind.ARP ? DropReason.RING_FULL : DropReason.UNKNOWN_DESTINATION, m);
         }
     }
 

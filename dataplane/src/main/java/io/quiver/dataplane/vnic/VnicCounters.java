@@ -19,7 +19,7 @@ public final class VnicCounters {
     public long txBytes;
     /** Configuration requests the guest sent to the service address (handed to the control side). RX lcore. */
     public long guestRequests;
-    /** Packets that went through this VNIC's forwarding ring and were routed on. Delivery lcore. */
+    /** Packets that went through this VNIC's forwarding ring and were routed on. Routing lcore. */
     public long forwarded;
     /** Drops by {@link DropReason} ordinal decided where packets arrive (egress checks, classification, staging). RX lcore. */
     public final long[] ingressDrops = new long[DropReason.COUNT];
@@ -28,18 +28,23 @@ public final class VnicCounters {
      * hop's ring is full counts here, on the VNIC that routed it). Delivery lcore.
      */
     public final long[] deliveryDrops = new long[DropReason.COUNT];
+    /**
+     * Drops by ordinal decided where this VNIC's forwarding ring is routed (no route, TTL, a full next hop). Routing
+     * lcore: in dedicated mode one worker routes for every VNS, so it is not always the VNIC's delivery lcore.
+     */
+    public final long[] routingDrops = new long[DropReason.COUNT];
     /** By {@link DropReason} ordinal: the last frame the egress checks refused for it as forged, for the warning. RX lcore. */
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
     public long drops(DropReason reason) {
-        return ingressDrops[reason.ordinal()] + deliveryDrops[reason.ordinal()];
+        return ingressDrops[reason.ordinal()] + deliveryDrops[reason.ordinal()] + routingDrops[reason.ordinal()];
     }
 
-    /** Drops by reason ordinal, both writers summed (a copy, for the control side). */
+    /** Drops by reason ordinal, every writer's summed (a copy, for the control side). */
     public long[] drops() {
         long[] sum = ingressDrops.clone();
         for (int d = 0; d < sum.length; d++) {
-            sum[d] += deliveryDrops[d];
+            sum[d] += deliveryDrops[d] + routingDrops[d];
         }
         return sum;
     }

@@ -5,8 +5,8 @@ package io.quiver.dataplane.vns;
  * {@code perSecond} up to {@code burst}. Owned by one lcore and read by none: plain fields, no allocation.
  */
 public final class IcmpRateLimit {
-    private final long nanosPerToken;
-    private final long burst;
+    private long nanosPerToken;
+    private long burst;
     private long tokens;
     private long refilledAt;
     /** Errors not sent because the bucket was empty (the VNS's rate-limited counter). */
@@ -20,6 +20,16 @@ public final class IcmpRateLimit {
         this.burst = burst;
         this.tokens = burst;
         this.refilledAt = nowNanos;
+    }
+
+    /** A new rate and burst (the VNS's icmp-rate and icmp-burst changed): by the owning lcore, allocation-free. */
+    public void reconfigure(int perSecond, int burst) {
+        if (perSecond < 1 || burst < 1) {
+            throw new IllegalArgumentException("an ICMP rate limit needs at least 1/s and a burst of 1");
+        }
+        this.nanosPerToken = 1_000_000_000L / perSecond;
+        this.burst = burst;
+        this.tokens = Math.min(tokens, burst);
     }
 
     /** Whether one more error may go now; counts it as limited when not. */

@@ -65,6 +65,7 @@ public final class NeighbourTable {
     private int heldFree;
     private int size;
     private final int maxNeighbours;
+    private final long reachableNanos;
 
     public long arpMisses;
     public long held;
@@ -78,10 +79,16 @@ public final class NeighbourTable {
      * @param heldPackets   held packets at once, all neighbours together
      */
     public NeighbourTable(int maxNeighbours, int heldPackets, Actions actions) {
+        this(maxNeighbours, heldPackets, REACHABLE_NANOS, actions);
+    }
+
+    /** @param reachableNanos how long an answer is trusted before the neighbour is stale (a VNS's neighbour-reachable) */
+    public NeighbourTable(int maxNeighbours, int heldPackets, long reachableNanos, Actions actions) {
         if (maxNeighbours < 1 || heldPackets < 1) {
             throw new IllegalArgumentException("a neighbour table needs room for a neighbour and a held packet");
         }
         this.actions = actions;
+        this.reachableNanos = reachableNanos;
         this.maxNeighbours = maxNeighbours;
         int slots = Integer.highestOneBit(Math.max(2, maxNeighbours) * 2 - 1) << 1;
         this.mask = slots - 1;
@@ -127,7 +134,7 @@ public final class NeighbourTable {
                 return DROPPED;
             }
             case REACHABLE -> {
-                if (now - since[slot] >= REACHABLE_NANOS) { // stale: still used, and asked again
+                if (now - since[slot] >= reachableNanos) { // stale: still used, and asked again
                     state[slot] = STALE;
                     since[slot] = now;
                     probes[slot] = 1;
@@ -195,6 +202,28 @@ public final class NeighbourTable {
                 slot--; // the backward shift may have moved another entry into this slot
             }
         }
+    }
+
+    /** Hands every held packet to {@code mbufs} and forgets it: the control side, once no lcore uses the table. */
+    public void releaseHeld(java.util.function.LongConsumer mbufs) {
+        for (int slot = 0; slot <= mask; slot++) {
+            for (int h = heldCount[slot] == 0 ? -1 : heldHead[slot]; h >= 0; h = heldNext[h]) {
+                mbufs.accept(heldMbuf[h]);
+            }
+            heldCount[slot] = 0;
+        }
+    }
+
+    /** Every neighbour as (address, state name, MAC), for show-neighbour: the control side reads racily, for display. */
+    public java.util.List<Object[]> snapshot() {
+        java.util.List<Object[]> out = new java.util.ArrayList<>();
+        for (int slot = 0; slot <= mask; slot++) {
+            int ip = ips[slot];
+            if (ip != 0 && state[slot] != FREE) {
+                out.add(new Object[] {ip, stateOf(ip), mac[slot]});
+            }
+        }
+        return out;
     }
 
     /** The neighbour's state by name, for show-neighbour; "none" for an unknown one. */

@@ -20,7 +20,7 @@ class LookupTableTest {
         assertTrue(buckets.size() > 40, "64 MACs over 128 buckets landed in only " + buckets.size());
         Set<Integer> ipBuckets = new HashSet<>();
         for (int i = 1; i <= 64; i++) {
-            ipBuckets.add(Ipv4Table.hash(Ipv4Table.key(GuestTraffic.guestIp(i)), 64 - 7));
+            ipBuckets.add(Ipv4Table.hash(Ipv4Table.key(0, GuestTraffic.guestIp(i)), 64 - 7));
         }
         assertTrue(ipBuckets.size() > 40, "64 addresses over 128 buckets landed in only " + ipBuckets.size());
     }
@@ -31,14 +31,15 @@ class LookupTableTest {
         Ipv4Table ips = new Ipv4Table(5000);
         for (int i = 0; i < 5000; i++) {
             macs.put(Ethernet.macToLong(GuestTraffic.guestMac(i + 1)), i % 3 == 0 ? 7 : 0, i);
-            ips.put(GuestTraffic.guestIp(i + 1), i);
+            ips.put(i % 2, GuestTraffic.guestIp(i + 1), i);
         }
         for (int i = 0; i < 5000; i++) {
             assertEquals(i, macs.get(Ethernet.macToLong(GuestTraffic.guestMac(i + 1)), i % 3 == 0 ? 7 : 0));
             assertEquals(-1, macs.get(Ethernet.macToLong(GuestTraffic.guestMac(i + 1)), i % 3 == 0 ? 0 : 7));
-            assertEquals(i, ips.get(GuestTraffic.guestIp(i + 1)));
+            assertEquals(i, ips.get(i % 2, GuestTraffic.guestIp(i + 1)));
+            assertEquals(-1, ips.get(1 - i % 2, GuestTraffic.guestIp(i + 1)), "another VNS's address");
         }
-        assertEquals(-1, ips.get(0x0b000001));
+        assertEquals(-1, ips.get(0, 0x0b000001));
         assertEquals(5000, macs.size());
     }
 }

@@ -15,13 +15,15 @@ import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.WireAddresses;
-import io.quiver.dataplane.vns.UplinkRoutes;
+import io.quiver.dataplane.vns.VnsState;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A new state keeps the old flood domains only while every VNIC stays in its VLAN (pure Java: no EAL needed). */
 class DatapathStateTest {
-    private static final UplinkRoutes NO_ROUTES = new UplinkRoutes(List.of(), 0);
+    private static final VnsState[] NO_VNSES = new VnsState[0];
+    private static final Map<String, Integer> DEFAULT_ONLY = Map.of("default", 0);
 
     private static Vnic vnic(int index, int vlan) {
         return new Vnic(index, new AttachedVnic(config(index, vlan, "10.0.0." + (index + 1) + "/24"), "guests"), 0,
@@ -41,22 +43,22 @@ class DatapathStateTest {
         Vnic a = vnic(0, 0);
         Vnic b = vnic(1, 0);
         Vnic[] slots = {a, b};
-        DatapathState first = new DatapathState(slots, 0, NO_ROUTES, null);
+        DatapathState first = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, null);
         assertArrayEquals(new int[] {0, 1}, first.vnicsByVlan[0]);
 
         b.config(config(1, 0, "10.0.0.99/24"));
-        DatapathState addressChanged = new DatapathState(slots, 0, NO_ROUTES, first);
+        DatapathState addressChanged = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, first);
         assertSame(first.vnicsByVlan, addressChanged.vnicsByVlan);
         assertSame(first.floodDomain, addressChanged.floodDomain);
 
         b.config(config(1, 7, "10.0.0.99/24"));
-        DatapathState vlanChanged = new DatapathState(slots, 0, NO_ROUTES, addressChanged);
+        DatapathState vlanChanged = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, addressChanged);
         assertNotSame(first.vnicsByVlan, vlanChanged.vnicsByVlan);
         assertArrayEquals(new int[] {0}, vlanChanged.vnicsByVlan[0]);
         assertArrayEquals(new int[] {1}, vlanChanged.vnicsByVlan[7]);
         assertSame(vlanChanged.vnicsByVlan[7], vlanChanged.floodDomain[1]);
 
-        DatapathState removed = new DatapathState(new Vnic[] {a, null}, 0, NO_ROUTES, vlanChanged);
+        DatapathState removed = new DatapathState(new Vnic[] {a, null}, 0, NO_VNSES, DEFAULT_ONLY, vlanChanged);
         assertArrayEquals(new int[] {0}, removed.vnicsByVlan[0]);
         assertNull(removed.vnicsByVlan[7]);
         assertNull(removed.floodDomain[1]);
@@ -91,7 +93,7 @@ class DatapathStateTest {
             }
             macs += (int) java.util.Arrays.stream(all).distinct().count();
             for (int a : WireAddresses.ipv4(config)) {
-                assertEquals(i, actual.tables.ownerOf(a), config.toString());
+                assertEquals(i, actual.tables.ownerOf(0, a), config.toString());
                 assertTrue(actual.tables.owns(i, a));
             }
             ips += config.ipv4Addresses().size();
@@ -114,7 +116,7 @@ class DatapathStateTest {
             slots[i] = new Vnic(i, AttachedVnic.of("v" + i, mac(next[0]++), List.of(), List.of(ip(next[0]++)), i % 3, "guests"), 0,
                     new VnicRing(8, false), new VnicRing(8, false));
         }
-        DatapathState state = new DatapathState(slots, 0, NO_ROUTES, null);
+        DatapathState state = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, null);
         int incremental = 0;
         for (int round = 0; round < 3000; round++) {
             Vnic v = slots[random.nextInt(n)];
@@ -130,7 +132,7 @@ class DatapathStateTest {
             };
             v.config(after);
             java.util.Optional<DatapathState> changed = state.withChangedVnic(v.index());
-            DatapathState full = new DatapathState(slots, 0, NO_ROUTES, state);
+            DatapathState full = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, state);
             incremental += changed.isPresent() ? 1 : 0;
             state = changed.orElse(full);
             assertSameLookups(full, state, slots);
@@ -138,7 +140,7 @@ class DatapathStateTest {
         assertTrue(incremental > 1500, "most changes are incremental: " + incremental);
         for (int old = 1; old < next[0]; old++) { // what was removed is gone: an address found is its owner's now
             String address = ip(old).substring(0, ip(old).indexOf('/'));
-            int owner = state.tables.ownerOf(UdpFrameBuilder.parseIpv4(address));
+            int owner = state.tables.ownerOf(0, UdpFrameBuilder.parseIpv4(address));
             if (owner >= 0) {
                 assertTrue(slots[owner].config().get(VnicParameter.IPV4_ADDRESSES).contains(address + "/"), ip(old));
             }
@@ -150,9 +152,9 @@ class DatapathStateTest {
         Vnic a = vnic(0, 0);
         Vnic b = vnic(1, 0);
         Vnic[] slots = {a, b};
-        DatapathState state = new DatapathState(slots, 0, NO_ROUTES, null);
+        DatapathState state = new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, null);
         b.config(with(b.config(), VnicParameter.MAC, a.config().mac().toString()));
         assertThrows(IllegalArgumentException.class, () -> state.withChangedVnic(1));
-        assertThrows(IllegalArgumentException.class, () -> new DatapathState(slots, 0, NO_ROUTES, state));
+        assertThrows(IllegalArgumentException.class, () -> new DatapathState(slots, 0, NO_VNSES, DEFAULT_ONLY, state));
     }
 }
