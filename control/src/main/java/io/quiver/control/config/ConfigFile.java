@@ -17,6 +17,8 @@ import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.vnic.AttachedVnic;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +41,14 @@ public final class ConfigFile {
 
     /** The file's shape; every field optional except what a port and a path cannot do without. */
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
-                           Uplink uplink, List<Vnic> vnics, Datapath datapath) {
+                           Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath) {
+    }
+
+    /**
+     * A virtual network stack: its properties by set-vnsprop's names ({@code addresses}, {@code uplink-address}, ...)
+     * and its routes in add-route's words ({@code 0.0.0.0/0 via 192.0.2.1}).
+     */
+    public record Vns(String name, Map<String, String> properties, List<String> routes) {
     }
 
     public record Uplink(String port, List<String> routes, String gatewayMac, String classifier) {
@@ -183,10 +193,29 @@ public final class ConfigFile {
                 : List.of(base.eal().mainCpu() + 1, base.eal().mainCpu()));
         ClassifierChoice classifier = u.classifier() == null ? ClassifierChoice.AUTO
                 : enumOf(ClassifierChoice.class, u.classifier().replace("rte_flow", "RTE_FLOW"), "uplink.classifier");
+        List<VnsConfig> vnses = new ArrayList<>();
+        List<VnsRoute> routes = new ArrayList<>();
+        for (Vns v : or(d.vns(), List.<Vns>of())) {
+            if (v.name() == null) {
+                throw new IllegalArgumentException("every VNS needs a 'name'");
+            }
+            try {
+                VnsConfig c = VnsConfig.create(v.name());
+                for (Map.Entry<String, String> e : or(v.properties(), Map.<String, String>of()).entrySet()) {
+                    c = c.with(e.getKey(), e.getValue());
+                }
+                vnses.add(c);
+                for (String r : or(v.routes(), List.<String>of())) {
+                    routes.add(VnsRoute.parse(v.name(), r));
+                }
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("VNS " + v.name() + ": " + e.getMessage(), e);
+            }
+        }
         return new DatapathConfig(base, u.port(), DatapathConfig.routes(u.routes()), u.gatewayMac(), vnics, mode, cpus,
                 or(dp.localRing(), mode == ThreadingMode.DEDICATED ? Defaults.dedicatedLocalRing(base.burstSize(), cpus.size())
                         : Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
-                classifier, dp.idle());
+                classifier, dp.idle(), vnses, routes);
     }
 
     /**

@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
         Path stateDir = options.stateDir();
         Files.createDirectories(stateDir);
         QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
-                config.runtime().portNames(), options.resetState());
+                config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes());
         Datapath datapath;
         try {
             options.interfaces().forEach((vnic, attach) -> {
@@ -72,7 +72,7 @@ public final class Daemon implements AutoCloseable {
                     TapPlacement.check(vnic, tap);
                 }
             });
-            datapath = Datapath.start(config.withVnics(prepared.vnics()));
+            datapath = Datapath.start(config.withVnics(prepared.vnics()).withVnses(prepared.vnses(), prepared.routes()));
         } catch (RuntimeException e) {
             prepared.close();
             throw e;

@@ -71,7 +71,21 @@ final class MetricsExporter {
         guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "rate_limited")).value(s.guestRequestsRateLimited()).build());
         guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "malformed")).value(s.guestRequestsMalformed()).build());
         guest.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("outcome", "overflow")).value(s.guestRequestOverflows()).build());
+        var vns = CounterSnapshot.builder().name("quiver_vns_packets")
+                .help("What each VNS's router did, by event: routed, local, no_route, ttl_exceeded, too_big, arp_miss, held, "
+                        + "held_dropped, icmp_sent, rate_limited, neighbour_dropped");
+        for (Views.Vns v : s.vnses()) {
+            Views.VnsCounters k = v.counters();
+            long[] values = {k.routed(), k.local(), k.noRoute(), k.ttlExceeded(), k.tooBig(), k.arpMiss(), k.held(),
+                    k.heldDropped(), k.icmpSent(), k.rateLimited(), k.neighbourDrops()};
+            String[] events = {"routed", "local", "no_route", "ttl_exceeded", "too_big", "arp_miss", "held", "held_dropped",
+                    "icmp_sent", "rate_limited", "neighbour_dropped"};
+            for (int e = 0; e < events.length; e++) {
+                vns.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("vns", v.name(), "event", events[e])).value(values[e]).build());
+            }
+        }
         return MetricSnapshots.of(portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
-                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build());
+                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build());
     }
 }

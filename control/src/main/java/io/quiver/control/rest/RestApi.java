@@ -170,6 +170,12 @@ public final class RestApi implements AutoCloseable {
                     };
                 }
             }
+            case "vns" -> {
+                Object result = vns(method, p, x, who);
+                if (result != NOT_FOUND) {
+                    return result;
+                }
+            }
             case "audit" -> {
                 if (method.equals("GET")) {
                     return service.audit(number(q, "after", 0), (int) number(q, "limit", 100));
@@ -193,6 +199,61 @@ public final class RestApi implements AutoCloseable {
             }
         }
         throw ServiceException.notFound("no such resource: " + method + " " + x.getRequestURI().getPath() + " (see /openapi.json)");
+    }
+
+    private static final Object NOT_FOUND = new Object();
+
+    /** {@code /v1/vns[/NAME[/props[/PROP]|/routes[/PREFIX]|/neighbours]]}; a prefix's '/' is written %2F. */
+    private Object vns(String method, String[] p, HttpExchange x, String who) throws IOException {
+        if (p.length == 2) {
+            return switch (method) {
+                case "GET" -> service.vnses();
+                case "POST" -> service.createVns(JSON.readValue(body(x), Views.CreateVns.class), who);
+                default -> throw notAllowed(method, x);
+            };
+        }
+        String name = decode(p[2]);
+        if (p.length == 3) {
+            return switch (method) {
+                case "GET" -> service.vns(name);
+                case "DELETE" -> {
+                    service.deleteVns(name, who);
+                    yield null;
+                }
+                default -> throw notAllowed(method, x);
+            };
+        }
+        switch (p[3]) {
+            case "props" -> {
+                if (p.length == 4 && method.equals("GET")) {
+                    return service.vnsProperties(name);
+                }
+                if (p.length == 5 && method.equals("PUT")) {
+                    return service.setVnsProperty(name, decode(p[4]), field(body(x), "value"), who);
+                }
+            }
+            case "routes" -> {
+                if (p.length == 4) {
+                    return switch (method) {
+                        case "GET" -> service.routes(name);
+                        case "POST" -> service.addRoute(name, field(body(x), "route"), who);
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+                if (p.length == 5 && method.equals("DELETE")) {
+                    service.deleteRoute(name, decode(p[4]), who);
+                    return null;
+                }
+            }
+            case "neighbours" -> {
+                if (p.length == 4 && method.equals("GET")) {
+                    return service.neighbours(name);
+                }
+            }
+            default -> {
+            }
+        }
+        return NOT_FOUND;
     }
 
     private boolean authorised(HttpExchange x) {

@@ -7,6 +7,12 @@ import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.model.Ipv4Address;
+import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
+import io.quiver.dataplane.vns.NeighbourTable;
+import io.quiver.dataplane.vns.VnsCounters;
 import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.datapath.Datapath;
@@ -79,6 +85,16 @@ public final class QuiverService implements AutoCloseable {
             return vnics;
         }
 
+        /** Every VNS as the database holds it, for the datapath's start. */
+        public List<VnsConfig> vnses() {
+            return store.vnsNames().stream().map(n -> store.vns(n).orElseThrow()).toList();
+        }
+
+        /** Every route of every VNS. */
+        public List<VnsRoute> routes() {
+            return store.vnsNames().stream().flatMap(n -> store.routes(n).stream()).toList();
+        }
+
         /** Closes the database (when the datapath did not start). */
         @Override
         public void close() {
@@ -92,11 +108,19 @@ public final class QuiverService implements AutoCloseable {
      */
     public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
                                    List<String> ports, boolean reset) {
+        return prepare(stateDir, fromFile, filePolicies, ports, reset, List.of(), List.of());
+    }
+
+    /** As above, with the file's VNSes and routes: VNSes before the VNICs that name them, routes after. */
+    public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
+                                   List<String> ports, boolean reset, List<VnsConfig> fileVnses, List<VnsRoute> fileRoutes) {
         ConfigStore store = ConfigStore.open(stateDir);
         try {
             Attachments attachments = new Attachments(stateDir);
+            VnsReconciliation.putVnses(fileVnses, fileRoutes, store, reset);
             List<AttachedVnic> vnics = StartupReconciliation.run(fromFile, filePolicies, store, attachments,
                     new FileIntent(stateDir), ports, reset);
+            VnsReconciliation.putRoutes(fileVnses, fileRoutes, store, reset);
             return new Prepared(store, attachments, vnics);
         } catch (RuntimeException e) {
             store.close();
@@ -274,6 +298,138 @@ public final class QuiverService implements AutoCloseable {
         return out;
     }
 
+    // ---- VNSes --------------------------------------------------------------------------------------------------
+
+    public List<Views.Vns> vnses() {
+        return store.vnsNames().stream().map(this::vnsView).toList();
+    }
+
+    public Views.Vns vns(String name) {
+        storedVns(name);
+        return vnsView(name);
+    }
+
+    /** Creates a VNS with the given properties: committed, then live (its connected subnets in its FIB). */
+    public Views.Vns createVns(Views.CreateVns request, String who) {
+        if (request == null || request.name() == null) {
+            throw ServiceException.badRequest("a VNS needs a 'name'");
+        }
+        VnsConfig config;
+        try {
+            config = VnsConfig.create(request.name());
+            for (Map.Entry<String, String> e : (request.properties() == null ? Map.<String, String>of() : request.properties()).entrySet()) {
+                config = config.with(e.getKey(), e.getValue());
+            }
+        } catch (ConfigException e) {
+            throw ServiceException.badRequest(e.getMessage());
+        }
+        synchronized (changes) {
+            if (store.vns(config.name()).isPresent()) {
+                throw ServiceException.conflict("a VNS named '" + config.name() + "' exists already");
+            }
+            ChangeResult r = store.putVns(Requester.admin(who), config);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            datapath.putVns(store.vns(config.name()).orElseThrow(), store.routes(config.name()));
+            return vnsView(config.name());
+        }
+    }
+
+    public Views.Vns setVnsProperty(String name, String property, String value, String who) {
+        synchronized (changes) {
+            storedVns(name);
+            ChangeResult r = store.setVnsProperty(Requester.admin(who), name, property, value);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            datapath.putVns(store.vns(name).orElseThrow(), store.routes(name));
+            return vnsView(name);
+        }
+    }
+
+    /** Every property of a VNS as the database holds it. */
+    public Map<String, String> vnsProperties(String name) {
+        return storedVns(name).properties();
+    }
+
+    public void deleteVns(String name, String who) {
+        synchronized (changes) {
+            storedVns(name);
+            ChangeResult r = store.deleteVns(Requester.admin(who), name);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            datapath.removeVns(name);
+        }
+    }
+
+    public List<Views.Route> routes(String vns) {
+        storedVns(vns);
+        return store.routes(vns).stream().map(r -> new Views.Route(vns, r.prefix().toString(), r.nextHopText())).toList();
+    }
+
+    /** Adds a route ({@code PREFIX via ADDRESS|dev VNIC|vns OTHER}): committed, then in the VNS's FIB in place. */
+    public Views.Route addRoute(String vns, String route, String who) {
+        VnsRoute r;
+        try {
+            r = VnsRoute.parse(vns, route);
+        } catch (ConfigException e) {
+            throw ServiceException.badRequest(e.getMessage());
+        }
+        synchronized (changes) {
+            storedVns(vns);
+            ChangeResult result = store.addRoute(Requester.admin(who), r);
+            if (!result.committed()) {
+                throw refused(result);
+            }
+            datapath.addRoute(r);
+            return new Views.Route(vns, r.prefix().toString(), r.nextHopText());
+        }
+    }
+
+    public void deleteRoute(String vns, String prefix, String who) {
+        Ipv4Prefix p;
+        try {
+            p = prefix.equalsIgnoreCase("default") ? Ipv4Prefix.parse("0.0.0.0/0") : Ipv4Prefix.parse(prefix);
+        } catch (ConfigException e) {
+            throw ServiceException.badRequest(e.getMessage());
+        }
+        synchronized (changes) {
+            storedVns(vns);
+            ChangeResult r = store.deleteRoute(Requester.admin(who), vns, p);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            datapath.deleteRoute(vns, p);
+        }
+    }
+
+    /** The VNS's neighbours as its router knows them now (read while the routing lcore changes them: a snapshot). */
+    public List<Views.Neighbour> neighbours(String vns) {
+        storedVns(vns);
+        List<Views.Neighbour> out = new ArrayList<>();
+        for (Object[] n : datapath.neighbours(vns).snapshot()) {
+            out.add(new Views.Neighbour(vns, Ipv4Address.format(Integer.toUnsignedLong((int) n[0])), (String) n[1],
+                    (long) n[2] == 0 ? "" : io.quiver.dataplane.packet.Ethernet.formatMac((long) n[2])));
+        }
+        out.sort(java.util.Comparator.comparing(Views.Neighbour::address));
+        return out;
+    }
+
+    private VnsConfig storedVns(String name) {
+        return store.vns(name).orElseThrow(() -> ServiceException.notFound("no VNS named '" + name + "'"));
+    }
+
+    private Views.Vns vnsView(String name) {
+        VnsConfig c = storedVns(name);
+        VnsCounters k = datapath.vnsCounters(name);
+        NeighbourTable n = datapath.neighbours(name);
+        return new Views.Vns(name, c.routerMac().toString(), c.properties(), store.routes(name).size(), datapath.fibSize(name),
+                n.size(), new Views.VnsCounters(k.routed, k.local, k.noRoute, k.ttlExceeded, k.tooBig, k.icmpSent, k.rateLimited,
+                k.malformed, k.loops, k.full, n.arpMisses, n.held, n.heldDropped, n.probesSent, n.dropped));
+    }
+
     // ---- ports and statistics ---------------------------------------------------------------------------------
 
     public List<Views.Port> ports() {
@@ -307,7 +463,7 @@ public final class QuiverService implements AutoCloseable {
             stages.put(GuestRequestStats.STAGES[i], latencyOf(hs[i]));
         }
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
-                datapath.guestRequests().overflows, latency, stages);
+                datapath.guestRequests().overflows, latency, stages, vnses());
     }
 
     private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {
@@ -360,8 +516,8 @@ public final class QuiverService implements AutoCloseable {
     private static ServiceException refused(ChangeResult r) {
         String reason = r.decision().reason() == null ? "" : r.decision().reason().name();
         int status = switch (reason) {
-            case "UNKNOWN_VNIC" -> 404;
-            case "CONFLICT" -> 409;
+            case "UNKNOWN_VNIC", "UNKNOWN_VNS" -> 404;
+            case "CONFLICT", "IN_USE" -> 409;
             default -> 400;
         };
         return new ServiceException(status, r.decision().message());

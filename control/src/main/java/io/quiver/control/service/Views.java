@@ -25,7 +25,7 @@ public final class Views {
 
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
                         long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
-                        Latency guestRequestLatency, Map<String, Latency> guestRequestStages) {
+                        Latency guestRequestLatency, Map<String, Latency> guestRequestStages, List<Vns> vnses) {
     }
 
     /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */
@@ -39,5 +39,27 @@ public final class Views {
 
     public record Audit(long sequence, String time, String requester, String action, String vnic, String parameter,
                         String value, boolean committed, String denial, String reason) {
+    }
+
+    /** A VNS: its properties from the database and its router's live counters. */
+    public record Vns(String name, String routerMac, Map<String, String> properties, int routes, int fibEntries, int neighbours,
+                      VnsCounters counters) {
+    }
+
+    public record VnsCounters(long routed, long local, long noRoute, long ttlExceeded, long tooBig, long icmpSent,
+                              long rateLimited, long malformed, long loops, long full, long arpMiss, long held,
+                              long heldDropped, long probesSent, long neighbourDrops) {
+    }
+
+    /** The request to create a VNS: its name and any properties (set-vnsprop's names). */
+    public record CreateVns(String name, Map<String, String> properties) {
+    }
+
+    /** A route of a VNS, in add-route's words. */
+    public record Route(String vns, String prefix, String nextHop) {
+    }
+
+    /** A neighbour in a VNS's ARP cache. */
+    public record Neighbour(String vns, String address, String state, String mac) {
     }
 }

@@ -168,11 +168,11 @@ public class AdminCommands {
 
     // ---- printing ---------------------------------------------------------------------------------------------
 
-    private PrintWriter out() {
+    PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
-    private int print(Connection c, JsonNode json, java.util.function.Function<JsonNode, String> text) {
+    int print(Connection c, JsonNode json, java.util.function.Function<JsonNode, String> text) {
         PrintWriter out = out();
         if (c.json) {
             out.println(json.toPrettyString());
@@ -183,13 +183,13 @@ public class AdminCommands {
         return 0;
     }
 
-    private static List<JsonNode> list(JsonNode array) {
+    static List<JsonNode> list(JsonNode array) {
         List<JsonNode> l = new ArrayList<>();
         array.forEach(l::add);
         return l;
     }
 
-    private static String drops(JsonNode drops) {
+    static String drops(JsonNode drops) {
         StringBuilder b = new StringBuilder();
         Iterator<Map.Entry<String, JsonNode>> it = drops.fields();
         while (it.hasNext()) {
