@@ -221,9 +221,13 @@ public final class Datapath implements AutoCloseable {
             for (int q = 0; q < counters.length; q++) {
                 counters[q] = p.rxCounters(q);
             }
-            rxTasks.add(p.id() == uplink.id()
+            PortIngress ingress = p.id() == uplink.id()
                     ? new UplinkIngress(p.id(), p.rxQueues(), pool, state, classification.classifier(), counters, rxTx, pending, arena, burst)
-                    : new GuestEgress(p.id(), p.rxQueues(), uplink.id(), pool, state, counters, rxTx, pending, guestRequests, arena, burst));
+                    : new GuestEgress(p.id(), p.rxQueues(), uplink.id(), pool, state, counters, rxTx, pending, guestRequests, arena, burst);
+            if (config.mode() == ThreadingMode.SHARED) {
+                ingress.routeInline(router);
+            }
+            rxTasks.add(ingress);
         }
         rxTasks.add(new InjectTask(injections, state, pool, pending));
         if (config.mode() == ThreadingMode.SHARED) {

@@ -39,6 +39,12 @@ abstract class PortIngress implements PollTask {
     /** Rings staged into during this burst, published together at its end. */
     private final VnicRing[] staged;
     private int stagedCount;
+    /**
+     * Shared mode: the router, on this same lcore, routes what classification sends a forwarding ring at once (the
+     * ring would be written and read back by this lcore within the poll); null in dedicated mode, where the ring
+     * carries packets to the routing worker.
+     */
+    private Router inlineRouter;
 
     PortIngress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
@@ -108,12 +114,24 @@ abstract class PortIngress implements PollTask {
             staged[k].publishStaged();
         }
         stagedCount = 0;
+        if (inlineRouter != null) {
+            inlineRouter.publishStaged();
+        }
+    }
+
+    /** Routes forwarding-ring traffic inline (shared mode: {@code router} runs on this task's lcore). */
+    void routeInline(Router router) {
+        this.inlineRouter = router;
     }
 
     /** Stages packet {@code i} into the ring {@code steering} names (a {@link Classifier} result of a VNIC ring). */
     final void toRing(DatapathState s, int steering, long m, boolean tagged, ParsedBurst b, int i) {
         int vnic = Classifier.vnicOf(steering);
         boolean forwarding = Classifier.isForwarding(steering);
+        if (forwarding && inlineRouter != null) {
+            inlineRouter.routeOne(s, vnic, m, tagged, b.dstIp[i]);
+            return;
+        }
         VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : s.localRings[vnic];
         int staging = ring.stage(m, tagged, b.dstIp[i], b.l3[i]);
         if (staging == VnicRing.FULL) {

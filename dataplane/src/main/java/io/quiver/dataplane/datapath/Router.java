@@ -49,6 +49,9 @@ final class Router {
     private final long scratch;
     private DatapathState s;
     private long now;
+    /** Local rings staged into since the last publication: each is published once per batch, not per packet. */
+    private final VnicRing[] staged;
+    private int stagedCount;
 
     Router(long pool, int uplinkPort, LcoreTx tx, MbufBurst drop, PendingVnics pending, Arena arena) {
         this.pool = pool;
@@ -57,6 +60,7 @@ final class Router {
         this.drop = drop;
         this.pending = pending;
         this.scratch = arena.allocate(256, 64).address();
+        this.staged = new VnicRing[drop.capacity()];
     }
 
     /** The neighbour table's hands for VNS {@code vns}: probes and sends through this router. */
@@ -121,7 +125,23 @@ final class Router {
             route(m, ring.dstIpAt(seq), vns, c, vlan, false);
         }
         ring.consumedThrough(to);
+        publishStaged();
         return (int) (to - from + 1);
+    }
+
+    /**
+     * Routes one packet classification sent to VNIC {@code vnic}'s forwarding ring, at once (shared mode, where this
+     * lcore classified it): as {@link #routeForwardingRing} would; its local-ring stagings are published by
+     * {@link #publishStaged}, which the ingress calls at the end of its burst.
+     */
+    void routeOne(DatapathState state, int vnic, long m, boolean tagged, int dst) {
+        this.s = state;
+        VnicCounters c = state.counters[vnic];
+        if (tagged && !Vlan.strip(m)) {
+            drop(c, DropReason.MALFORMED, m);
+            return;
+        }
+        route(m, dst, state.tables.vnsOf(vnic), c, state.tables.vlanOf(vnic), false);
     }
 
     /** Handles what the uplink sent VNS {@code v}'s router: ARP for it, and packets to route. */
@@ -147,6 +167,7 @@ final class Router {
             }
         }
         ring.consumedThrough(to);
+        publishStaged();
         return (int) (to - from + 1);
     }
 
@@ -241,12 +262,32 @@ final class Router {
         }
         forward(entry, frame, ip, c);
         Ethernet.setDestination(frame, s.tables.primaryMacOf(vnic));
-        if (!s.localRings[vnic].offer(m, false, dst, Ethernet.HEADER_LENGTH)) {
+        toLocalRing(entry, vnic, m, dst, c);
+    }
+
+    /** Stages into VNIC {@code vnic}'s local ring (published with the batch); a full ring is a counted drop. */
+    private void toLocalRing(VnsState entry, int vnic, long m, int dst, VnicCounters c) {
+        VnicRing ring = s.localRings[vnic];
+        int staging = ring.stage(m, false, dst, Ethernet.HEADER_LENGTH);
+        if (staging == VnicRing.FULL) {
             entry.counters.full++;
             drop(c, DropReason.RING_FULL, m); // the next hop's counters are its delivery lcore's to write
-        } else if (pending != null) {
-            pending.mark(vnic);
+        } else if (staging == VnicRing.FIRST_STAGED) {
+            if (stagedCount == staged.length) {
+                publishStaged();
+            }
+            staged[stagedCount++] = ring;
+            if (pending != null) {
+                pending.mark(vnic);
+            }
         }
+    }
+
+    void publishStaged() {
+        for (int k = 0; k < stagedCount; k++) {
+            staged[k].publishStaged();
+        }
+        stagedCount = 0;
     }
 
     private void toNeighbour(VnsState entry, VnsState v, int neighbour, long m, long frame, long ip, VnicCounters c,
@@ -382,12 +423,7 @@ final class Router {
     private void back(VnsState entry, long m, int to, int vlan, boolean fromUplink) {
         int owner = fromUplink ? -1 : s.tables.ownerOf(entry.index, to);
         if (owner >= 0) {
-            if (!s.localRings[owner].offer(m, false, to, Ethernet.HEADER_LENGTH)) {
-                entry.counters.full++;
-                drop.freeLater(m);
-            } else if (pending != null) {
-                pending.mark(owner);
-            }
+            toLocalRing(entry, owner, m, to, null);
             return;
         }
         send(m, vlan);

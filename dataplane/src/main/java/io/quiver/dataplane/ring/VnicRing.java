@@ -65,6 +65,7 @@ public final class VnicRing {
         return capacity;
     }
 
+
     private void fill(long seq, long mbuf, boolean tagged, int dstIp, int l3) {
         int i = 2 * ((int) seq & mask);
         slots[i] = mbuf;

@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
  * {@code quiver bench vns}: Quiver's IPv4 FIB ({@link Ipv4Fib}) against DPDK's rte_lpm called through the bindings,
  * in one process, same routes, same addresses, interleaved: lookups/s on tables of 100k and 900k prefixes with an
  * Internet-like length mix, for addresses spread over every route ("random") and for a few hot ones ("locality"),
- * and route changes/s with the big table loaded. Quiver's lookups allocate nothing (reported).
+ * route changes/s with the big table loaded, and Quiver's lookups/s while another thread changes routes. Quiver's
+ * lookups allocate nothing (reported). Then the routed path: the datapath's Mpps between VNICs of two subnets of one
+ * VNS against the same run's switched path between VNICs of one subnet ({@link RoutedRun}, child JVMs, interleaved).
  */
 @Command(name = "vns", mixinStandardHelpOptions = true,
         description = "IPv4 FIB lookups/s and route changes/s: Quiver's DIR-24-8 against rte_lpm (target >= 0.8x, 0 B).")
@@ -49,6 +51,18 @@ public final class FibBenchmark implements Callable<Integer> {
 
     @Option(names = "--json")
     boolean json;
+
+    @Option(names = "--path-seconds", defaultValue = "8", description = "measured seconds per routed/switched run (default: ${DEFAULT-VALUE})")
+    int pathSeconds;
+
+    @Option(names = "--cpu", defaultValue = "1", description = "the datapath lcore's CPU for the path runs (default: ${DEFAULT-VALUE})")
+    int cpu;
+
+    @Option(names = "--skip-path", description = "measure the FIB only")
+    boolean skipPath;
+
+    @Option(names = "--skip-fib", description = "measure the routed path only")
+    boolean skipFib;
 
     /** A routing table: networks and lengths, with the length mix of a BGP full table (mostly /24, few longer). */
     record Routes(int[] network, int[] length) {
@@ -89,8 +103,8 @@ public final class FibBenchmark implements Callable<Integer> {
         for (int i = 0; i < 5; i++) {
             windowOverhead = Math.min(windowOverhead, JvmWindow.open(Thread.currentThread().threadId()).allocatedBytes());
         }
-        try (EalRuntime eal = EalRuntime.start(EalOptions.virtualDefaults().withFilePrefix("quiver-bench-vns-" + ProcessHandle.current().pid()))) {
-            for (int size : new int[] {100_000, 900_000}) {
+        try (EalRuntime eal = skipFib ? null : EalRuntime.start(EalOptions.virtualDefaults().withFilePrefix("quiver-bench-vns-" + ProcessHandle.current().pid()))) {
+            for (int size : skipFib ? new int[0] : new int[] {100_000, 900_000}) {
                 Routes routes = Routes.internetLike(size, size);
                 int groups = 1 << 16;
                 try (Ipv4Fib fib = new Ipv4Fib(size, groups); RteLpm lpm = new RteLpm("bench" + size, size, groups)) {
@@ -129,22 +143,74 @@ public final class FibBenchmark implements Callable<Integer> {
                         ResultFile.samples(updates, "quiver", updates(repeats, routes, (n, l, h) -> fib.add(n, l, h),
                                 (n, l) -> fib.delete(n, l)));
                         ResultFile.samples(updates, "rte_lpm", updates(repeats, routes, lpm::add, lpm::delete));
+                        duringUpdates(result, fib, routes, log);
                     }
                 }
             }
         }
         result.put("quiverLookupAllocatedBytes", allocated).put("quiverLookupGcCount", collections)
                 .put("allocationCounterOverheadBytes", windowOverhead);
+        if (!skipPath) {
+            RoutedPath.measure(result, repeats, pathSeconds, cpu, log);
+        }
         Path saved = ResultFile.save(result);
         if (json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
         } else {
             out.printf("%nQuiver / rte_lpm lookups (medians): %s; Quiver's lookups allocated %d B, %d GC%n", ratios, allocated, collections);
             out.println("route changes/s with 900k routes (delete + add): " + result.get("routeChangesPerSecond900k"));
+            out.println("lookups/s with 900k routes, quiet and during route changes: " + result.get("lookupsDuringUpdates900k"));
+            if (result.has("routedPath")) {
+                out.println("routed / switched Mpps (medians): " + result.get("routedPath").get("routedOverSwitched")
+                        + "; routing's cost over switching: " + result.get("routedPath").get("routingCostShare"));
+            }
             out.println("saved " + saved);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Lookups/s on the 900k table ("random" addresses) alone, and while another thread deletes and re-adds routes as
+     * fast as it can (the control side's single writer against a reading lcore).
+     */
+    private void duringUpdates(ObjectNode result, Ipv4Fib fib, Routes routes, PrintWriter log) throws InterruptedException {
+        int[] keys = keys(routes, "random", 900_000);
+        Samples quiet = new Samples();
+        Samples busy = new Samples();
+        Samples changes = new Samples();
+        for (int r = 0; r < repeats; r++) {
+            quiet.add(rate(keys, fib::lookup));
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            long[] done = new long[1];
+            int seed = r;
+            Thread writer = new Thread(() -> {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                while (!stop.get()) {
+                    int j = rnd.nextInt(routes.network().length);
+                    fib.delete(routes.network()[j], routes.length()[j]);
+                    fib.add(routes.network()[j], routes.length()[j], j & Ipv4Fib.MAX_NEXT_HOP);
+                    done[0] += 2;
+                    if ((done[0] & 1023) == 0) {
+                        fib.reclaimRetired(); // unlike the datapath, without a quiescence wait: a lookup in flight may read a reused
+                        // group's answer (never a fault: the memory stays); this measures rates, not answers
+                    }
+                }
+            }, "route-writer");
+            long t0 = System.nanoTime();
+            writer.start();
+            busy.add(rate(keys, fib::lookup));
+            stop.set(true);
+            writer.join();
+            changes.add(done[0] * 1e9 / (System.nanoTime() - t0));
+            log.printf("900k during updates repeat %d  quiet %6.1f M/s  busy %6.1f M/s  (%,.0f changes/s)%n", r + 1,
+                    quiet.values().getLast() / 1e6, busy.values().getLast() / 1e6, changes.values().getLast());
+        }
+        ObjectNode o = result.putObject("lookupsDuringUpdates900k");
+        ResultFile.samples(o, "quiet", quiet);
+        ResultFile.samples(o, "duringUpdates", busy);
+        ResultFile.samples(o, "routeChangesPerSecond", changes);
+        o.put("ratio", busy.median() / quiet.median());
     }
 
     interface Lookup {

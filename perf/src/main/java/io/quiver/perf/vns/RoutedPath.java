@@ -1,0 +1,76 @@
+package io.quiver.perf.vns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.perf.measure.ResultFile;
+import io.quiver.perf.measure.Samples;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The routed-path part of {@code bench vns}: {@link RoutedRun} in child JVMs, switched and routed interleaved in each
+ * repeat, so the ratio compares the two on the same machine state. Routing's cost is 1/routed - 1/switched over
+ * 1/switched: what the router adds to a packet's time on the lcore.
+ */
+final class RoutedPath {
+    private RoutedPath() {
+    }
+
+    static void measure(ObjectNode result, int repeats, int seconds, int cpu, PrintWriter log) throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory("quiver-bench-vns");
+        Path switched = work.resolve("switched.pcap");
+        Path routed = work.resolve("routed.pcap");
+        RoutedRun.pcap(switched, false, 4096);
+        RoutedRun.pcap(routed, true, 4096);
+        Samples s = new Samples();
+        Samples r = new Samples();
+        long allocated = 0;
+        long gcs = 0;
+        for (int rep = 1; rep <= repeats; rep++) {
+            JsonNode a = run(switched, seconds, cpu, work, "switched-" + rep);
+            JsonNode b = run(routed, seconds, cpu, work, "routed-" + rep);
+            if (b.get("routedShare").asDouble() < 0.99 || b.get("deliveredShare").asDouble() < 0.99
+                    || a.get("deliveredShare").asDouble() < 0.99) {
+                throw new IllegalStateException("a path run did not deliver what it received (switched " + a + ", routed " + b
+                        + "); see " + work);
+            }
+            s.add(a.get("mpps").asDouble());
+            r.add(b.get("mpps").asDouble());
+            allocated += a.get("allocatedBytes").asLong() + b.get("allocatedBytes").asLong();
+            gcs += a.get("gcCount").asLong() + b.get("gcCount").asLong();
+            log.printf("path repeat %d  switched %6.2f Mpps  routed %6.2f Mpps%n", rep, s.values().getLast(), r.values().getLast());
+        }
+        ObjectNode o = result.putObject("routedPath");
+        ResultFile.samples(o, "switchedMpps", s);
+        ResultFile.samples(o, "routedMpps", r);
+        o.put("routedOverSwitched", r.median() / s.median());
+        o.put("routingCostShare", (1 / r.median() - 1 / s.median()) / (1 / s.median()));
+        o.put("allocatedBytes", allocated).put("gcCount", gcs);
+    }
+
+    private static JsonNode run(Path pcap, int seconds, int cpu, Path work, String name) throws IOException, InterruptedException {
+        String home = System.getProperty("quiver.home", ".");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "@" + Path.of(home, "bin", "jvm.options"), "-Dquiver.home=" + home, "-cp", System.getProperty("java.class.path"),
+                "io.quiver.perf.BenchCli", "vns-run", "--pcap", pcap.toString(), "--seconds", Integer.toString(seconds),
+                "--warmup", "3", "--cpu", Integer.toString(cpu)));
+        Path log = work.resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(seconds + 120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the " + name + " run did not finish; see " + log);
+        }
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (line.startsWith("RESULT ")) {
+                return ResultFile.JSON.readTree(line.substring(7));
+            }
+        }
+        throw new IllegalStateException("the " + name + " run failed; see " + log);
+    }
+}
