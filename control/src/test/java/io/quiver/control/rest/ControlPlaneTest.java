@@ -220,6 +220,7 @@ class ControlPlaneTest {
         JsonNode openapi = call("GET", "/openapi.json", null).body();
         assertEquals("3.0.3", openapi.get("openapi").asText());
         assertTrue(openapi.get("paths").has("/v1/vnics/{name}/props/{parameter}"));
+        assertTrue(openapi.get("paths").has("/v1/vns/{name}/routes/{prefix}"), "the VNS resources are described");
     }
 
     @Test
