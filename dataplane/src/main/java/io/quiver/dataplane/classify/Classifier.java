@@ -18,6 +18,8 @@ public interface Classifier {
     int FLOOD = -2;
     /** Headers that do not parse. */
     int MALFORMED = -3;
+    /** The destination MAC is a VNIC of another VNS: not on this VNS's network (dropped, never sent to the uplink). */
+    int OTHER_VNS = -4;
 
     /** "software" or "rte_flow", as {@code show} prints it. */
     String name();

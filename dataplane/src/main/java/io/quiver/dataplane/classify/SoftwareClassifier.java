@@ -42,8 +42,11 @@ public final class SoftwareClassifier implements Classifier {
             return FLOOD;
         }
         int vnic = t.macs.get(b.dstMac[i], vlan);
-        if (vnic < 0 || (t.vns[vnic] != vns && vns >= 0)) { // another VNS's VNIC is not on this one's network
+        if (vnic < 0) {
             return UNKNOWN;
+        }
+        if (t.vns[vnic] != vns && vns >= 0) { // another VNS's VNIC is not on this one's network
+            return OTHER_VNS;
         }
         if (kind == PacketKind.IPV4 && !t.owns(vnic, b.dstIp[i])) {
             return Classifier.forwarding(vnic);

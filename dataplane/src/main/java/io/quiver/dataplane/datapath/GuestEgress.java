@@ -76,6 +76,8 @@ final class GuestEgress extends PortIngress {
             toRing(s, steering, m, false, b, i);
         } else if (steering == Classifier.FLOOD) {
             flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
+        } else if (steering == Classifier.OTHER_VNS) {
+            vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
         } else {
             toUplink(m, vlan, vc);
         }
