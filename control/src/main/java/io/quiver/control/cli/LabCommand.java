@@ -1,6 +1,7 @@
 package io.quiver.control.cli;
 
 import io.quiver.control.lab.NamespaceLab;
+import io.quiver.control.lab.VnsLab;
 import io.quiver.control.host.Shell;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,6 +39,10 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--mtu", paramLabel = "BYTES", defaultValue = "1500", description = "the guests' MTU: links, ports and VNICs (default: ${DEFAULT-VALUE})")
     int mtu;
 
+    @Option(names = "--vns", description = "the VNS lab instead: two tenants with the same subnets routed by their VNSes, a shared VNS"
+            + " and an outside network behind a neighbour (qv-va1, qv-va2, qv-vb1, qv-vb2, qv-vs1, qv-vup)")
+    boolean vns;
+
     @Option(names = "--dir", defaultValue = "/run/quiver-lab", description = "where the configuration goes (default: ${DEFAULT-VALUE})")
     Path dir;
 
@@ -55,6 +60,23 @@ public final class LabCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode must be shared or dedicated, not " + mode);
         }
         var out = spec.commandLine().getOut();
+        if (vns) {
+            switch (action) {
+                case "up" -> {
+                    Path config = new VnsLab(dir).up();
+                    out.println("VNS lab up: tenants a and b on 10.0.0.0/24 and 10.0.1.0/24 (gateways .1), VNS shared on "
+                            + "192.168.50.0/24, the outside " + VnsLab.OUTSIDE_HOST + " behind " + VnsLab.OUTSIDE_GATEWAY);
+                    out.println("configuration: " + config);
+                    out.println("next: bin/quiver run --config " + config + ", then e.g. ip netns exec qv-va1 traceroute -n 10.0.1.2");
+                }
+                case "down" -> {
+                    VnsLab.down();
+                    out.println("VNS lab down");
+                }
+                default -> throw new IllegalArgumentException("lab takes 'up' or 'down', not '" + action + "'");
+            }
+            return 0;
+        }
         switch (action) {
             case "up" -> {
                 NamespaceLab lab = new NamespaceLab(guests, mode, dir);
