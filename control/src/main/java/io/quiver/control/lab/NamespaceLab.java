@@ -117,7 +117,8 @@ public final class NamespaceLab {
         Shell.check("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
     }
 
-    private static void host(String ns, String dev, String mac, String ip, String ip6, int mtu) {
+    /** A namespace with one end of a veth pair as {@code dev} (MAC, {@code ip}/24, optional IPv6, MTU), the other end up here. */
+    static void host(String ns, String dev, String mac, String ip, String ip6, int mtu) {
         String hostEnd = dev + "h";
         namespace(ns, ip6 != null);
         Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", dev, "netns", ns);
@@ -184,7 +185,7 @@ public final class NamespaceLab {
     }
 
     /** A process still running in a namespace keeps it (and its veth) alive after 'ip netns del': end them first. */
-    private static void remove(String ns, String hostEnd) {
+    static void remove(String ns, String hostEnd) {
         Shell.Result pids = Shell.run(List.of("ip", "netns", "pids", ns), 10);
         if (pids.exitCode() == 0) {
             pids.output().lines().map(String::strip).filter(p -> p.matches("\\d+")).forEach(p -> Shell.quietly("kill", "-9", p));

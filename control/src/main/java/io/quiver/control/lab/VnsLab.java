@@ -58,38 +58,17 @@ public final class VnsLab {
     public Path up() throws IOException {
         down();
         for (Host h : HOSTS) {
-            link(h.namespace(), h.device(), h.mac(), h.ip() + "/24", h.mtu());
+            NamespaceLab.host(h.namespace(), h.device(), h.mac(), h.ip(), null, h.mtu());
             exec(h.namespace(), "ip", "route", "add", "default", "via", h.gateway());
             exec(h.namespace(), "ip", "route", "add", GuestServiceAddress.ADDRESS + "/32", "dev", h.device());
         }
-        link(UPLINK_NS, "qvvup", "02:00:00:00:0a:fe", OUTSIDE_GATEWAY + "/24", 1500);
+        NamespaceLab.host(UPLINK_NS, "qvvup", "02:00:00:00:0a:fe", OUTSIDE_GATEWAY, null, 1500);
         exec(UPLINK_NS, "ip", "addr", "add", OUTSIDE_HOST + "/32", "dev", "lo");
         exec(UPLINK_NS, "ip", "route", "add", "10.0.0.0/8", "via", ROUTER_UPLINK);
         Files.createDirectories(dir);
         Path config = dir.resolve("vns-lab.yaml");
         Files.writeString(config, configuration());
         return config;
-    }
-
-    private static void link(String ns, String dev, String mac, String address, int mtu) {
-        String hostEnd = dev + "h";
-        Shell.check("ip", "netns", "add", ns);
-        exec(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-        exec(ns, "ip", "link", "set", "lo", "up");
-        Shell.check("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", dev, "netns", ns);
-        exec(ns, "ip", "link", "set", dev, "address", mac, "mtu", Integer.toString(mtu));
-        Shell.check("ip", "link", "set", hostEnd, "mtu", Integer.toString(mtu));
-        Shell.check("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
-        exec(ns, "ip", "addr", "add", address, "dev", dev);
-        for (List<String> cmd : List.of(List.of("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off", "rx", "off", "tso", "off",
-                "gso", "off", "gro", "off"), List.of("ethtool", "-K", hostEnd, "tx", "off", "rx", "off", "tso", "off", "gso", "off", "gro", "off"))) {
-            Shell.Result r = Shell.run(cmd, 10);
-            if (r.exitCode() != 0 && !r.output().contains("Could not change any device features")) {
-                throw new IllegalStateException(String.join(" ", cmd) + ": " + r.output().strip());
-            }
-        }
-        exec(ns, "ip", "link", "set", dev, "up");
-        Shell.check("ip", "link", "set", hostEnd, "up");
     }
 
     private static void exec(String ns, String... command) {
@@ -125,17 +104,8 @@ public final class VnsLab {
     /** Removes every namespace the lab made (their veths go with them). */
     public static void down() {
         for (Host h : HOSTS) {
-            remove(h.namespace(), h.device() + "h");
+            NamespaceLab.remove(h.namespace(), h.device() + "h");
         }
-        remove(UPLINK_NS, "qvvuph");
-    }
-
-    private static void remove(String ns, String hostEnd) {
-        Shell.Result pids = Shell.run(List.of("ip", "netns", "pids", ns), 10);
-        if (pids.exitCode() == 0) {
-            pids.output().lines().map(String::strip).filter(p -> p.matches("\\d+")).forEach(p -> Shell.quietly("kill", "-9", p));
-            Shell.quietly("ip", "netns", "del", ns);
-        }
-        Shell.quietly("ip", "link", "del", hostEnd);
+        NamespaceLab.remove(UPLINK_NS, "qvvuph");
     }
 }
