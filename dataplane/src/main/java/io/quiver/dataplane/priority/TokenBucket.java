@@ -1,0 +1,104 @@
+package io.quiver.dataplane.priority;
+
+/**
+ * A limit in bits per second and in packets per second, each a token bucket with its own burst (DPDK rte_meter's
+ * srTCM without its colours; Crossbow's {@code maxbw}, plus a packet rate). A packet passes when both buckets hold
+ * enough; a policer drops the rest, a shaper asks {@link #nanosUntil} and sends it then. Owned by one lcore: plain
+ * fields, integer arithmetic, nothing allocated.
+ */
+public final class TokenBucket {
+    private static final long NANOS = 1_000_000_000L;
+
+    private final long bytesPerSecond;
+    private final long packetsPerSecond;
+    private final long burstBytes;
+    private final long burstPackets;
+    private long byteTokens;
+    private long packetTokens;
+    private long byteRefilledAt;
+    private long packetRefilledAt;
+
+    /**
+     * @param bitsPerSecond    0 for no bit-rate limit
+     * @param packetsPerSecond 0 for no packet-rate limit
+     * @param burstBytes       the bytes that may pass at once; at least one largest packet, or it could never pass
+     * @param burstPackets     the packets that may pass at once
+     */
+    public TokenBucket(long bitsPerSecond, long packetsPerSecond, long burstBytes, long burstPackets, long nowNanos) {
+        if (bitsPerSecond < 0 || packetsPerSecond < 0 || (bitsPerSecond > 0 && burstBytes < 1)
+                || (packetsPerSecond > 0 && burstPackets < 1)) {
+            throw new IllegalArgumentException("a rate limit needs non-negative rates and a burst of at least one");
+        }
+        this.bytesPerSecond = bitsPerSecond / 8;
+        this.packetsPerSecond = packetsPerSecond;
+        this.burstBytes = burstBytes;
+        this.burstPackets = burstPackets;
+        this.byteTokens = burstBytes;
+        this.packetTokens = burstPackets;
+        this.byteRefilledAt = nowNanos;
+        this.packetRefilledAt = nowNanos;
+    }
+
+    /**
+     * The limit {@code maxbw}/{@code maxpps} for packets of up to {@code mtuBytes}: the bursts are what 10 ms at the
+     * rate carries, and never less than one largest packet (in bytes) or one packet.
+     *
+     * @throws IllegalArgumentException for a bit rate under one largest packet per second, which could not carry it
+     */
+    public static TokenBucket of(long bitsPerSecond, long packetsPerSecond, int mtuBytes, long nowNanos) {
+        if (bitsPerSecond > 0 && bitsPerSecond / 8 < mtuBytes) {
+            throw new IllegalArgumentException("a limit of " + bitsPerSecond + " bit/s is under one " + mtuBytes
+                    + "-byte packet per second: it would hold back every full-size packet for over a second");
+        }
+        long burstBytes = Math.max(mtuBytes, bitsPerSecond / 8 / 100);
+        long burstPackets = Math.max(1, packetsPerSecond / 100);
+        return new TokenBucket(bitsPerSecond, packetsPerSecond, burstBytes, burstPackets, nowNanos);
+    }
+
+    private void refill(long now) {
+        if (bytesPerSecond > 0) {
+            long elapsed = Math.min(now - byteRefilledAt, NANOS * burstBytes / bytesPerSecond + 1);
+            long earned = elapsed * bytesPerSecond / NANOS;
+            if (earned > 0) {
+                byteTokens = Math.min(burstBytes, byteTokens + earned);
+                byteRefilledAt = byteTokens == burstBytes ? now : byteRefilledAt + earned * NANOS / bytesPerSecond;
+            }
+        }
+        if (packetsPerSecond > 0) {
+            long elapsed = Math.min(now - packetRefilledAt, NANOS * burstPackets / packetsPerSecond + 1);
+            long earned = elapsed * packetsPerSecond / NANOS;
+            if (earned > 0) {
+                packetTokens = Math.min(burstPackets, packetTokens + earned);
+                packetRefilledAt = packetTokens == burstPackets ? now : packetRefilledAt + earned * NANOS / packetsPerSecond;
+            }
+        }
+    }
+
+    /** Takes the tokens of a {@code bytes}-byte packet and says true, or takes nothing and says false (policing). */
+    public boolean admit(int bytes, long now) {
+        refill(now);
+        if ((bytesPerSecond > 0 && byteTokens < bytes) || (packetsPerSecond > 0 && packetTokens < 1)) {
+            return false;
+        }
+        if (bytesPerSecond > 0) {
+            byteTokens -= bytes;
+        }
+        if (packetsPerSecond > 0) {
+            packetTokens--;
+        }
+        return true;
+    }
+
+    /** Nanoseconds until a {@code bytes}-byte packet would be admitted; 0 when it would be now (shaping). */
+    public long nanosUntil(int bytes, long now) {
+        refill(now);
+        long wait = 0;
+        if (bytesPerSecond > 0 && byteTokens < bytes) {
+            wait = (bytes - byteTokens) * NANOS / bytesPerSecond + 1;
+        }
+        if (packetsPerSecond > 0 && packetTokens < 1) {
+            wait = Math.max(wait, NANOS / packetsPerSecond + 1);
+        }
+        return wait;
+    }
+}
