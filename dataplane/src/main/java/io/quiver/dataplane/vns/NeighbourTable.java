@@ -12,6 +12,7 @@ package io.quiver.dataplane.vns;
  *   <li>STALE: answered longer ago; packets still go to its MAC while it is probed again, {@link #UNICAST_PROBES}
  *       times to its MAC and then {@link #BROADCAST_PROBES} times to all, and failed if none is answered.</li>
  *   <li>FAILED: no answer; packets to it are dropped (counted) for {@link #UNREACHABLE_NANOS}, then it is forgotten.</li>
+ *   <li>An answered neighbour no packet used for {@link #UNREACHABLE_NANOS} after its answer aged is forgotten.</li>
  *   <li>Static entries (the operator's) are always reachable and never probed.</li>
  * </ul>
  */
@@ -197,7 +198,10 @@ public final class NeighbourTable {
                     since[slot] = now;
                     actions.probe(ips[slot], unicast ? mac[slot] : 0);
                 }
-            } else if (s == FAILED && now - since[slot] >= UNREACHABLE_NANOS) {
+            } else if ((s == FAILED && now - since[slot] >= UNREACHABLE_NANOS)
+                    || (s == REACHABLE && now - since[slot] >= reachableNanos + UNREACHABLE_NANOS)) {
+                // a failed neighbour is forgotten after its minute; an answered one that no packet has used since its
+                // answer went stale (a use would have probed it again) is forgotten too, so the table frees room
                 remove(slot);
                 slot--; // the backward shift may have moved another entry into this slot
             }
@@ -207,7 +211,7 @@ public final class NeighbourTable {
     /** Hands every held packet to {@code mbufs} and forgets it: the control side, once no lcore uses the table. */
     public void releaseHeld(java.util.function.LongConsumer mbufs) {
         for (int slot = 0; slot <= mask; slot++) {
-            for (int h = heldCount[slot] == 0 ? -1 : heldHead[slot]; h >= 0; h = heldNext[h]) {
+            for (int h = state[slot] == FREE || heldCount[slot] == 0 ? -1 : heldHead[slot]; h >= 0; h = heldNext[h]) {
                 mbufs.accept(heldMbuf[h]);
             }
             heldCount[slot] = 0;
@@ -346,6 +350,9 @@ public final class NeighbourTable {
         }
         ips[hole] = 0;
         state[hole] = FREE;
+        heldHead[hole] = -1; // the entry moved out took its held packets with it
+        heldTail[hole] = -1;
+        heldCount[hole] = 0;
     }
 
     private void move(int from, int to) {

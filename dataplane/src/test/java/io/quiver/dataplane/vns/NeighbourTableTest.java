@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,57 @@ class NeighbourTableTest {
                 assertTrue(s.equals("reachable") || s.equals("stale"), e.getKey() + " " + s);
                 assertEquals((long) e.getValue(), t.macOf(e.getKey()));
             }
+        }
+    }
+
+    @Test
+    void anAnsweredNeighbourNoOneUsesIsForgottenSoTheTableFreesRoom() {
+        Recorder r = new Recorder();
+        NeighbourTable t = new NeighbourTable(2, 64, 10 * S, r);
+        t.resolve(GW, 1, 0);
+        t.resolve(GW + 1, 2, 0);
+        t.learn(GW, GW_MAC, 0);
+        t.learn(GW + 1, GW_MAC + 1, 0);
+        assertEquals(NeighbourTable.DROPPED, t.resolve(GW + 2, 3, S), "full");
+        t.tick(69 * S);
+        assertEquals(2, t.size(), "not yet: reachable 10 s plus a minute unused");
+        t.tick(70 * S);
+        assertEquals(0, t.size());
+        assertEquals(NeighbourTable.HELD, t.resolve(GW + 2, 4, 71 * S), "room again");
+    }
+
+    @Test
+    void everyHeldPacketIsReleasedOnceWhateverMovedInTheTable() {
+        SplittableRandom random = new SplittableRandom(3);
+        for (int round = 0; round < 200; round++) {
+            Recorder r = new Recorder();
+            NeighbourTable t = new NeighbourTable(8, 256, 5 * S, r);
+            List<Long> held = new ArrayList<>();
+            long now = 0;
+            long mbuf = 1;
+            for (int step = 0; step < 300; step++) {
+                int ip = GW + random.nextInt(24);
+                switch (random.nextInt(4)) {
+                    case 0, 1 -> {
+                        long m = mbuf++;
+                        if (t.resolve(ip, m, now) == NeighbourTable.HELD) {
+                            held.add(m);
+                        }
+                    }
+                    case 2 -> t.learn(ip, GW_MAC + ip, now);
+                    default -> {
+                        now += random.nextLong(3 * S);
+                        t.tick(now);
+                    }
+                }
+            }
+            List<Long> released = new ArrayList<>();
+            t.releaseHeld(released::add);
+            List<Long> outcome = new ArrayList<>(released);
+            outcome.addAll(r.sent);
+            outcome.addAll(r.dropped);
+            assertEquals(outcome.size(), new java.util.HashSet<>(outcome).size(), "no packet sent, dropped or released twice");
+            assertTrue(outcome.containsAll(held), "every held packet had one fate");
         }
     }
 }
