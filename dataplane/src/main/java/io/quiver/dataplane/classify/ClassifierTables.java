@@ -198,6 +198,11 @@ public final class ClassifierTables {
         return ips.get(vns, ipv4);
     }
 
+    /** VNIC {@code vnic}'s first IPv4 address, 0 when it has none. */
+    public int firstAddressOf(int vnic) {
+        return (int) Math.max(0, firstAddress[vnic]);
+    }
+
     /** The index of VNIC {@code vnic}'s VNS. */
     public int vnsOf(int vnic) {
         return vns[vnic];

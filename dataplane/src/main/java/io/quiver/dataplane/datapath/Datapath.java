@@ -94,6 +94,7 @@ public final class Datapath implements AutoCloseable {
             datapath.createRouter();
             datapath.createVnses();
             datapath.createVnics();
+            datapath.installVnsRoutes();
             datapath.classification = UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
                     config.vnics().stream().map(AttachedVnic::config).toList());
             datapath.startLoops();
@@ -145,9 +146,16 @@ public final class Datapath implements AutoCloseable {
             vnses.put(v.name(), t);
             vnsSlots.add(t);
         }
+        for (VnsTable t : vnses.values()) { // subnets now; routes once the VNICs a dev route names exist
+            t.apply(t.config(), List.of(), uplinkRoutesOf(t.name()), gatewayMac, names);
+        }
+    }
+
+    private void installVnsRoutes() {
         for (VnsTable t : vnses.values()) {
             t.apply(t.config(), routesOf(t.name()), uplinkRoutesOf(t.name()), gatewayMac, names);
         }
+        publishState();
     }
 
     private List<VnsRoute> routesOf(String vns) {

@@ -49,6 +49,8 @@ final class Router {
     private final long scratch;
     private DatapathState s;
     private long now;
+    /** The VNIC whose forwarding ring the packet being routed came through; -1 for the uplink's (a VNS ring). */
+    private int ingressVnic = -1;
     /** Local rings staged into since the last publication: each is published once per batch, not per packet. */
     private final VnicRing[] staged;
     private int stagedCount;
@@ -116,6 +118,7 @@ final class Router {
         VnicCounters c = s.counters[vnic];
         int vns = s.tables.vnsOf(vnic);
         int vlan = s.tables.vlanOf(vnic);
+        ingressVnic = vnic;
         for (long seq = from; seq <= to; seq++) {
             long m = ring.mbufAt(seq);
             if (ring.taggedAt(seq) && !Vlan.strip(m)) {
@@ -136,6 +139,7 @@ final class Router {
      */
     void routeOne(DatapathState state, int vnic, long m, boolean tagged, int dst) {
         this.s = state;
+        this.ingressVnic = vnic;
         VnicCounters c = state.counters[vnic];
         if (tagged && !Vlan.strip(m)) {
             drop(c, DropReason.MALFORMED, m);
@@ -152,6 +156,7 @@ final class Router {
         if (to < from) {
             return 0;
         }
+        ingressVnic = -1;
         for (long seq = from; seq <= to; seq++) {
             long m = ring.mbufAt(seq);
             if (ring.taggedAt(seq) && !Vlan.strip(m)) {
@@ -246,7 +251,7 @@ final class Router {
                 case NextHops.GATEWAY_MAC -> {
                     if (fits(entry, m, frame, ip, v.mtu, c, vlan, fromUplink)) {
                         forward(entry, frame, ip, c);
-                        toUplink(v, m, hops.mac(id), vlan);
+                        toUplink(v, m, hops.mac(id), v.uplinkVlan); // the uplink network's VLAN, as for its neighbours
                     }
                 }
                 default -> noRoute(entry, m, frame, c, vlan, fromUplink); // a connected subnet no VNIC has the address on
@@ -392,8 +397,9 @@ final class Router {
             return;
         }
         int source = PacketParser.be32(frame + Ethernet.HEADER_LENGTH + 12);
-        int length = Icmpv4Error.write(scratch, frame, Ethernet.HEADER_LENGTH, Mbufs.dataLen(m) - Ethernet.HEADER_LENGTH,
-                entry.routerMac, entry.sourceFor(source), type, code, mtu);
+        int from = entry.sourceFor(source, fromUplink, ingressVnic < 0 ? 0 : s.tables.firstAddressOf(ingressVnic));
+        int length = from == 0 ? 0 : Icmpv4Error.write(scratch, frame, Ethernet.HEADER_LENGTH,
+                Mbufs.dataLen(m) - Ethernet.HEADER_LENGTH, entry.routerMac, from, type, code, mtu);
         if (length == 0) { // an error about an error, a fragment, a broadcast...: none is sent
             drop.freeLater(m);
             return;
@@ -419,9 +425,15 @@ final class Router {
         back(entry, out, source, vlan, fromUplink);
     }
 
-    /** Sends a reply or error to {@code to}: the VNIC of the VNS that has the address, else back over the uplink. */
+    /**
+     * Sends a reply or error to {@code to}: to the VNIC of the VNS that has the address, else back where the packet came
+     * in: the VNIC whose forwarding ring it came through (a host behind a guest router), or the uplink.
+     */
     private void back(VnsState entry, long m, int to, int vlan, boolean fromUplink) {
         int owner = fromUplink ? -1 : s.tables.ownerOf(entry.index, to);
+        if (owner < 0 && !fromUplink) {
+            owner = ingressVnic;
+        }
         if (owner >= 0) {
             toLocalRing(entry, owner, m, to, null);
             return;

@@ -78,16 +78,28 @@ public final class VnsState {
         return uplinkIp != 0 && (ip & uplinkMask) == uplinkNetwork;
     }
 
-    /** The router's own address to send from toward {@code ip}: its address on that subnet, else the first one. */
-    public int sourceFor(int ip) {
-        if (onUplink(ip)) {
+    /**
+     * The router's own address to send from toward {@code ip}: its address on that subnet; else the one on the subnet
+     * of {@code via}, the address of the VNIC the packet came in through (a host behind a guest router); else, for
+     * what came from the uplink, its uplink address; else its first address. 0 when it has none (it sends nothing).
+     */
+    public int sourceFor(int ip, boolean fromUplink, int via) {
+        if (onUplink(ip) || (fromUplink && uplinkIp != 0)) {
             return uplinkIp;
         }
+        int k = gatewayFor(ip);
+        if (k < 0 && !fromUplink) {
+            k = gatewayFor(via);
+        }
+        return k >= 0 ? gateways[k] : gateways.length > 0 ? gateways[0] : uplinkIp;
+    }
+
+    private int gatewayFor(int ip) {
         for (int k = 0; k < gateways.length; k++) {
             if (((ip ^ gateways[k]) & gatewayMasks[k]) == 0) {
-                return gateways[k];
+                return k;
             }
         }
-        return gateways.length > 0 ? gateways[0] : uplinkIp;
+        return -1;
     }
 }

@@ -137,6 +137,7 @@ abstract class VnsDatapathSpecification {
         a1In.add(Arrays.copyOf(udp(ROUTER_A, A1, "10.0.0.2", "10.0.1.2", 64, 11, 12, false), 30)); // truncated: malformed
         a1In.add(udp(A2, A1, "10.0.0.2", "10.0.1.2", 64, 12, 12, false));              // to a2's MAC directly: a2's forwarding ring
         a1In.add(udp(B2, A1, "10.0.0.2", "10.0.1.2", 64, 13, 12, false));              // to b2's MAC: another VNS, not switched
+        a1In.add(udp(ROUTER_A, A1, "10.0.0.2", "10.9.1.1", 64, 14, 12, false));        // 10.9.0.0/16 dev a2: to a2
         List<byte[]> b1In = List.of(udp(ROUTER_B, B1, "10.0.0.2", "10.0.1.2", 64, 4, 12, false)); // routed in b, to b2
         List<byte[]> uplinkIn = List.of(
                 udp(ROUTER_A, OUTSIDE, "198.51.100.7", "10.0.0.2", 64, 20, 12, false), // the outside to a1, through VNS a's ring
@@ -144,7 +145,10 @@ abstract class VnsDatapathSpecification {
         PcapFile.write(dir.resolve("a1-in.pcap"), a1In);
         PcapFile.write(dir.resolve("b1-in.pcap"), b1In);
         PcapFile.write(dir.resolve("uplink-in.pcap"), uplinkIn);
-        for (String empty : List.of("a2", "b2")) {
+        // a2 routes for 10.9.0.0/16: a host behind it, whose TTL runs out at Quiver, gets the error back through a2
+        List<byte[]> a2In = List.of(udp(ROUTER_A, A2, "10.9.1.1", "10.0.0.2", 1, 15, 12, false));
+        PcapFile.write(dir.resolve("a2-in.pcap"), a2In);
+        for (String empty : List.of("b2")) {
             PcapFile.write(dir.resolve(empty + "-in.pcap"), List.of());
         }
         int lcores = mode == ThreadingMode.SHARED ? 1 : 2;
@@ -157,16 +161,19 @@ abstract class VnsDatapathSpecification {
             }
             ports.add(PortConfig.of(p, devargs.toString()));
         }
-        List<AttachedVnic> vnics = List.of(vnic("a1", A1, "10.0.0.2/24", "a", 1500), vnic("a2", A2, "10.0.1.2/24", "a", 1400),
+        AttachedVnic a2 = vnic("a2", A2, "10.0.1.2/24", "a", 1400);
+        a2 = new AttachedVnic(a2.config().with("protection", "mac-nospoof").with("router", "yes"), "a2"); // a guest router
+        List<AttachedVnic> vnics = List.of(vnic("a1", A1, "10.0.0.2/24", "a", 1500), a2,
                 vnic("b1", B1, "10.0.0.2/24", "b", 1500), vnic("b2", B2, "10.0.1.2/24", "b", 1500));
         var base = new RuntimeConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-vnsspec-" + ProcessHandle.current().pid()),
                 8191, 64, 32, ports);
         List<Integer> cpus = mode == ThreadingMode.SHARED ? List.of(1) : List.of(1, 0);
-        List<VnsRoute> routes = List.of(VnsRoute.parse("a", "198.51.100.0/24 via 192.0.2.1"), VnsRoute.parse("a", "203.0.113.0/24 via 192.0.2.99"));
+        List<VnsRoute> routes = List.of(VnsRoute.parse("a", "198.51.100.0/24 via 192.0.2.1"), VnsRoute.parse("a", "203.0.113.0/24 via 192.0.2.99"),
+                VnsRoute.parse("a", "10.9.0.0/16 dev a2"));
         Datapath datapath = Datapath.start(new DatapathConfig(base, "uplink", List.of(), null, vnics, mode, cpus, 64, 16,
                 ClassifierChoice.AUTO, null, List.of(VNS_A, VNS_B), routes));
         try {
-            long expected = a1In.size() + b1In.size() + uplinkIn.size();
+            long expected = a1In.size() + a2In.size() + b1In.size() + uplinkIn.size();
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (received(datapath) < expected && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -231,6 +238,18 @@ abstract class VnsDatapathSpecification {
     }
 
     @Test
+    void aDevRouteLeadsToItsVnicAndErrorsGoBackThroughIt() {
+        byte[] viaA2 = find(a2Out, f -> marker(f) == 14);
+        assertNotNull(viaA2, "10.9.1.1 through the dev route to a2");
+        assertEquals(Ethernet.formatMac(A2), mac(viaA2, 0));
+        byte[] expired = find(a2Out, f -> isIcmp(f, 11));
+        assertNotNull(expired, "the host behind a2 gets its time-exceeded through a2");
+        assertEquals("10.9.1.1", ipAt(expired, 30));
+        assertEquals("10.0.1.1", ipAt(expired, 26), "from the router's address on a2's subnet");
+        assertNull(find(uplinkOut, f -> isIcmp(f, 11)), "nothing of it leaks to the uplink");
+    }
+
+    @Test
     void optionsAndFragmentsAreForwardedNotParsedPastL3() {
         byte[] options = find(a2Out, f -> marker(f) == 2);
         assertNotNull(options, "a header with options goes on");
@@ -257,7 +276,7 @@ abstract class VnsDatapathSpecification {
         assertEquals(3, a1Out.stream().filter(f -> isIcmp(f, 3) || isIcmp(f, 11)).count(), "no error about an ICMP error");
         assertEquals(2, countersA.noRoute, "the UDP packet and the ICMP error");
         assertEquals(2, countersA.tooBig);
-        assertEquals(1, countersA.ttlExceeded);
+        assertEquals(2, countersA.ttlExceeded, "a1's and the one from behind a2");
     }
 
     @Test
