@@ -390,7 +390,7 @@ public final class ConfigStore extends OpenStore {
                 return deny(admin, Action.VNS_PUT, vns.name(), "", value, Decision.denied(DenialReason.LIMIT_EXCEEDED,
                         "the store holds " + vnses.size() + " VNSes, as many as it was created for"));
             }
-            Decision d = VnsRules.checkVnsChange(vns, routes(vns.name()));
+            Decision d = VnsRules.checkVnsChange(vns, routes(vns.name()), vnses.values());
             if (d != null) {
                 return deny(admin, Action.VNS_PUT, vns.name(), "", value, d);
             }
@@ -418,7 +418,7 @@ public final class ConfigStore extends OpenStore {
                 return deny(admin, Action.VNS_PUT, vns, property, value,
                         Decision.denied(DenialReason.MALFORMED_VALUE, e.getMessage()));
             }
-            Decision d = VnsRules.checkVnsChange(next, routes(vns));
+            Decision d = VnsRules.checkVnsChange(next, routes(vns), vnses.values());
             if (d != null) {
                 return deny(admin, Action.VNS_PUT, vns, property, value, d);
             }

@@ -80,8 +80,25 @@ final class VnsRules {
                 ? "it has none: give it addresses or an uplink-address" : join(vns.connectedSubnets())) + ")");
     }
 
-    /** A changed VNS against its own routes: every {@code via} still reachable, and room for them all. */
-    static Decision checkVnsChange(VnsConfig after, Collection<VnsRoute> routes) {
+    /**
+     * A changed VNS against its own routes (every {@code via} still reachable, room for them all) and the other VNSes
+     * (no two routers with one MAC, no two with one uplink address in one VLAN: the uplink's frames must name one).
+     */
+    static Decision checkVnsChange(VnsConfig after, Collection<VnsRoute> routes, Collection<VnsConfig> others) {
+        for (VnsConfig o : others) {
+            if (o.name().equals(after.name())) {
+                continue;
+            }
+            if (o.routerMac().equals(after.routerMac())) {
+                return Decision.denied(DenialReason.CONFLICT, "VNS " + after.name() + "'s router MAC " + after.routerMac()
+                        + " is VNS " + o.name() + "'s too: set another with mac=");
+            }
+            if (after.uplinkAddress().isPresent() && o.uplinkAddress().isPresent() && o.uplinkVlan() == after.uplinkVlan()
+                    && o.uplinkAddress().get().address().equals(after.uplinkAddress().get().address())) {
+                return Decision.denied(DenialReason.CONFLICT, "VNS " + o.name() + " has uplink address "
+                        + o.uplinkAddress().get().address() + " in the same VLAN");
+            }
+        }
         int used = routes.size() + after.connectedSubnets().size();
         if (used > after.maxRoutes()) {
             return Decision.denied(DenialReason.LIMIT_EXCEEDED, "VNS " + after.name() + " holds " + used

@@ -141,4 +141,31 @@ class VnsStoreTest {
         }
         assertEquals("default", v.vns());
     }
+
+    @Test
+    void routersDoNotShareAMacOrAnUplinkAddressAndALargeVnsIsStored() {
+        try (ConfigStore s = ConfigStore.open(dir)) {
+            s.putVns(ADMIN, tenant("a"));
+            assertEquals(DenialReason.CONFLICT, denial(s.putVns(ADMIN, VnsConfig.create("b")
+                    .with("mac", s.vns("a").orElseThrow().routerMac().toString()))).reason(), "one MAC, two routers");
+            assertEquals(DenialReason.CONFLICT, denial(s.putVns(ADMIN, VnsConfig.create("c")
+                    .with("uplink-address", "192.0.2.10/24"))).reason(), "one uplink address twice in one VLAN");
+            assertTrue(s.putVns(ADMIN, VnsConfig.create("d").with("uplink-address", "192.0.2.10/24").with("uplink-vlan", "7"))
+                    .decision().allowed(), "the same address in another VLAN is another network");
+            assertThrows(ConfigException.class, () -> VnsConfig.create("e").with("max-neighbours", "1")
+                    .with("uplink-address", "192.0.2.10/24").with("static-neighbours", "192.0.2.1=02:00:00:00:00:01,192.0.2.2=02:00:00:00:00:02"));
+            StringBuilder addresses = new StringBuilder();
+            StringBuilder neighbours = new StringBuilder();
+            for (int i = 0; i < 64; i++) {
+                addresses.append(i == 0 ? "" : ",").append("10.").append(i).append(".255.253/30");
+                neighbours.append(i == 0 ? "" : ",").append("172.16.0.").append(i + 1).append("=02:00:00:00:10:").append(String.format("%02x", i));
+            }
+            VnsConfig big = VnsConfig.create("big-tenant.long-name").with("addresses", addresses.toString())
+                    .with("uplink-address", "172.16.0.200/24").with("static-neighbours", neighbours.toString());
+            assertTrue(s.putVns(ADMIN, big).decision().allowed());
+        }
+        try (ConfigStore s = ConfigStore.open(dir)) {
+            assertEquals(64, s.vns("big-tenant.long-name").orElseThrow().staticNeighbours().size(), "the largest VNS fits its map");
+        }
+    }
 }

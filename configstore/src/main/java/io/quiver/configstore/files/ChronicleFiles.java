@@ -40,7 +40,7 @@ public final class ChronicleFiles {
     private static final double AVERAGE_VNIC_BYTES = 256;
     private static final double AVERAGE_POLICY_BYTES = 256;
     private static final double AVERAGE_RECORD_BYTES = 448;
-    private static final double AVERAGE_VNS_BYTES = 200;
+    private static final double AVERAGE_VNS_BYTES = 512;
     private static final double AVERAGE_ROUTE_BYTES = 56;
 
     private ChronicleFiles() {

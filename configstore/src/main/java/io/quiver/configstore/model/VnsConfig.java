@@ -64,6 +64,10 @@ public final class VnsConfig {
                 }
             }
         }
+        if (staticNeighbours().size() > maxNeighbours()) {
+            throw new ConfigException("VNS " + name + ": " + staticNeighbours().size() + " static neighbours, more than its "
+                    + "max-neighbours " + maxNeighbours());
+        }
         for (Map.Entry<Ipv4Address, MacAddress> n : staticNeighbours().entrySet()) {
             if (uplinkAddress().isEmpty() || !subnetOf(uplinkAddress().get()).contains(n.getKey().bits())) {
                 throw new ConfigException("VNS " + name + ": static neighbour " + n.getKey() + " is not on its uplink network "

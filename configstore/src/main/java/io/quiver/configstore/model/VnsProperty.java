@@ -198,8 +198,8 @@ public enum VnsProperty {
                 throw new ConfigException(ip + " is listed twice");
             }
         }
-        if (out.size() > 1024) {
-            throw new ConfigException("a VNS has at most 1024 static neighbours");
+        if (out.size() > 64) {
+            throw new ConfigException("a VNS has at most 64 static neighbours");
         }
         return String.join(",", out.values());
     }

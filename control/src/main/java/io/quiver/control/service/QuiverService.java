@@ -331,19 +331,30 @@ public final class QuiverService implements AutoCloseable {
             if (!r.committed()) {
                 throw refused(r);
             }
-            datapath.putVns(store.vns(config.name()).orElseThrow(), store.routes(config.name()));
+            try {
+                datapath.putVns(store.vns(config.name()).orElseThrow(), store.routes(config.name()));
+            } catch (RuntimeException e) {
+                store.deleteVns(Requester.admin("quiver-revert"), config.name());
+                throw ServiceException.conflict("the dataplane refused VNS " + config.name() + " (" + e.getMessage() + "); nothing changed");
+            }
             return vnsView(config.name());
         }
     }
 
     public Views.Vns setVnsProperty(String name, String property, String value, String who) {
         synchronized (changes) {
-            storedVns(name);
+            VnsConfig previous = storedVns(name);
             ChangeResult r = store.setVnsProperty(Requester.admin(who), name, property, value);
             if (!r.committed()) {
                 throw refused(r);
             }
-            datapath.putVns(store.vns(name).orElseThrow(), store.routes(name));
+            try {
+                datapath.putVns(store.vns(name).orElseThrow(), store.routes(name));
+            } catch (RuntimeException e) { // the database goes back to what runs, every property as it was
+                store.putVns(Requester.admin("quiver-revert"), previous);
+                datapath.putVns(previous, store.routes(name));
+                throw ServiceException.conflict("the dataplane refused the change (" + e.getMessage() + "); nothing changed");
+            }
             return vnsView(name);
         }
     }

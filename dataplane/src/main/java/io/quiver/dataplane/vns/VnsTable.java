@@ -45,6 +45,9 @@ public final class VnsTable implements AutoCloseable {
     private NeighbourTable neighbours;
     private final List<NeighbourTable> retiredNeighbours = new ArrayList<>();
     private final List<Ipv4Fib> retiredFibs = new ArrayList<>();
+    /** The uplink's configured routes (VNS default's) and their gateway, as the last {@link #apply} had them. */
+    private List<Ipv4Prefix> uplinkRoutes = List.of();
+    private long gatewayMac;
 
     /**
      * @param ring             the VNS's ring for what the uplink sends the router
@@ -113,6 +116,8 @@ public final class VnsTable implements AutoCloseable {
             long[] h = e.getValue();
             install(e.getKey(), (byte) h[0], (int) h[1], h[2]);
         }
+        this.uplinkRoutes = List.copyOf(uplinkRoutes);
+        this.gatewayMac = gatewayMac;
         boolean neighboursChange = next.maxNeighbours() != config.maxNeighbours()
                 || next.neighbourReachableSeconds() != config.neighbourReachableSeconds()
                 || !next.staticNeighbours().equals(config.staticNeighbours());
@@ -149,9 +154,14 @@ public final class VnsTable implements AutoCloseable {
         install(r.prefix(), (byte) h[0], (int) h[1], h[2]);
     }
 
-    /** Deletes the route to exactly {@code prefix}; its addresses fall to the next longest route at once. */
+    /**
+     * Deletes the route to exactly {@code prefix}; its addresses fall to the next longest route at once, or to the
+     * uplink's configured route to the same prefix, which the deleted one had replaced.
+     */
     public void deleteRoute(Ipv4Prefix prefix) {
-        if (installed.containsKey(prefix)) {
+        if (uplinkRoutes.contains(prefix)) {
+            install(prefix, NextHops.GATEWAY_MAC, 0, gatewayMac);
+        } else if (installed.containsKey(prefix)) {
             remove(prefix);
         }
     }
