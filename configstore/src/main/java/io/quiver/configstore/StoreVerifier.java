@@ -3,7 +3,10 @@ package io.quiver.configstore;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.policy.GuestPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Checks a store end to end: the journal is dense from its first to its last sequence and every record decodes; the
- * VNIC and policy maps hold exactly what the last committed record of each VNIC says (nothing missing, nothing extra,
- * no other value). Reads the whole journal.
+ * VNIC, policy, VNS and route maps hold exactly what the last committed record of each says (nothing missing, nothing
+ * extra, no other value). Reads the whole journal.
  */
 final class StoreVerifier {
     private StoreVerifier() {
@@ -25,6 +28,8 @@ final class StoreVerifier {
         List<String> problems = new ArrayList<>();
         Map<String, VnicConfig> vnics = new HashMap<>();
         Map<String, GuestPolicy> policies = new HashMap<>();
+        Map<String, VnsConfig> vnses = new HashMap<>();
+        Map<String, VnsRoute> routes = new HashMap<>();
         long last = journal.lastSequence();
         for (long s = journal.firstSequence(); s >= 1 && s <= last; s++) {
             JournalRecord r;
@@ -62,8 +67,28 @@ final class StoreVerifier {
                     }
                     policies.put(r.vnic(), r.policyAfter());
                 }
+                case VNS_PUT -> {
+                    if (r.vnsAfter() == null || r.vnsAfter().revision() != s) {
+                        problems.add("journal record " + s + " commits a VNS without the VNS");
+                    }
+                    vnses.put(r.vnic(), r.vnsAfter());
+                }
+                case VNS_DELETE -> vnses.remove(r.vnic());
+                case ROUTE_ADD -> {
+                    if (r.routeAfter() == null || r.routeAfter().revision() != s) {
+                        problems.add("journal record " + s + " adds a route without the route");
+                    } else {
+                        routes.put(r.routeAfter().key(), r.routeAfter());
+                    }
+                }
+                case ROUTE_DELETE -> routes.remove(VnsRoute.key(r.vnic(), Ipv4Prefix.parse(r.parameter())));
+                default -> { }
             }
         }
+        Map<String, VnsRoute> storedRoutes = new HashMap<>();
+        maps.routes().forEach(route -> storedRoutes.put(route.key(), route));
+        compare("VNS", vnses, maps.vnsNames(), maps::vns, problems);
+        compare("route", routes, List.copyOf(storedRoutes.keySet()), storedRoutes::get, problems);
         compare("VNIC", vnics, maps.vnicNames(), maps::vnic, problems);
         compare("policy of VNIC", policies, maps.policyNames(), maps::policy, problems);
         return problems;
