@@ -86,6 +86,12 @@ public final class VnicConfig {
                         + " is both its primary and a secondary MAC: list each address once");
             }
         }
+        long limit = values[VnicParameter.BANDWIDTH_LIMIT.ordinal()][0];
+        long frame = values[VnicParameter.MTU.ordinal()][0] + 14;
+        if (limit != 0 && limit / 8 < frame) {
+            throw new ConfigException("bandwidth-limit " + limit + " bit/s of VNIC " + name + " is under one " + frame
+                    + "-byte frame (its MTU) per second: such a frame could never pass; raise it to at least " + frame * 8);
+        }
         return this;
     }
 

@@ -41,7 +41,9 @@ public enum DropReason {
     /** Routed: larger than the next hop's MTU (with DF set, an ICMP fragmentation-needed went back; Quiver does not fragment). */
     TOO_BIG("too-big"),
     /** Routed: cross-VNS routes led through more VNSes than a route may (a loop between VNSes' routes). */
-    ROUTING_LOOP("routing-loop");
+    ROUTING_LOOP("routing-loop"),
+    /** A guest sent faster than its VNIC's bandwidth-limit: policed (nothing queues a guest's transmissions). */
+    OVER_LIMIT("over-limit");
 
     private final String label;
 

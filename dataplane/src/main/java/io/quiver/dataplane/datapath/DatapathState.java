@@ -7,6 +7,7 @@ import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.dataplane.classify.MacVlanTable;
+import io.quiver.dataplane.priority.TokenBucket;
 import io.quiver.dataplane.vns.VnsState;
 import java.util.Map;
 import java.util.ArrayList;
@@ -39,6 +40,14 @@ public final class DatapathState {
     final VnsState[] vnses;
     /** (router MAC, uplink VLAN) -> VNS index, for what the uplink sends a VNS's router. */
     final MacVlanTable routerMacs;
+    /**
+     * By VNIC index, for a VNIC with a bandwidth-limit (else null): the shaper of what is delivered to it (its local
+     * ring is the queue; the delivery lcore's) and the policer of what its guest sends (the RX lcore's).
+     */
+    final TokenBucket[] shapers;
+    final TokenBucket[] policers;
+    /** A policer's burst: 100 ms at its rate, which TCP needs to keep near the rate (TokenBucket says what less does). */
+    static final int POLICER_BURST_MILLIS = 100;
 
     /**
      * @param slots    VNICs by index; null for a free index
@@ -78,6 +87,32 @@ public final class DatapathState {
         }
         this.vnses = vnses.clone();
         this.routerMacs = routerMacs(this.vnses);
+        this.shapers = new TokenBucket[slots.length];
+        this.policers = new TokenBucket[slots.length];
+        for (Vnic v : present) {
+            limit(v.index(), v.config(), previous);
+        }
+    }
+
+    /**
+     * The VNIC's buckets for its bandwidth-limit: the previous state's while the VNIC and its limit and MTU are the same
+     * (a change elsewhere does not refill them), new ones otherwise.
+     */
+    private void limit(int i, VnicConfig c, DatapathState previous) {
+        long bits = c.bandwidthLimit();
+        if (bits == 0) {
+            return;
+        }
+        VnicConfig before = previous == null || i >= previous.vnics.length || previous.vnics[i] != vnics[i] ? null
+                : previous.tables.vnics().get(i);
+        if (before != null && before.bandwidthLimit() == bits && before.mtu() == c.mtu() && previous.shapers[i] != null) {
+            shapers[i] = previous.shapers[i];
+            policers[i] = previous.policers[i];
+            return;
+        }
+        long now = System.nanoTime();
+        shapers[i] = TokenBucket.of(bits, 0, c.mtu() + io.quiver.dataplane.packet.Ethernet.HEADER_LENGTH, now);
+        policers[i] = TokenBucket.of(bits, 0, c.mtu() + io.quiver.dataplane.packet.Ethernet.HEADER_LENGTH, POLICER_BURST_MILLIS, now);
     }
 
     private static MacVlanTable routerMacs(VnsState[] vnses) {
@@ -124,7 +159,7 @@ public final class DatapathState {
         return -1;
     }
 
-    private DatapathState(DatapathState from, ClassifierTables tables, PortSources sources) {
+    private DatapathState(DatapathState from, ClassifierTables tables, PortSources sources, int changed) {
         this.tables = tables;
         this.vnics = from.vnics;
         this.counters = from.counters;
@@ -134,6 +169,11 @@ public final class DatapathState {
         this.vnicsByVlan = from.vnicsByVlan;
         this.vnses = from.vnses;
         this.routerMacs = from.routerMacs;
+        this.shapers = from.shapers.clone();
+        this.policers = from.policers.clone();
+        shapers[changed] = null;
+        policers[changed] = null;
+        limit(changed, vnics[changed].config(), from);
     }
 
     /**
@@ -154,7 +194,7 @@ public final class DatapathState {
             return Optional.empty();
         }
         return sources.withChangedVnic(v.portId(), index, before, after)
-                .map(changedSources -> new DatapathState(this, changed.get(), changedSources));
+                .map(changedSources -> new DatapathState(this, changed.get(), changedSources, index));
     }
 
     /** Whether every index holds the same VNIC in the same VLAN as in {@code before} (whose tables recorded the VLANs). */

@@ -17,6 +17,7 @@ import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dataplane.priority.TokenBucket;
 import io.quiver.dataplane.vns.VnsState;
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,9 +39,13 @@ final class GuestEgress extends PortIngress {
         this.guestRequests = guestRequests;
     }
 
+    /** The time of the current burst, for the policers. */
+    private long now;
+
     @Override
     void onState(DatapathState s) {
         sources = s.sources.of(port);
+        now = System.nanoTime();
     }
 
     @Override
@@ -60,6 +65,11 @@ final class GuestEgress extends PortIngress {
         VnicCounters vc = s.counters[v];
         if (b.dstIp[i] == GuestServiceAddress.IP) {
             toService(b, i, v, vc, m);
+            return;
+        }
+        TokenBucket policer = s.policers[v];
+        if (policer != null && !policer.admit(b.pktLen[i], now)) { // nothing queues a guest's sends: policed
+            vnicDrop(vc, DropReason.OVER_LIMIT, m);
             return;
         }
         vc.txPackets++;

@@ -6,6 +6,7 @@ import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.MbufBurst;
 import io.quiver.dataplane.port.TxBatcher;
+import io.quiver.dataplane.priority.TokenBucket;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
@@ -38,6 +39,13 @@ final class RingDelivery implements PollTask {
     private final Router router;
     private DatapathState current;
     private long lastTick;
+    /**
+     * Shared mode: VNICs whose shaper left packets in their local ring, visited every poll until it is empty (no new
+     * packet may come to mark them again). {@code shapedListed} says which are listed.
+     */
+    private final int[] shaped = new int[io.quiver.dataplane.config.Defaults.MAX_VNICS];
+    private final boolean[] shapedListed = new boolean[io.quiver.dataplane.config.Defaults.MAX_VNICS];
+    private int shapedCount;
 
     /**
      * @param pending the VNICs the same lcore published to (shared mode), or null for a worker that checks each of
@@ -78,6 +86,7 @@ final class RingDelivery implements PollTask {
         if (pending != null) {
             current = s;
             work += pending.drain(visitor);
+            work += revisitShaped(s);
         } else {
             Vnic[] vnics = s.vnics;
             for (int v = worker; v < vnics.length; v += workers) {
@@ -125,6 +134,25 @@ final class RingDelivery implements PollTask {
         return handled;
     }
 
+    /** Delivers what the shapers held back, as their tokens allow; a VNIC leaves the list once its ring is empty. */
+    private int revisitShaped(DatapathState s) {
+        int work = 0;
+        for (int k = 0; k < shapedCount; ) {
+            int v = shaped[k];
+            Vnic vnic = v < s.vnics.length ? s.vnics[v] : null;
+            if (vnic != null && vnic.localRing().hasWork()) {
+                work += deliverLocal(s, vnic);
+            }
+            if (vnic == null || !vnic.localRing().hasWork()) {
+                shapedListed[v] = false;
+                shaped[k] = shaped[--shapedCount];
+            } else {
+                k++;
+            }
+        }
+        return work;
+    }
+
     /**
      * Local ring: hand to the guest, an uplink VLAN tag stripped (a Q-in-Q frame keeps its inner tag), nothing larger
      * than the VNIC's MTU.
@@ -139,6 +167,8 @@ final class RingDelivery implements PollTask {
         TxBatcher out = tx.to(vnic.portId());
         VnicCounters c = vnic.counters();
         int frameLimit = s.tables.frameLimitOf(vnic.index());
+        TokenBucket shaper = s.shapers[vnic.index()];
+        long now = shaper == null ? 0 : System.nanoTime();
         long packets = 0;
         long bytes = 0;
         for (long seq = from; seq <= to; seq++) {
@@ -153,14 +183,24 @@ final class RingDelivery implements PollTask {
                 addDrop(c, DropReason.MTU_EXCEEDED, m);
                 continue;
             }
+            if (shaper != null && !shaper.admit(length, now)) { // shaping: the rest waits in the ring for tokens
+                to = seq - 1;
+                if (pending != null && !shapedListed[vnic.index()]) {
+                    shapedListed[vnic.index()] = true;
+                    shaped[shapedCount++] = vnic.index();
+                }
+                break;
+            }
             packets++;
             bytes += length;
             out.add(m, length);
         }
-        ring.consumedThrough(to);
+        if (to >= from) {
+            ring.consumedThrough(to);
+        }
         c.rxPackets += packets;
         c.rxBytes += bytes;
-        return (int) (to - from + 1);
+        return (int) Math.max(0, to - from + 1);
     }
 
     private void addDrop(VnicCounters c, DropReason reason, long m) {

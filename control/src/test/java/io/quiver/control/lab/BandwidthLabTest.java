@@ -1,0 +1,112 @@
+package io.quiver.control.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quiver.control.daemon.QuiverProcess;
+import io.quiver.control.host.Shell;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A VNIC's bandwidth-limit with real TCP (iperf3) between two namespace guests: what is delivered to the VNIC is
+ * shaped (its local ring is the queue), so TCP settles at the limit; what its guest sends is policed. Needs root,
+ * iproute2 and iperf3 (bin/quiver-test installs them).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BandwidthLabTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bytes on the wire per byte of iperf3's payload: a 1514-byte frame carries 1448 (TCP with timestamps). */
+    private static final double WIRE_PER_PAYLOAD = 1514.0 / 1448.0;
+    private static final long LIMIT = 40_000_000L;
+    @TempDir
+    static Path dir;
+    static QuiverProcess quiver;
+    static String api;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
+        for (String tool : new String[] {"ip", "ethtool", "iperf3"}) {
+            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
+        }
+        Path config = new NamespaceLab(2, "shared", dir).up();
+        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-bw-" + ProcessHandle.current().pid(),
+                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        api = quiver.apiUrl(60);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (quiver != null) {
+            quiver.stop();
+        }
+        NamespaceLab.down(2);
+    }
+
+    static JsonNode put(String path, String value) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + path))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() < 300, path + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    /** iperf3 from guest 1 to guest 2 (or back, {@code reverse}) for 5 s: the receiver's rate in bit/s of payload. */
+    static double iperf(boolean reverse) throws Exception {
+        Shell.run(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(2), "iperf3", "-s", "-1", "-D"), 10);
+        assertTrue(NamespaceLab.awaitTcpListener(NamespaceLab.guestNamespace(2), 5201, 10));
+        List<String> cmd = new java.util.ArrayList<>(List.of("iperf3", "-c", NamespaceLab.guestIp(2), "-t", "6", "-O", "1", "-J"));
+        if (reverse) {
+            cmd.add("-R");
+        }
+        Shell.Result r = NamespaceLab.exec(NamespaceLab.guestNamespace(1), 40, cmd.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.output());
+        return JSON.readTree(r.output()).get("end").get("sum_received").get("bits_per_second").asDouble();
+    }
+
+    @Test
+    @Order(1)
+    void whatIsDeliveredToAVnicIsShapedToItsLimit() throws Exception {
+        double before = iperf(false);
+        assertTrue(before * WIRE_PER_PAYLOAD > 2 * LIMIT, "unlimited first, so the limit is what holds it: " + before);
+        put("/v1/vnics/g2/props/bandwidth-limit", "40M");
+        double wire = iperf(false) * WIRE_PER_PAYLOAD;
+        assertTrue(Math.abs(wire - LIMIT) / LIMIT < 0.05, "TCP into g2 on the wire: " + wire + " bit/s against 40M");
+    }
+
+    @Test
+    @Order(2)
+    void whatItsGuestSendsIsPolicedToItsLimit() throws Exception {
+        double wire = iperf(true) * WIRE_PER_PAYLOAD; // g2 sends
+        assertTrue(wire < LIMIT * 1.05, "g2's sending never passes its limit: " + wire);
+        assertTrue(wire > LIMIT * 0.3, "TCP still moves through the policer: " + wire);
+        JsonNode g2 = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/v1/vnics/g2")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(g2.get("counters").get("drops").path("over-limit").asLong() > 0, "the policer's drops are counted: " + g2);
+    }
+
+    @Test
+    @Order(3)
+    void aLimitUnderOneFramePerSecondIsRefused() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/v1/vnics/g2/props/bandwidth-limit"))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"8k\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("under one 1514-byte frame"), r.body());
+        put("/v1/vnics/g2/props/bandwidth-limit", "unlimited");
+        assertTrue(iperf(false) * WIRE_PER_PAYLOAD > 2 * LIMIT, "lifted live");
+    }
+}
