@@ -5,6 +5,7 @@ import io.quiver.perf.datapath.DatapathRun;
 import io.quiver.perf.forward.ForwardBenchmark;
 import io.quiver.perf.guest.GuestLatencyBenchmark;
 import io.quiver.perf.vm.VmBenchmark;
+import io.quiver.perf.priority.PriorityBenchmark;
 import io.quiver.perf.vns.FibBenchmark;
 import io.quiver.perf.vns.RoutedRun;
 import io.quiver.perf.tls.TlsHandshakeBenchmark;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "quiver bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
         subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, TlsHandshakeBenchmark.class,
-                GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, CommandLine.HelpCommand.class})
+                GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class,
+                CommandLine.HelpCommand.class})
 public final class BenchCli {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new BenchCli());

@@ -27,15 +27,12 @@ public final class ConnectionTable {
 
     private final int mask;
     private final int maxEntries;
-    /** Endpoint addresses, the lower first (as unsigned); then VNS, protocol and the ports in the same order. */
-    private final long[] addresses;
-    private final long[] rest;
-    private final byte[] state;
-    private final byte[] priorityClass;
-    private final short[] level;
-    private final int[] lastSeen;
-    private final long[] packets;
-    private final long[] bytes;
+    /**
+     * Four words per slot, so that a lookup touches one cache line: the endpoint addresses (the lower first, as
+     * unsigned); VNS, protocol and the ports in the same order; state (8 bits), class (8), level (16) and the tick it
+     * was last seen (32); packets (24 bits, wrapping) and bytes (40 bits, wrapping), for display.
+     */
+    private final long[] slots;
     private final int tcpIdle;
     private final int udpIdle;
     private final int otherIdle;
@@ -59,17 +56,10 @@ public final class ConnectionTable {
         if (maxEntries < 1 || maxEntries > (1 << 28)) {
             throw new IllegalArgumentException("a connection table holds 1..2^28 connections, not " + maxEntries);
         }
-        int slots = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
-        this.mask = slots - 1;
+        int count = Integer.highestOneBit(Math.max(2, maxEntries) * 2 - 1) << 1;
+        this.mask = count - 1;
         this.maxEntries = maxEntries;
-        this.addresses = new long[slots];
-        this.rest = new long[slots];
-        this.state = new byte[slots];
-        this.priorityClass = new byte[slots];
-        this.level = new short[slots];
-        this.lastSeen = new int[slots];
-        this.packets = new long[slots];
-        this.bytes = new long[slots];
+        this.slots = new long[4 * count];
         this.tcpIdle = tcpIdle;
         this.udpIdle = udpIdle;
         this.otherIdle = otherIdle;
@@ -79,6 +69,16 @@ public final class ConnectionTable {
     /** Defaults after Linux conntrack's spirit, shorter for a bounded table: TCP 300 s, UDP 60 s, other 30 s, closing 10 s. */
     public static ConnectionTable withDefaultTimeouts(int maxEntries) {
         return new ConnectionTable(maxEntries, 300, 60, 30, 10);
+    }
+
+    private static final long COUNT_BYTES = (1L << 40) - 1;
+
+    private byte state(int slot) {
+        return (byte) (slots[4 * slot + 2] >>> 56);
+    }
+
+    private static long meta(int state, int cls, int level, int tick) {
+        return (long) (state & 0xFF) << 56 | (long) (cls & 0xFF) << 48 | (long) (level & 0xFFFF) << 32 | Integer.toUnsignedLong(tick);
     }
 
     private static int hash(long a, long b) {
@@ -96,12 +96,14 @@ public final class ConnectionTable {
         long a = srcLow ? (long) srcIp << 32 | Integer.toUnsignedLong(dstIp) : (long) dstIp << 32 | Integer.toUnsignedLong(srcIp);
         long b = (long) (vns & 0xFFFFFF) << 40 | (long) (protocol & 0xFF) << 32
                 | (srcLow ? (srcPort & 0xFFFFL) << 16 | (dstPort & 0xFFFFL) : (dstPort & 0xFFFFL) << 16 | (srcPort & 0xFFFFL));
+        final long[] t = slots;
         int slot = hash(a, b) & mask;
-        while (state[slot] != FREE) {
-            if (addresses[slot] == a && rest[slot] == b) {
-                lastSeen[slot] = tick;
-                packets[slot]++;
-                bytes[slot] += length;
+        while (t[4 * slot + 2] != 0) { // a used slot's state is never FREE
+            int at = 4 * slot;
+            if (t[at] == a && t[at + 1] == b) {
+                t[at + 2] = t[at + 2] & ~0xFFFF_FFFFL | Integer.toUnsignedLong(tick);
+                long counts = t[at + 3];
+                t[at + 3] = (counts & ~COUNT_BYTES) + (1L << 40) | ((counts + length) & COUNT_BYTES);
                 return slot;
             }
             slot = (slot + 1) & mask;
@@ -110,14 +112,11 @@ public final class ConnectionTable {
             full++;
             return -1;
         }
-        addresses[slot] = a;
-        rest[slot] = b;
-        state[slot] = OPEN;
-        priorityClass[slot] = DEFAULT_CLASS;
-        level[slot] = -1;
-        lastSeen[slot] = tick;
-        packets[slot] = 1;
-        bytes[slot] = length;
+        int at = 4 * slot;
+        t[at] = a;
+        t[at + 1] = b;
+        t[at + 2] = meta(OPEN, DEFAULT_CLASS, -1, tick);
+        t[at + 3] = 1L << 40 | (length & COUNT_BYTES);
         size++;
         inserted++;
         return slot;
@@ -128,39 +127,38 @@ public final class ConnectionTable {
      * {@code fromLower} is whether the segment's source is the connection's lower endpoint ({@link #isLowerEndpoint}).
      */
     public void tcpFlags(int slot, int flags, boolean fromLower) {
-        if ((flags & 0x04) != 0) {
-            state[slot] |= RESET;
-        } else if ((flags & 0x01) != 0) {
-            state[slot] |= fromLower ? FIN_LOW : FIN_HIGH;
-        }
+        long bit = (flags & 0x04) != 0 ? RESET : (flags & 0x01) != 0 ? (fromLower ? FIN_LOW : FIN_HIGH) : 0;
+        slots[4 * slot + 2] |= bit << 56;
     }
 
     /** Whether ({@code ip}, {@code port}) is the lower endpoint of the connection in {@code slot}. */
     public boolean isLowerEndpoint(int slot, int ip, int port) {
-        return (int) (addresses[slot] >>> 32) == ip && (int) (rest[slot] >>> 16 & 0xFFFF) == port;
+        return (int) (slots[4 * slot] >>> 32) == ip && (int) (slots[4 * slot + 1] >>> 16 & 0xFFFF) == port;
     }
 
     /** The connection is identified: every later packet is handled at {@code cls} for subscription {@code level}. */
     public void upgrade(int slot, int cls, int subscription) {
-        priorityClass[slot] = (byte) cls;
-        level[slot] = (short) subscription;
+        long m = slots[4 * slot + 2];
+        slots[4 * slot + 2] = meta(state(slot), cls, subscription, (int) m);
     }
 
     public int priorityOf(int slot) {
-        return priorityClass[slot];
+        return (int) (slots[4 * slot + 2] >>> 48) & 0xFF;
     }
 
     /** The subscription level that identified it, or -1. */
     public int levelOf(int slot) {
-        return level[slot];
+        return (short) (slots[4 * slot + 2] >>> 32);
     }
 
+    /** Its packets, modulo 2^24 (display). */
     public long packetsOf(int slot) {
-        return packets[slot];
+        return slots[4 * slot + 3] >>> 40;
     }
 
+    /** Its bytes, modulo 2^40 (display). */
     public long bytesOf(int slot) {
-        return bytes[slot];
+        return slots[4 * slot + 3] & COUNT_BYTES;
     }
 
     public int size() {
@@ -172,22 +170,22 @@ public final class ConnectionTable {
     }
 
     /**
-     * Looks at {@code slots} slots from where the last call stopped and removes what is idle or closed: a bounded
+     * Looks at {@code budget} slots from where the last call stopped and removes what is idle or closed: a bounded
      * piece of work for each burst, so the whole table is swept without a pause. Returns how many were removed.
      */
-    public int expire(int tick, int slots) {
+    public int expire(int tick, int budget) {
         int removed = 0;
-        for (int n = 0; n < slots && size > 0; n++) {
+        for (int n = 0; n < budget && size > 0; n++) {
             int slot = sweep;
             sweep = (sweep + 1) & mask;
-            byte s = state[slot];
+            byte s = state(slot);
             if (s == FREE) {
                 continue;
             }
-            int protocol = (int) (rest[slot] >>> 32) & 0xFF;
+            int protocol = (int) (slots[4 * slot + 1] >>> 32) & 0xFF;
             boolean closed = (s & RESET) != 0 || (s & (FIN_LOW | FIN_HIGH)) == (FIN_LOW | FIN_HIGH);
             int idle = closed ? closingIdle : protocol == TCP ? tcpIdle : protocol == UDP ? udpIdle : otherIdle;
-            if (tick - lastSeen[slot] >= idle) {
+            if (tick - (int) slots[4 * slot + 2] >= idle) {
                 remove(slot);
                 removed++;
                 expired++;
@@ -202,26 +200,19 @@ public final class ConnectionTable {
     private void remove(int slot) {
         size--;
         int hole = slot;
-        for (int next = (hole + 1) & mask; state[next] != FREE; next = (next + 1) & mask) {
-            int home = hash(addresses[next], rest[next]) & mask;
+        for (int next = (hole + 1) & mask; state(next) != FREE; next = (next + 1) & mask) {
+            int home = hash(slots[4 * next], slots[4 * next + 1]) & mask;
             boolean movable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
             if (movable) {
                 move(next, hole);
                 hole = next;
             }
         }
-        state[hole] = FREE;
+        slots[4 * hole + 2] = 0;
     }
 
     private void move(int from, int to) {
-        addresses[to] = addresses[from];
-        rest[to] = rest[from];
-        state[to] = state[from];
-        priorityClass[to] = priorityClass[from];
-        level[to] = level[from];
-        lastSeen[to] = lastSeen[from];
-        packets[to] = packets[from];
-        bytes[to] = bytes[from];
+        System.arraycopy(slots, 4 * from, slots, 4 * to, 4);
     }
 
     /** A connection as show-connection prints it. */
@@ -236,13 +227,13 @@ public final class ConnectionTable {
     public java.util.List<Entry> snapshot(int max, int tick) {
         java.util.List<Entry> out = new java.util.ArrayList<>();
         for (int slot = 0; slot <= mask && out.size() < max; slot++) {
-            byte s = state[slot];
+            byte s = state(slot);
             if (s != FREE) {
-                long a = addresses[slot];
-                long b = rest[slot];
+                long a = slots[4 * slot];
+                long b = slots[4 * slot + 1];
                 out.add(new Entry((int) (b >>> 40), (int) (b >>> 32) & 0xFF, (int) (a >>> 32), (int) (b >>> 16) & 0xFFFF,
-                        (int) a, (int) b & 0xFFFF, priorityClass[slot], level[slot], packets[slot], bytes[slot],
-                        tick - lastSeen[slot], (s & ~OPEN) != 0));
+                        (int) a, (int) b & 0xFFFF, priorityOf(slot), levelOf(slot), packetsOf(slot), bytesOf(slot),
+                        tick - (int) slots[4 * slot + 2], (s & ~OPEN) != 0));
             }
         }
         return out;
