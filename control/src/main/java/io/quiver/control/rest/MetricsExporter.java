@@ -49,6 +49,14 @@ final class MetricsExporter {
                         .labels(Labels.of("port", p.name(), "reason", d.getKey())).value(d.getValue()).build());
             }
         }
+        var malformed = CounterSnapshot.builder().name("quiver_port_malformed")
+                .help("Malformed frames received on a port, by why the parser refused them");
+        for (Views.Port p : s.ports()) {
+            for (var e : p.malformed().entrySet()) {
+                malformed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("port", p.name(), "reason", e.getKey())).value(e.getValue()).build());
+            }
+        }
         var vnicRx = CounterSnapshot.builder().name("quiver_vnic_rx_packets").help("Packets delivered to a VNIC's guest");
         var vnicTx = CounterSnapshot.builder().name("quiver_vnic_tx_packets").help("Packets a VNIC's guest sent that passed the egress checks");
         var vnicFwd = CounterSnapshot.builder().name("quiver_vnic_forwarded_packets").help("Packets routed from a VNIC's forwarding ring");
@@ -86,6 +94,6 @@ final class MetricsExporter {
             }
         }
         return MetricSnapshots.of(portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
-                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build());
+                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
     }
 }

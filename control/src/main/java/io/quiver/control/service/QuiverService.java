@@ -452,7 +452,7 @@ public final class QuiverService implements AutoCloseable {
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(), uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
                     p.linkUp(), p.linkChanges, rx.packets(), rxByQueue(p), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
-                    dropMap(rx.drops()), dropMap(tx.drops())));
+                    dropMap(rx.drops()), dropMap(tx.drops()), malformedMap(rx.malformed())));
         }
         return out;
     }
@@ -496,6 +496,17 @@ public final class QuiverService implements AutoCloseable {
         return new Views.Vnic(v.name(), v.port(), s.mac().toString(), texts(s.secondaryMacs()), texts(s.ipv4Addresses()),
                 texts(s.ipv6Addresses()), s.vlan(), props,
                 new Views.Counters(c.rxPackets, c.rxBytes, c.txPackets, c.txBytes, c.forwarded, c.guestRequests, dropMap(c.drops())));
+    }
+
+    /** Malformed frames by why the parser refused them (docs/datapath.md), the reasons with a count only. */
+    private static Map<String, Long> malformedMap(long[] counts) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (io.quiver.dataplane.packet.MalformedReason r : io.quiver.dataplane.packet.MalformedReason.values()) {
+            if (counts[r.ordinal()] != 0) {
+                m.put(r.label(), counts[r.ordinal()]);
+            }
+        }
+        return m;
     }
 
     private static Map<String, Long> dropMap(long[] drops) {

@@ -3,6 +3,7 @@ package io.quiver.dataplane.datapath;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
+import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.PacketParser;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.packet.Vlan;
@@ -92,6 +93,9 @@ abstract class PortIngress implements PollTask {
                 b.pktLen[i] = whole;
                 bytes += whole;
                 PacketParser.parse(b, i);
+                if (b.kind[i] == PacketKind.MALFORMED) {
+                    c.malformed[b.malformed[i]]++;
+                }
             }
             c.packets += n;
             c.bytes += bytes;

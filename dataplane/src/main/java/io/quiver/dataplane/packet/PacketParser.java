@@ -42,8 +42,10 @@ public final class PacketParser {
         b.dstIp[i] = 0;
         b.op[i] = 0;
         b.l4[i] = 0;
+        b.malformed[i] = 0;
         if (len < Ethernet.HEADER_LENGTH) {
             b.kind[i] = PacketKind.MALFORMED;
+            b.malformed[i] = (byte) MalformedReason.SHORT_FRAME.ordinal();
             b.dstMac[i] = 0;
             b.srcMac[i] = 0;
             b.l3[i] = 0;
@@ -56,6 +58,7 @@ public final class PacketParser {
         if (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
             if (len < l3 + 4) {
                 b.kind[i] = PacketKind.MALFORMED;
+                b.malformed[i] = (byte) MalformedReason.SHORT_FRAME.ordinal();
                 b.l3[i] = l3;
                 return;
             }
@@ -66,6 +69,7 @@ public final class PacketParser {
             if (type == ETHERTYPE_VLAN) {
                 if (len < l3 + 4) {
                     b.kind[i] = PacketKind.MALFORMED;
+                    b.malformed[i] = (byte) MalformedReason.SHORT_FRAME.ordinal();
                     b.l3[i] = l3;
                     return;
                 }
@@ -90,13 +94,15 @@ public final class PacketParser {
 
     private static int parseIpv4(ParsedBurst b, int i, long ip, int room, int whole) {
         if (room < 20) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.IPV4_TRUNCATED);
         }
         int vihl = M.get(ValueLayout.JAVA_BYTE, ip) & 0xff;
         int ihl = (vihl & 0x0f) * 4;
         int total = be16(ip + 2);
         if ((vihl >>> 4) != 4 || ihl < 20 || ihl > room || total < ihl || total > whole) {
-            return PacketKind.MALFORMED;
+            // which check failed is worked out only here, off the accepting path
+            return malformed(b, i, (vihl >>> 4) != 4 ? MalformedReason.IPV4_VERSION
+                    : ihl < 20 || ihl > room ? MalformedReason.IPV4_HEADER_LENGTH : MalformedReason.IPV4_TOTAL_LENGTH);
         }
         b.op[i] = M.get(ValueLayout.JAVA_BYTE, ip + 9) & 0xff;
         b.srcIp[i] = be32(ip + 12);
@@ -108,11 +114,11 @@ public final class PacketParser {
 
     private static int parseArp(ParsedBurst b, int i, long arp, int room) {
         if (room < 28) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.ARP);
         }
         // Ethernet/IPv4 ARP only: hardware type 1, protocol 0x0800, lengths 6 and 4
         if (be16(arp) != 1 || be16(arp + 2) != ETHERTYPE_IPV4 || be16(arp + 4) != 0x0604) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.ARP);
         }
         b.op[i] = be16(arp + 6);
         b.srcIp[i] = be32(arp + 14);
@@ -123,11 +129,11 @@ public final class PacketParser {
     private static int parseIpv6(ParsedBurst b, int i, long f, int l3, int room, int whole) {
         long ip = f + l3;
         if (room < IPV6_HEADER_LENGTH || (M.get(ValueLayout.JAVA_BYTE, ip) & 0xf0) != 0x60) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.IPV6_HEADER);
         }
         int payload = be16(ip + 4);
         if (payload + IPV6_HEADER_LENGTH > whole) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.IPV6_HEADER);
         }
         b.src6Hi[i] = be64(ip + 8);
         b.src6Lo[i] = be64(ip + 16);
@@ -138,14 +144,14 @@ public final class PacketParser {
         for (int k = 0; ; k++) {
             if (next == 0 || next == 43 || next == 60) { // hop-by-hop, routing, destination options
                 if (k == MAX_EXTENSION_HEADERS || at + 8 > room) {
-                    return PacketKind.MALFORMED;
+                    return malformed(b, i, MalformedReason.IPV6_EXTENSIONS);
                 }
                 int length = ((M.get(ValueLayout.JAVA_BYTE, ip + at + 1) & 0xff) + 1) * 8;
                 next = M.get(ValueLayout.JAVA_BYTE, ip + at) & 0xff;
                 at += length;
             } else if (next == 44) { // fragment: only the first carries the upper-layer header
                 if (k == MAX_EXTENSION_HEADERS || at + 8 > room) {
-                    return PacketKind.MALFORMED;
+                    return malformed(b, i, MalformedReason.IPV6_EXTENSIONS);
                 }
                 int offset = be16(ip + at + 2) & 0xfff8;
                 next = offset == 0 ? M.get(ValueLayout.JAVA_BYTE, ip + at) & 0xff : NO_L4;
@@ -155,11 +161,16 @@ public final class PacketParser {
             }
         }
         if (at > IPV6_HEADER_LENGTH + payload) {
-            return PacketKind.MALFORMED;
+            return malformed(b, i, MalformedReason.IPV6_EXTENSIONS);
         }
         b.op[i] = next;
         b.l4[i] = next == NO_L4 ? 0 : l3 + at;
         return PacketKind.IPV6;
+    }
+
+    private static int malformed(ParsedBurst b, int i, MalformedReason why) {
+        b.malformed[i] = (byte) why.ordinal();
+        return PacketKind.MALFORMED;
     }
 
     /** The ARP sender hardware address of an ARP packet whose L3 header starts at {@code arp}. */

@@ -13,6 +13,8 @@ public final class ParsedBurst {
     /** The whole frame's length, every segment of a chained mbuf included. */
     public final int[] pktLen;
     public final int[] kind;
+    /** For a {@link PacketKind#MALFORMED} frame, why: a {@link MalformedReason} ordinal (0 otherwise). */
+    public final byte[] malformed;
     public final long[] dstMac;
     public final long[] srcMac;
     /** VLAN tags on the frame: 0, 1 (802.1Q) or 2 (Q-in-Q: 802.1ad or two 802.1Q tags). */
@@ -45,6 +47,7 @@ public final class ParsedBurst {
         length = new int[capacity];
         pktLen = new int[capacity];
         kind = new int[capacity];
+        malformed = new byte[capacity];
         dstMac = new long[capacity];
         srcMac = new long[capacity];
         tags = new int[capacity];

@@ -22,6 +22,8 @@ public final class QueueCounters {
      * the ingress decisions (a runt is {@link DropReason#MALFORMED}), on a TX queue {@link DropReason#TX_FULL}.
      */
     public final long[] drops = new long[DropReason.COUNT];
+    /** Malformed frames received here, by {@link io.quiver.dataplane.packet.MalformedReason} ordinal (RX queues). */
+    public final long[] malformed = new long[io.quiver.dataplane.packet.MalformedReason.COUNT];
     /** The last frame refused here as forged that no single VNIC could be charged with (RX queues), for the warning. */
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
@@ -39,10 +41,11 @@ public final class QueueCounters {
     }
 
     /** Counters summed over a port's queues, copied on the control side. */
-    public record Totals(long packets, long bytes, long dropped, long sourceMacMismatch, long[] drops) {
+    public record Totals(long packets, long bytes, long dropped, long sourceMacMismatch, long[] drops, long[] malformed) {
         public static Totals of(QueueCounters[] queues) {
             long packets = 0, bytes = 0, dropped = 0, mismatch = 0;
             long[] drops = new long[DropReason.COUNT];
+            long[] malformed = new long[io.quiver.dataplane.packet.MalformedReason.COUNT];
             for (QueueCounters c : queues) {
                 packets += c.packets;
                 bytes += c.bytes;
@@ -51,8 +54,11 @@ public final class QueueCounters {
                 for (int d = 0; d < drops.length; d++) {
                     drops[d] += c.drops[d];
                 }
+                for (int m = 0; m < malformed.length; m++) {
+                    malformed[m] += c.malformed[m];
+                }
             }
-            return new Totals(packets, bytes, dropped, mismatch, drops);
+            return new Totals(packets, bytes, dropped, mismatch, drops, malformed);
         }
 
         public long drops(DropReason reason) {

@@ -191,6 +191,7 @@ abstract class DatapathSpecification {
         countersB = new long[] {datapath.vnic("B").counters().rxPackets, datapath.vnic("B").counters().txPackets};
         countersC = new long[] {datapath.vnic("C").counters().rxPackets, datapath.vnic("C").counters().txPackets};
         inUseAfter = datapath.runtime().pool().inUse();
+        malformedOnUplink = datapath.uplink().rxTotals().malformed().clone();
         dropsOfD = datapath.port("d").rxCounters(0).drops.clone();
         datapath.close();
         datapath = null;
@@ -207,6 +208,7 @@ abstract class DatapathSpecification {
     static long[] countersB;
     static long[] countersC;
     static int inUseAfter;
+    static long[] malformedOnUplink;
 
     static byte[] find(List<byte[]> frames, Predicate<byte[]> p) {
         return frames.stream().filter(p).findFirst().orElse(null);
@@ -256,6 +258,8 @@ abstract class DatapathSpecification {
                 "unknown MAC, A's MAC in VLAN 100, a broadcast in VLAN 4095");
         assertTrue(hasMarker(aOut, 19), "the frame after the VLAN 4095 broadcast is delivered");
         assertEquals(1, snapshot[2][DropReason.MALFORMED.ordinal()]);
+        assertEquals(1, malformedOnUplink[io.quiver.dataplane.packet.MalformedReason.SHORT_FRAME.ordinal()],
+                "the port says why: a frame shorter than an Ethernet header");
         byte[] toC = find(cOut, f -> isUdp(f) && marker(f) == 9);
         assertTrue(toC != null && (toC[12] & 0xff) == 0x08, "VLAN tag stripped before delivery to C");
         assertTrue(!hasMarker(aOut, 10), "a VLAN 100 frame never reaches an untagged VNIC");

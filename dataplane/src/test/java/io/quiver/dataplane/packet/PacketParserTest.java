@@ -61,7 +61,17 @@ class PacketParserTest {
             ParsedBurst b = ParsedFrames.parse(arena, bad);
             for (int i = 0; i < bad.size(); i++) {
                 assertEquals(PacketKind.MALFORMED, b.kind[i], "case " + i + " (" + bad.get(i).length + " bytes)");
+                assertTrue(b.malformed[i] != 0, "case " + i + " says why");
             }
+            // each by its reason (the frames above, in order)
+            assertEquals(MalformedReason.SHORT_FRAME.ordinal(), b.malformed[13], "13 bytes: no Ethernet header");
+            assertEquals(MalformedReason.IPV4_TRUNCATED.ordinal(), b.malformed[33], "an IPv4 header cut short");
+            assertEquals(MalformedReason.IPV4_VERSION.ordinal(), b.malformed[34]);
+            assertEquals(MalformedReason.IPV4_HEADER_LENGTH.ordinal(), b.malformed[35]);
+            assertEquals(MalformedReason.IPV4_TOTAL_LENGTH.ordinal(), b.malformed[36]);
+            assertEquals(MalformedReason.ARP.ordinal(), b.malformed[37]);
+            assertEquals(MalformedReason.ARP.ordinal(), b.malformed[38]);
+            assertEquals(MalformedReason.SHORT_FRAME.ordinal(), b.malformed[39], "a VLAN tag cut short");
         }
     }
 
