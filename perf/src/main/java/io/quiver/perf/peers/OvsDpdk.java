@@ -86,12 +86,30 @@ public final class OvsDpdk implements AutoCloseable {
     public void antiSpoofAndMacForwarding(List<String> macs) throws IOException {
         List<String> flows = new ArrayList<>();
         for (String m : macs) {
+            flows.add("table=1,priority=100,dl_dst=" + m + ",actions=output:2");
+        }
+        antiSpoofAnd(macs, flows);
+    }
+
+    /**
+     * Routing as OVS can do it, for {@code bench vns}: table 0 as above, then table 1 routes IPv4 sent to the router's
+     * MAC by host route (OVS has no ARP of its own: one flow per destination, the next hop's MAC written in), source
+     * MAC the router's and TTL decremented, as Quiver's router does; {@code hosts} maps address to MAC.
+     */
+    public void antiSpoofAndRouting(List<String> macs, String routerMac, java.util.Map<String, String> hosts) throws IOException {
+        List<String> flows = new ArrayList<>();
+        hosts.forEach((ip, mac) -> flows.add("table=1,priority=100,ip,dl_dst=" + routerMac + ",nw_dst=" + ip
+                + ",actions=mod_dl_src:" + routerMac + ",mod_dl_dst:" + mac + ",dec_ttl,output:2"));
+        antiSpoofAnd(macs, flows);
+    }
+
+    private void antiSpoofAnd(List<String> macs, List<String> forwarding) throws IOException {
+        List<String> flows = new ArrayList<>();
+        for (String m : macs) {
             flows.add("table=0,priority=100,in_port=1,dl_src=" + m + ",actions=resubmit(,1)");
         }
         flows.add("table=0,priority=0,actions=drop");
-        for (String m : macs) {
-            flows.add("table=1,priority=100,dl_dst=" + m + ",actions=output:2");
-        }
+        flows.addAll(forwarding);
         flows.add("table=1,priority=0,actions=drop");
         Path file = dir.resolve("flows.txt");
         Files.write(file, flows);

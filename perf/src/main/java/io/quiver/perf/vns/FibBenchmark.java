@@ -163,6 +163,10 @@ public final class FibBenchmark implements Callable<Integer> {
             if (result.has("routedPath")) {
                 out.println("routed / switched Mpps (medians): " + result.get("routedPath").get("routedOverSwitched")
                         + "; routing's cost over switching: " + result.get("routedPath").get("routingCostShare"));
+                if (result.get("routedPath").has("ovsRoutedOverSwitched")) {
+                    out.println("OVS-DPDK routed / switched: " + result.get("routedPath").get("ovsRoutedOverSwitched")
+                            + "; Quiver routed / OVS-DPDK routed: " + result.get("routedPath").get("quiverRoutedOverOvsRouted"));
+                }
             }
             out.println("saved " + saved);
         }

@@ -49,6 +49,11 @@ public final class RoutedRun implements Callable<Integer> {
     @Option(names = "--cpu", defaultValue = "1")
     int cpu;
 
+    /** The guests' addresses, by guest. */
+    static String ip(int i) {
+        return IPS[i];
+    }
+
     static byte[] mac(int i) {
         return new byte[] {2, 0, 0, 0, 0x0b, (byte) (i + 1)};
     }
