@@ -75,7 +75,7 @@ final class Router {
 
             @Override
             public void transmit(long mbuf, long mac) {
-                toUplink(s.vnses[vns], mbuf, mac, s.vnses[vns].uplinkVlan);
+                toUplink(mbuf, mac, s.vnses[vns].uplinkVlan);
             }
 
             @Override
@@ -251,7 +251,7 @@ final class Router {
                 case NextHops.GATEWAY_MAC -> {
                     if (fits(entry, m, frame, ip, v.mtu, c, vlan, fromUplink)) {
                         forward(entry, frame, ip, c);
-                        toUplink(v, m, hops.mac(id), v.uplinkVlan); // the uplink network's VLAN, as for its neighbours
+                        toUplink(m, hops.mac(id), v.uplinkVlan); // the uplink network's VLAN, as for its neighbours
                     }
                 }
                 default -> noRoute(entry, m, frame, c, vlan, fromUplink); // a connected subnet no VNIC has the address on
@@ -319,7 +319,7 @@ final class Router {
         }
     }
 
-    private void toUplink(VnsState v, long m, long mac, int vlan) {
+    private void toUplink(long m, long mac, int vlan) {
         Ethernet.setDestination(Mbufs.data(m), mac);
         send(m, vlan);
     }

@@ -214,28 +214,4 @@ public final class ConnectionTable {
     private void move(int from, int to) {
         System.arraycopy(slots, 4 * from, slots, 4 * to, 4);
     }
-
-    /** A connection as show-connection prints it. */
-    public record Entry(int vns, int protocol, int lowIp, int lowPort, int highIp, int highPort, int priorityClass,
-                        int level, long packets, long bytes, int idleSeconds, boolean closing) {
-    }
-
-    /**
-     * Up to {@code max} entries for display. The control side reads while the lcore writes, so an entry may be
-     * seen half changed: fine for a display, never used to decide anything.
-     */
-    public java.util.List<Entry> snapshot(int max, int tick) {
-        java.util.List<Entry> out = new java.util.ArrayList<>();
-        for (int slot = 0; slot <= mask && out.size() < max; slot++) {
-            byte s = state(slot);
-            if (s != FREE) {
-                long a = slots[4 * slot];
-                long b = slots[4 * slot + 1];
-                out.add(new Entry((int) (b >>> 40), (int) (b >>> 32) & 0xFF, (int) (a >>> 32), (int) (b >>> 16) & 0xFFFF,
-                        (int) a, (int) b & 0xFFFF, priorityOf(slot), levelOf(slot), packetsOf(slot), bytesOf(slot),
-                        tick - (int) slots[4 * slot + 2], (s & ~OPEN) != 0));
-            }
-        }
-        return out;
-    }
 }

@@ -3,7 +3,7 @@ package io.quiver.dataplane.priority;
 /**
  * A limit in bits per second and in packets per second, each a token bucket with its own burst (DPDK rte_meter's
  * srTCM without its colours; Crossbow's {@code maxbw}, plus a packet rate). A packet passes when both buckets hold
- * enough; a policer drops the rest, a shaper asks {@link #nanosUntil} and sends it then. Owned by one lcore: plain
+ * enough; a policer drops the rest, a shaper leaves it queued until {@link #admit} lets it go. Owned by one lcore: plain
  * fields, integer arithmetic, nothing allocated.
  */
 public final class TokenBucket {
@@ -96,18 +96,5 @@ public final class TokenBucket {
             packetTokens--;
         }
         return true;
-    }
-
-    /** Nanoseconds until a {@code bytes}-byte packet would be admitted; 0 when it would be now (shaping). */
-    public long nanosUntil(int bytes, long now) {
-        refill(now);
-        long wait = 0;
-        if (bytesPerSecond > 0 && byteTokens < bytes) {
-            wait = (bytes - byteTokens) * NANOS / bytesPerSecond + 1;
-        }
-        if (packetsPerSecond > 0 && packetTokens < 1) {
-            wait = Math.max(wait, NANOS / packetsPerSecond + 1);
-        }
-        return wait;
     }
 }

@@ -81,9 +81,7 @@ public final class VnsTable implements AutoCloseable {
      * Makes the FIB hold exactly {@code routes}, the connected subnets of {@code next} and the uplink's fixed routes
      * ({@code uplinkRoutes} via {@code gatewayMac}, the default VNS's only), changing only the entries that differ.
      * A new neighbour table is made when its size, timers or static entries change (the old one is retired: its held
-     * packets are freed by {@link #reclaimRetired}).
-     *
-     * @return whether the lcores need a new snapshot ({@link #snapshot})
+     * packets are freed by {@link #reclaimRetired}). The caller publishes a new {@link #snapshot} afterwards.
      */
     public void apply(VnsConfig next, List<VnsRoute> routes, List<Ipv4Prefix> uplinkRoutes, long gatewayMac, Resolver names) {
         Map<Ipv4Prefix, long[]> wanted = new HashMap<>(); // prefix -> {kind, arg, mac}
@@ -219,10 +217,6 @@ public final class VnsTable implements AutoCloseable {
         return neighbours;
     }
 
-    public VnicRing ring() {
-        return ring;
-    }
-
     /**
      * After the lcores' quiescence wait: FIB groups and next hops let go since the last call become reusable, and
      * retired neighbour tables' held packets and retired FIBs are freed.
@@ -238,11 +232,6 @@ public final class VnsTable implements AutoCloseable {
         retiredNeighbours.clear();
         retiredFibs.forEach(Ipv4Fib::close);
         retiredFibs.clear();
-    }
-
-    /** Whether something waits for {@link #reclaimRetired}. */
-    public boolean hasRetired() {
-        return !retiredNeighbours.isEmpty() || !retiredFibs.isEmpty();
     }
 
     /** Frees everything: only once no lcore runs. */

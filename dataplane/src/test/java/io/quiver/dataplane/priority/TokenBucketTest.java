@@ -1,7 +1,6 @@
 package io.quiver.dataplane.priority;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,18 +46,6 @@ class TokenBucketTest {
         assertTrue(Math.abs(bytes - 2_000_000) < 40_000, "the byte rate binds for 1000-byte packets: " + bytes);
         TokenBucket small = TokenBucket.of(8_000_000_000L, 1_000, 1500, 0);
         assertTrue(Math.abs(offered(small, 64, 1_000, 2) / 64 - 2_000) <= 30, "the packet rate binds for small packets");
-    }
-
-    @Test
-    void aShaperKnowsWhenToSend() {
-        TokenBucket t = new TokenBucket(8_000, 0, 1000, 1, 0); // 1000 B/s, burst 1000 B
-        assertTrue(t.admit(1000, 0));
-        assertFalse(t.admit(500, 0));
-        long wait = t.nanosUntil(500, 0);
-        assertEquals(500_000_001L, wait, "half a second for 500 bytes at 1000 B/s");
-        assertFalse(t.admit(500, wait - 2_000_000));
-        assertTrue(t.admit(500, wait));
-        assertEquals(0, new TokenBucket(0, 0, 0, 0, 0).nanosUntil(9000, 5), "no limit: never a wait");
     }
 
     @Test
