@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.capture.PcapFile;
 import io.quiver.dataplane.packet.GuestTraffic;
 import io.quiver.dataplane.runtime.FileTrees;
+import io.quiver.perf.measure.ChildJvm;
 import io.quiver.perf.measure.ResultFile;
 import io.quiver.perf.measure.RunOptions;
 import io.quiver.perf.measure.Samples;
@@ -12,15 +13,12 @@ import io.quiver.perf.peers.OvsDpdk;
 import io.quiver.perf.peers.TestPmd;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -135,29 +133,16 @@ public final class DatapathBenchmark implements Callable<Integer> {
 
     /** Runs one Quiver measurement in a child JVM (its own EAL) with the same flags as every Quiver JVM. */
     private JsonNode quiver(int n, Path pcap, Path work) throws IOException, InterruptedException {
-        String home = System.getProperty("quiver.home", ".");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "@" + Path.of(home, "bin", "jvm.options"), "-Dquiver.home=" + home, "-cp", System.getProperty("java.class.path"),
-                "io.quiver.perf.BenchCli", "datapath-run", "--vnics", Integer.toString(n), "--pcap", pcap.toString(),
-                "--seconds", Integer.toString(run.seconds), "--warmup", Integer.toString(run.warmup), "--cpu", Integer.toString(run.cpu)));
         Path log = work.resolve("quiver-" + n + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(run.seconds + run.warmup + 120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the Quiver run with " + n + " VNICs did not finish; see " + log);
+        JsonNode q = ChildJvm.benchResult(List.of("datapath-run", "--vnics", Integer.toString(n), "--pcap", pcap.toString(),
+                "--seconds", Integer.toString(run.seconds), "--warmup", Integer.toString(run.warmup), "--cpu", Integer.toString(run.cpu)),
+                log, run.seconds + run.warmup + 120, "the Quiver run with " + n + " VNICs");
+        // the figure counts for the full path only if it did what the peers are compared on
+        double spoofed = q.get("spoofedShare").asDouble();
+        if (Math.abs(spoofed - 0.25) > 0.01 || q.get("ringFull").asLong() != 0) {
+            throw new IllegalStateException("the Quiver run with " + n + " VNICs dropped " + Math.round(spoofed * 100)
+                    + " % as spoofed (expected 25 %) and " + q.get("ringFull").asLong() + " for full rings; see " + log);
         }
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            if (line.startsWith("RESULT ")) {
-                JsonNode q = ResultFile.JSON.readTree(line.substring(7));
-                // the figure counts for the full path only if it did what the peers are compared on
-                double spoofed = q.get("spoofedShare").asDouble();
-                if (Math.abs(spoofed - 0.25) > 0.01 || q.get("ringFull").asLong() != 0) {
-                    throw new IllegalStateException("the Quiver run with " + n + " VNICs dropped " + Math.round(spoofed * 100)
-                            + " % as spoofed (expected 25 %) and " + q.get("ringFull").asLong() + " for full rings; see " + log);
-                }
-                return q;
-            }
-        }
-        throw new IllegalStateException("the Quiver run with " + n + " VNICs failed; see " + log);
+        return q;
     }
 }

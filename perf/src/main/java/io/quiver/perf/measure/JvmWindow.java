@@ -22,6 +22,18 @@ public final class JvmWindow {
         return new JvmWindow(threadId);
     }
 
+    /**
+     * What an empty window on this thread shows (reading the allocation counter allocates itself): the least of a few,
+     * to subtract from windows opened and read on this thread.
+     */
+    public static long emptyWindowBytes() {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            least = Math.min(least, open(Thread.currentThread().threadId()).allocatedBytes());
+        }
+        return least;
+    }
+
     public long allocatedBytes() {
         return THREADS.getThreadAllocatedBytes(threadId) - allocatedAtStart;
     }

@@ -62,11 +62,7 @@ public final class PriorityBenchmark implements Callable<Integer> {
         result.put("liveConnections", live);
         long allocated = 0;
         long gcs = 0;
-        // reading this thread's allocation counter allocates itself: what an empty window shows is subtracted
-        long windowOverhead = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            windowOverhead = Math.min(windowOverhead, JvmWindow.open(Thread.currentThread().threadId()).allocatedBytes());
-        }
+        long windowOverhead = JvmWindow.emptyWindowBytes();
         ObjectNode lookups = result.putObject("lookupsPerSecond");
         for (String pattern : new String[] {"uniform", "hot"}) {
             int[] keys = new int[KEYS];

@@ -10,13 +10,13 @@ import io.quiver.control.lab.QemuGuest;
 import io.quiver.dataplane.port.GuestInterface;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.FileTrees;
+import io.quiver.perf.measure.ChildJvm;
 import io.quiver.perf.measure.ResultFile;
 import io.quiver.perf.measure.Samples;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,10 +171,7 @@ public final class VmBenchmark implements Callable<Integer> {
                   - { name: vm1, mac: "%s", ipv4: ["%s/24"], vhostUser: { socket: "%s" } }
                   - { name: c1, mac: "%s", ipv4: ["%s/24"], tap: { name: %s, namespace: %s } }
                 """.formatted(VM_MAC, VM_IP, socket, CONTAINER_MAC, CONTAINER_IP, TAP, NAMESPACE));
-        String home = System.getProperty("quiver.home", ".");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "@" + Path.of(home, "bin", "jvm.options"), "-Dquiver.home=" + home, "-cp", System.getProperty("java.class.path"),
-                QuiverCli.class.getName(), "run", "--config", config.toString(), "--file-prefix", prefix,
+        List<String> cmd = ChildJvm.command(QuiverCli.class.getName(), List.of("run", "--config", config.toString(), "--file-prefix", prefix,
                 "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0"));
         Path log = dir.resolve("quiver.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -98,11 +98,7 @@ public final class FibBenchmark implements Callable<Integer> {
         ObjectNode ratios = result.putObject("ratios");
         long allocated = 0;
         long collections = 0;
-        // reading this thread's allocation counter allocates itself: what an empty window shows is subtracted
-        long windowOverhead = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            windowOverhead = Math.min(windowOverhead, JvmWindow.open(Thread.currentThread().threadId()).allocatedBytes());
-        }
+        long windowOverhead = JvmWindow.emptyWindowBytes();
         try (EalRuntime eal = skipFib ? null : EalRuntime.start(EalOptions.virtualDefaults().withFilePrefix("quiver-bench-vns-" + ProcessHandle.current().pid()))) {
             for (int size : skipFib ? new int[0] : new int[] {100_000, 900_000}) {
                 Routes routes = Routes.internetLike(size, size);

@@ -3,19 +3,18 @@ package io.quiver.perf.vns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.perf.measure.ChildJvm;
 import io.quiver.perf.measure.ResultFile;
 import io.quiver.perf.peers.OvsDpdk;
 import io.quiver.perf.measure.Samples;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The routed-path part of {@code bench vns}: {@link RoutedRun} in child JVMs, switched and routed interleaved in each
@@ -88,22 +87,7 @@ final class RoutedPath {
     }
 
     private static JsonNode run(Path pcap, int seconds, int cpu, Path work, String name) throws IOException, InterruptedException {
-        String home = System.getProperty("quiver.home", ".");
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "@" + Path.of(home, "bin", "jvm.options"), "-Dquiver.home=" + home, "-cp", System.getProperty("java.class.path"),
-                "io.quiver.perf.BenchCli", "vns-run", "--pcap", pcap.toString(), "--seconds", Integer.toString(seconds),
-                "--warmup", "3", "--cpu", Integer.toString(cpu)));
-        Path log = work.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(seconds + 120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("the " + name + " run did not finish; see " + log);
-        }
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            if (line.startsWith("RESULT ")) {
-                return ResultFile.JSON.readTree(line.substring(7));
-            }
-        }
-        throw new IllegalStateException("the " + name + " run failed; see " + log);
+        return ChildJvm.benchResult(List.of("vns-run", "--pcap", pcap.toString(), "--seconds", Integer.toString(seconds),
+                "--warmup", "3", "--cpu", Integer.toString(cpu)), work.resolve(name + ".log"), seconds + 120, "the " + name + " run");
     }
 }
