@@ -72,7 +72,9 @@ final class VnsRules {
         }
         for (Ipv4Prefix subnet : vns.connectedSubnets()) {
             if (subnet.contains(via)) {
-                return null;
+                boolean edge = subnet.length() <= 30 && (via == subnet.network().bits() || via == (subnet.network().bits() | ~subnet.mask()));
+                return edge ? Decision.denied(DenialReason.INVALID_REQUEST, "route " + route + ": next hop " + route.via()
+                        + " is the network or broadcast address of " + subnet + ", not a host") : null;
             }
         }
         return Decision.denied(DenialReason.INVALID_REQUEST, "route " + route + ": next hop " + route.via()

@@ -72,6 +72,9 @@ class VnsStoreTest {
                     .contains("next hop 172.31.0.1 is in none of VNS a's subnets (10.0.0.0/24, 10.0.1.0/24, 192.0.2.0/24)"));
             assertEquals(DenialReason.INVALID_REQUEST, denial(s.addRoute(ADMIN, VnsRoute.parse("a", "172.16.0.0/16 via 10.0.0.1"))).reason(),
                     "the router's own address is no next hop");
+            assertTrue(denial(s.addRoute(ADMIN, VnsRoute.parse("a", "172.16.0.0/16 via 10.0.1.255"))).message()
+                    .contains("broadcast address of 10.0.1.0/24"), "no host is there");
+            assertEquals(DenialReason.INVALID_REQUEST, denial(s.addRoute(ADMIN, VnsRoute.parse("a", "172.16.0.0/16 via 192.0.2.0"))).reason());
             assertEquals(DenialReason.UNKNOWN_VNS, denial(s.addRoute(ADMIN, VnsRoute.parse("a", "172.16.0.0/16 vns nowhere"))).reason());
             assertEquals(DenialReason.UNKNOWN_VNS, denial(s.addRoute(ADMIN, VnsRoute.parse("nowhere", "172.16.0.0/16 vns a"))).reason());
             assertEquals(DenialReason.INVALID_REQUEST, denial(s.addRoute(ADMIN, VnsRoute.parse("a", "172.16.0.0/16 vns a"))).reason());

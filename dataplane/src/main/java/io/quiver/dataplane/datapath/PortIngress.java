@@ -137,16 +137,12 @@ abstract class PortIngress implements PollTask {
             return;
         }
         VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : s.localRings[vnic];
-        int staging = ring.stage(m, tagged, b.dstIp[i], b.l3[i]);
+        int staging = stage(ring, m, tagged, b.dstIp[i], b.l3[i]);
         if (staging == VnicRing.FULL) {
             vnicDrop(s.counters[vnic], DropReason.RING_FULL, m);
             return;
         }
-        if (staging == VnicRing.FIRST_STAGED) { // remember to publish the ring, and to deliver it
-            if (stagedCount == staged.length) { // more rings than slots (floods): publish early
-                publishStaged();
-            }
-            staged[stagedCount++] = ring;
+        if (staging == VnicRing.FIRST_STAGED) { // remember to deliver it
             if (pending != null) {
                 if (forwarding) {
                     pending.markForwarding(vnic);
@@ -155,6 +151,21 @@ abstract class PortIngress implements PollTask {
                 }
             }
         }
+    }
+
+    /**
+     * Stages into {@code ring}, which is published with the others at the end of the burst; says what
+     * {@link VnicRing#stage} said ({@link VnicRing#FULL}: nothing staged, the caller drops and counts).
+     */
+    final int stage(VnicRing ring, long m, boolean tagged, int dstIp, int l3) {
+        int staging = ring.stage(m, tagged, dstIp, l3);
+        if (staging == VnicRing.FIRST_STAGED) { // remember to publish the ring
+            if (stagedCount == staged.length) { // more rings than slots (floods): publish early
+                publishStaged();
+            }
+            staged[stagedCount++] = ring;
+        }
+        return staging;
     }
 
     /**

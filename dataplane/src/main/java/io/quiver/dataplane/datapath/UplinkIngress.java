@@ -7,6 +7,7 @@ import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.ring.PendingVnics;
+import io.quiver.dataplane.ring.VnicRing;
 import java.lang.foreign.Arena;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,7 +56,7 @@ final class UplinkIngress extends PortIngress {
     private void toRouter(DatapathState s, int vns, long m, ParsedBurst b, int i, QueueCounters c) {
         int kind = b.kind[i];
         if ((kind != PacketKind.IPV4 && kind != PacketKind.ARP)
-                || !s.vnses[vns].ring.offer(m, b.vlan[i] != 0, b.dstIp[i], b.l3[i])) {
+                || stage(s.vnses[vns].ring, m, b.vlan[i] != 0, b.dstIp[i], b.l3[i]) == VnicRing.FULL) {
             portDrop(c, kind == PacketKind.IPV4 || kind == PacketKind.ARP ? DropReason.RING_FULL : DropReason.UNKNOWN_DESTINATION, m);
         }
     }
