@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quiver.control.daemon.QuiverProcess;
 import io.quiver.control.host.Shell;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BandwidthLabTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = LabApi.JSON;
     /** Bytes on the wire per byte of iperf3's payload: a 1514-byte frame carries 1448 (TCP with timestamps). */
     private static final double WIRE_PER_PAYLOAD = 1514.0 / 1448.0;
     private static final long LIMIT = 40_000_000L;
@@ -45,8 +40,7 @@ class BandwidthLabTest {
             assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
         }
         Path config = new NamespaceLab(2, "shared", dir).up();
-        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-bw-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        quiver = LabApi.start(config, "quiver-bw", dir);
         api = quiver.apiUrl(60);
     }
 
@@ -59,10 +53,9 @@ class BandwidthLabTest {
     }
 
     static JsonNode put(String path, String value) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + path))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"" + value + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() < 300, path + ": " + r.body());
-        return JSON.readTree(r.body());
+        LabApi.Reply r = LabApi.call(api, "PUT", path, "{\"value\":\"" + value + "\"}");
+        assertTrue(r.status() < 300, path + ": " + r.body());
+        return r.body();
     }
 
     /** iperf3 from guest 1 to guest 2 (or back, {@code reverse}) for 5 s: the receiver's rate in bit/s of payload. */
@@ -94,18 +87,16 @@ class BandwidthLabTest {
         double wire = iperf(true) * WIRE_PER_PAYLOAD; // g2 sends
         assertTrue(wire < LIMIT * 1.05, "g2's sending never passes its limit: " + wire);
         assertTrue(wire > LIMIT * 0.3, "TCP still moves through the policer: " + wire);
-        JsonNode g2 = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/v1/vnics/g2")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode g2 = LabApi.call(api, "GET", "/v1/vnics/g2", null).body();
         assertTrue(g2.get("counters").get("drops").path("over-limit").asLong() > 0, "the policer's drops are counted: " + g2);
     }
 
     @Test
     @Order(3)
     void aLimitUnderOneFramePerSecondIsRefused() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/v1/vnics/g2/props/bandwidth-limit"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"8k\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(400, r.statusCode(), r.body());
-        assertTrue(r.body().contains("under one 1514-byte frame"), r.body());
+        LabApi.Reply r = LabApi.call(api, "PUT", "/v1/vnics/g2/props/bandwidth-limit", "{\"value\":\"8k\"}");
+        assertEquals(400, r.status(), r.body().toString());
+        assertTrue(r.body().toString().contains("under one 1514-byte frame"), r.body().toString());
         put("/v1/vnics/g2/props/bandwidth-limit", "unlimited");
         assertTrue(iperf(false) * WIRE_PER_PAYLOAD > 2 * LIMIT, "lifted live");
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quiver.control.daemon.QuiverProcess;
 import io.quiver.control.host.Shell;
 import java.net.URI;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VnsLabTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path dir;
     static QuiverProcess quiver;
@@ -48,8 +46,7 @@ class VnsLabTest {
             assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
         }
         Path config = new VnsLab(dir).up();
-        quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-vns-" + ProcessHandle.current().pid(),
-                "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
+        quiver = LabApi.start(config, "quiver-vns", dir);
         api = quiver.apiUrl(60);
     }
 
@@ -69,18 +66,12 @@ class VnsLabTest {
         return in(from, 20, "ping", "-c", "2", "-W", "2", to);
     }
 
-    record Reply(int status, JsonNode body) {
-    }
-
-    static Reply call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(api + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(resp.statusCode(), resp.body().isEmpty() ? JSON.nullNode() : JSON.readTree(resp.body()));
+    static LabApi.Reply call(String method, String path, String body) throws Exception {
+        return LabApi.call(api, method, path, body);
     }
 
     static JsonNode ok(String method, String path, String body) throws Exception {
-        Reply r = call(method, path, body);
+        LabApi.Reply r = call(method, path, body);
         assertTrue(r.status() < 300, method + " " + path + ": " + r.body());
         return r.body();
     }
@@ -237,15 +228,15 @@ class VnsLabTest {
         QuiverProcess overlap = cli("create-vns", "c", "--addresses", "10.0.0.1/24,10.0.0.129/25");
         assertEquals(1, overlap.waitFor());
         assertTrue(overlap.stderr().contains("overlap"), overlap.stderr());
-        Reply outside = call("POST", "/v1/vns/a/routes", "{\"route\":\"172.17.0.0/16 via 172.31.9.9\"}");
+        LabApi.Reply outside = call("POST", "/v1/vns/a/routes", "{\"route\":\"172.17.0.0/16 via 172.31.9.9\"}");
         assertEquals(400, outside.status());
         assertTrue(outside.body().get("error").asText().contains("in none of VNS a's subnets"), outside.body().toString());
         assertEquals(404, call("POST", "/v1/vns/a/routes", "{\"route\":\"172.17.0.0/16 vns nowhere\"}").status());
         assertEquals(400, call("POST", "/v1/vns/a/routes", "{\"route\":\"172.17.0.1/16 vns shared\"}").status(), "host bits");
-        Reply inUse = call("DELETE", "/v1/vns/b", null);
+        LabApi.Reply inUse = call("DELETE", "/v1/vns/b", null);
         assertEquals(409, inUse.status());
         assertTrue(inUse.body().get("error").asText().contains("b1, b2"), inUse.body().toString());
-        Reply limit = call("PUT", "/v1/vns/b/props/max-routes", "{\"value\":\"1\"}");
+        LabApi.Reply limit = call("PUT", "/v1/vns/b/props/max-routes", "{\"value\":\"1\"}");
         assertEquals(400, limit.status(), limit.body().toString());
         QuiverProcess shown = cli("show-vns");
         assertTrue(shown.stdout().contains("shared") && shown.stdout().contains("10.0.0.1/24,10.0.1.1/24"), shown.stdout());
