@@ -11,6 +11,7 @@ import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsNames;
 import io.quiver.configstore.model.VnsRoute;
@@ -60,6 +61,7 @@ public final class ConfigStore extends OpenStore {
     private final ConcurrentHashMap<String, VnsConfig> vnses = new ConcurrentHashMap<>();
     /** By VNS: its routes by prefix (a VNS without routes may have no entry). */
     private final ConcurrentHashMap<String, ConcurrentSkipListMap<Ipv4Prefix, VnsRoute>> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final ReentrantLock commitLock = new ReentrantLock();
     private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_WORDS]);
@@ -103,6 +105,9 @@ public final class ConfigStore extends OpenStore {
         vnses.putIfAbsent(VnsNames.DEFAULT, VnsConfig.create(VnsNames.DEFAULT)); // stored once first changed
         for (VnsRoute r : maps.routes()) {
             routesOf(r.vns()).put(r.prefix(), r);
+        }
+        for (String name : maps.subscriptionNames()) {
+            subscriptions.put(name, maps.subscription(name));
         }
         for (String name : maps.policyNames()) {
             if (!states.containsKey(name)) {
@@ -344,6 +349,9 @@ public final class ConfigStore extends OpenStore {
                 return deny(admin, Action.VNIC_DELETE, vnic, "", "", Decision.unknownVnic(vnic));
             }
             Decision inUse = VnsRules.checkVnic(null, states.get(vnic).config(), vnses, allRoutes());
+            if (inUse == null) {
+                inUse = SubscriptionRules.checkVnicDelete(vnic, subscriptions.values());
+            }
             if (inUse != null) {
                 return deny(admin, Action.VNIC_DELETE, vnic, "", "", inUse);
             }
@@ -518,6 +526,81 @@ public final class ConfigStore extends OpenStore {
             case ROUTE_ADD -> routesOf(vns).put(routeAfter.prefix(), routeAfter);
             case ROUTE_DELETE -> routesOf(vns).remove(Ipv4Prefix.parse(parameter));
             default -> throw new IllegalArgumentException(action + " is not a VNS action");
+        }
+        afterCommit(record, seq);
+        return new ChangeResult(Decision.ALLOWED, seq, null, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Subscription levels and flows
+
+    public Optional<Subscription> subscription(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(subscriptions.get(name));
+    }
+
+    /** Every level and flow, by rank and then name: the order the datapath tries them in. */
+    public List<Subscription> subscriptions() {
+        return subscriptions.values().stream()
+                .sorted(java.util.Comparator.comparingInt(Subscription::rank).thenComparing(Subscription::name)).toList();
+    }
+
+    /** An administrator creates a subscription level or flow, or replaces one of the same kind. */
+    public ChangeResult putSubscription(Requester admin, Subscription level) {
+        requireAdmin(admin);
+        if (level == null) {
+            throw new IllegalArgumentException("putSubscription needs a subscription level");
+        }
+        String value = JournalRecord.clip(level.toString(), JournalRecord.MAX_VALUE_CHARS);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            boolean exists = subscriptions.containsKey(level.name());
+            Decision d = SubscriptionRules.checkPut(level, subscriptions.values(), states);
+            if (d != null) {
+                return deny(admin, Action.SUBSCRIPTION_PUT, level.name(), level.kind().word(), value, d);
+            }
+            return commitSubscription(admin, Action.SUBSCRIPTION_PUT, level.name(), level.kind().word(), value,
+                    level.withRevision(journal.lastSequence() + 1),
+                    (exists ? "administrator changed the " : "administrator created the ") + level.kind().word());
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** An administrator deletes a subscription level or flow; {@code kind} must be what it is. */
+    public ChangeResult deleteSubscription(Requester admin, String name, Subscription.Kind kind) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            Subscription s = name == null ? null : subscriptions.get(name);
+            if (s == null || s.kind() != kind) {
+                return deny(admin, Action.SUBSCRIPTION_DELETE, name, kind.word(), "", Decision.denied(
+                        DenialReason.INVALID_REQUEST, "no " + kind.word() + " named " + name));
+            }
+            return commitSubscription(admin, Action.SUBSCRIPTION_DELETE, name, kind.word(), "", null,
+                    "administrator deleted the " + kind.word());
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private ChangeResult commitSubscription(Requester requester, Action action, String name, String parameter,
+                                            String value, Subscription after, String reason) {
+        long seq = journal.lastSequence() + 1;
+        JournalRecord record = new JournalRecord(seq, nowMicros(), requester, action, name,
+                JournalRecord.clip(parameter, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
+                null, JournalRecord.clip(reason, JournalRecord.MAX_REASON_CHARS), null, null, null, null, after);
+        append(record);
+        try {
+            maps.apply(record, crashPoints);
+        } catch (RuntimeException e) {
+            fail("commit " + seq + " is in the journal but was not applied to the maps (" + e + ")", e);
+        }
+        if (action == Action.SUBSCRIPTION_PUT) {
+            subscriptions.put(name, after);
+        } else {
+            subscriptions.remove(name);
         }
         afterCommit(record, seq);
         return new ChangeResult(Decision.ALLOWED, seq, null, null);

@@ -4,7 +4,9 @@ import io.quiver.configstore.files.ChronicleFiles;
 import io.quiver.configstore.files.GuestPolicyCodec;
 import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.VnicConfigCodec;
+import io.quiver.configstore.files.SubscriptionCodec;
 import io.quiver.configstore.files.VnsCodec;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsNames;
@@ -33,14 +35,25 @@ final class StateMaps implements AutoCloseable {
     /** Null only for a reader of a store no writer has opened since VNSes existed. */
     private final ChronicleMap<CharSequence, byte[]> vns;
     private final ChronicleMap<CharSequence, byte[]> routes;
+    /** Null only for a reader of a store no writer has opened since subscription levels existed. */
+    private final ChronicleMap<CharSequence, byte[]> subscriptions;
 
     private StateMaps(Path dir, ChronicleMap<CharSequence, byte[]> vnics, ChronicleMap<CharSequence, byte[]> policies,
-                      ChronicleMap<CharSequence, byte[]> vns, ChronicleMap<CharSequence, byte[]> routes) {
+                      ChronicleMap<CharSequence, byte[]> vns, ChronicleMap<CharSequence, byte[]> routes,
+                      ChronicleMap<CharSequence, byte[]> subscriptions) {
         this.dir = dir;
         this.vnics = vnics;
         this.policies = policies;
         this.vns = vns;
         this.routes = routes;
+        this.subscriptions = subscriptions;
+    }
+
+    /** Creates the subscription map where a store lacks it (new, or made before subscription levels existed). */
+    static void createSubscriptionMapIfMissing(Path dir, int maxSubscriptions) {
+        if (!java.nio.file.Files.exists(dir.resolve(ChronicleFiles.SUBSCRIPTIONS))) {
+            ChronicleFiles.createNamed(dir.resolve(ChronicleFiles.SUBSCRIPTIONS), Role.SUBSCRIPTIONS, maxSubscriptions);
+        }
     }
 
     /** Creates the VNS and route maps where a store lacks them (new, or made before VNSes existed). */
@@ -68,18 +81,25 @@ final class StateMaps implements AutoCloseable {
             ChronicleMap<CharSequence, byte[]> policies =
                     ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.POLICIES), Role.POLICIES, recover, recoveryLog);
             ChronicleMap<CharSequence, byte[]> vns = null;
+            ChronicleMap<CharSequence, byte[]> routes = null;
             try {
                 if (java.nio.file.Files.exists(dir.resolve(ChronicleFiles.VNS))) {
                     vns = ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.VNS), Role.VNS, recover, recoveryLog);
                 }
-                ChronicleMap<CharSequence, byte[]> routes = java.nio.file.Files.exists(dir.resolve(ChronicleFiles.ROUTES))
+                routes = java.nio.file.Files.exists(dir.resolve(ChronicleFiles.ROUTES))
                         ? ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.ROUTES), Role.ROUTES, recover, recoveryLog)
                         : null;
-                return new StateMaps(dir, vnics, policies, vns, routes);
+                ChronicleMap<CharSequence, byte[]> subscriptions = java.nio.file.Files.exists(dir.resolve(ChronicleFiles.SUBSCRIPTIONS))
+                        ? ChronicleFiles.openNamed(dir.resolve(ChronicleFiles.SUBSCRIPTIONS), Role.SUBSCRIPTIONS, recover, recoveryLog)
+                        : null;
+                return new StateMaps(dir, vnics, policies, vns, routes, subscriptions);
             } catch (RuntimeException e) {
                 policies.close();
                 if (vns != null) {
                     vns.close();
+                }
+                if (routes != null) {
+                    routes.close();
                 }
                 throw e;
             }
@@ -125,6 +145,15 @@ final class StateMaps implements AutoCloseable {
         return out;
     }
 
+    Subscription subscription(String name) {
+        byte[] bytes = subscriptions == null || !VnicNames.isValid(name) ? null : subscriptions.get(name);
+        return bytes == null ? null : SubscriptionCodec.decode(bytes, "subscription level " + name + " in " + dir);
+    }
+
+    List<String> subscriptionNames() {
+        return subscriptions == null ? List.of() : names(subscriptions);
+    }
+
     List<String> vnicNames() {
         return names(vnics);
     }
@@ -162,6 +191,9 @@ final class StateMaps implements AutoCloseable {
                     StateMaps::routeRevision, crash);
             case ROUTE_DELETE -> write(routeMap(), VnsRoute.key(record.vnic(), Ipv4Prefix.parse(record.parameter())), seq, null,
                     StateMaps::routeRevision, crash);
+            case SUBSCRIPTION_PUT -> write(subscriptionMap(), record.vnic(), seq,
+                    SubscriptionCodec.encode(record.subscriptionAfter()), StateMaps::subscriptionRevision, crash);
+            case SUBSCRIPTION_DELETE -> write(subscriptionMap(), record.vnic(), seq, null, StateMaps::subscriptionRevision, crash);
             case RECONCILE -> record.policyAfter() != null
                     ? write(policies, record.vnic(), seq, GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash)
                     : write(vnics, record.vnic(), seq, VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);
@@ -180,6 +212,17 @@ final class StateMaps implements AutoCloseable {
             throw new IllegalStateException("the store in " + dir + " has no route map: it is open for reading only");
         }
         return routes;
+    }
+
+    private ChronicleMap<CharSequence, byte[]> subscriptionMap() {
+        if (subscriptions == null) {
+            throw new IllegalStateException("the store in " + dir + " has no subscription map: it is open for reading only");
+        }
+        return subscriptions;
+    }
+
+    private static long subscriptionRevision(byte[] bytes) {
+        return SubscriptionCodec.decode(bytes, "subscription entry").revision();
     }
 
     private static long routeRevision(byte[] bytes) {
@@ -244,6 +287,9 @@ final class StateMaps implements AutoCloseable {
         }
         if (routes != null) {
             routes.close();
+        }
+        if (subscriptions != null) {
+            subscriptions.close();
         }
     }
 }

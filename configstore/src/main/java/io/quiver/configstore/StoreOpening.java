@@ -50,6 +50,7 @@ final class StoreOpening {
                 checkpoint = 0;
             }
             StateMaps.createVnsMapsIfMissing(dir, options.maxVnics(), ConfigStore.MAX_STORED_ROUTES);
+            StateMaps.createSubscriptionMapIfMissing(dir, SubscriptionRules.MAX_LEVELS);
             List<String> log = new ArrayList<>();
             maps = StateMaps.open(dir, recover, log);
             journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);

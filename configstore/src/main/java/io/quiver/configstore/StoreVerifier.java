@@ -4,6 +4,7 @@ import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsRoute;
@@ -17,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * Checks a store end to end: the journal is dense from its first to its last sequence and every record decodes; the
- * VNIC, policy, VNS and route maps hold exactly what the last committed record of each says (nothing missing, nothing
+ * VNIC, policy, VNS, route and subscription maps hold exactly what the last committed record of each says (nothing missing, nothing
  * extra, no other value). Reads the whole journal.
  */
 final class StoreVerifier {
@@ -30,6 +31,7 @@ final class StoreVerifier {
         Map<String, GuestPolicy> policies = new HashMap<>();
         Map<String, VnsConfig> vnses = new HashMap<>();
         Map<String, VnsRoute> routes = new HashMap<>();
+        Map<String, Subscription> subscriptions = new HashMap<>();
         long last = journal.lastSequence();
         for (long s = journal.firstSequence(); s >= 1 && s <= last; s++) {
             JournalRecord r;
@@ -82,6 +84,13 @@ final class StoreVerifier {
                     }
                 }
                 case ROUTE_DELETE -> routes.remove(VnsRoute.key(r.vnic(), Ipv4Prefix.parse(r.parameter())));
+                case SUBSCRIPTION_PUT -> {
+                    if (r.subscriptionAfter() == null || r.subscriptionAfter().revision() != s) {
+                        problems.add("journal record " + s + " commits a subscription level without it");
+                    }
+                    subscriptions.put(r.vnic(), r.subscriptionAfter());
+                }
+                case SUBSCRIPTION_DELETE -> subscriptions.remove(r.vnic());
                 default -> { }
             }
         }
@@ -89,6 +98,7 @@ final class StoreVerifier {
         maps.routes().forEach(route -> storedRoutes.put(route.key(), route));
         compare("VNS", vnses, maps.vnsNames(), maps::vns, problems);
         compare("route", routes, List.copyOf(storedRoutes.keySet()), storedRoutes::get, problems);
+        compare("subscription level", subscriptions, maps.subscriptionNames(), maps::subscription, problems);
         compare("VNIC", vnics, maps.vnicNames(), maps::vnic, problems);
         compare("policy of VNIC", policies, maps.policyNames(), maps::policy, problems);
         return problems;

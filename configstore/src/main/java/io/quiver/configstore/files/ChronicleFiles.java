@@ -27,6 +27,8 @@ public final class ChronicleFiles {
      * first files: a store without them gets them, empty, when it is next opened for writing. */
     public static final String VNS = "vns.cm3";
     public static final String ROUTES = "routes.cm3";
+    /** Subscription levels and flows by name, added like the VNS map. */
+    public static final String SUBSCRIPTIONS = "subscriptions.cm3";
     public static final String LOCK = "writer.lock";
     public static final String JOURNAL_PREFIX = "journal-";
     public static final String SUFFIX = ".cm3";
@@ -58,7 +60,7 @@ public final class ChronicleFiles {
                 .averageKeySize(16)
                 .averageValueSize(switch (role) {
                     case VNICS -> AVERAGE_VNIC_BYTES;
-                    case VNS -> AVERAGE_VNS_BYTES;
+                    case VNS, SUBSCRIPTIONS -> AVERAGE_VNS_BYTES;
                     case ROUTES -> AVERAGE_ROUTE_BYTES;
                     default -> AVERAGE_POLICY_BYTES;
                 });

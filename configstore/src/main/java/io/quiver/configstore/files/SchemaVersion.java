@@ -18,7 +18,7 @@ public final class SchemaVersion {
 
     /** What a file holds; its code is part of the header. */
     public enum Role {
-        VNICS(1), POLICIES(2), JOURNAL(3), VNS(4), ROUTES(5);
+        VNICS(1), POLICIES(2), JOURNAL(3), VNS(4), ROUTES(5), SUBSCRIPTIONS(6);
 
         private final int code;
 

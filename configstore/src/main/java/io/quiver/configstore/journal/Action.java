@@ -26,7 +26,11 @@ public enum Action {
     /** An administrator added a route to a VNS (the record carries the route). */
     ROUTE_ADD(9),
     /** An administrator deleted a route of a VNS (the record's subject is the VNS, its parameter the prefix). */
-    ROUTE_DELETE(10);
+    ROUTE_DELETE(10),
+    /** An administrator created or replaced a subscription level or flow (the record carries it whole). */
+    SUBSCRIPTION_PUT(11),
+    /** An administrator deleted a subscription level or flow. */
+    SUBSCRIPTION_DELETE(12);
 
     private final int code;
 
@@ -36,7 +40,12 @@ public enum Action {
 
     /** Whether the action is about a VNS or its routes rather than a VNIC. */
     public boolean isVnsAction() {
-        return code >= 7;
+        return code >= 7 && code <= 10;
+    }
+
+    /** Whether the action is about a subscription level or flow ({@code vnic} names it). */
+    public boolean isSubscriptionAction() {
+        return this == SUBSCRIPTION_PUT || this == SUBSCRIPTION_DELETE;
     }
 
     public int code() {

@@ -1,7 +1,9 @@
 package io.quiver.configstore.journal;
 
 import io.quiver.configstore.files.GuestPolicyCodec;
+import io.quiver.configstore.files.SubscriptionCodec;
 import io.quiver.configstore.files.VnsCodec;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.files.RecordReader;
@@ -24,6 +26,7 @@ public final class JournalCodec {
     private static final int PAYLOAD_POLICY = 2;
     private static final int PAYLOAD_VNS = 3;
     private static final int PAYLOAD_ROUTE = 4;
+    private static final int PAYLOAD_SUBSCRIPTION = 5;
 
     private JournalCodec() {
     }
@@ -41,6 +44,8 @@ public final class JournalCodec {
             VnsCodec.write(w.u8(PAYLOAD_VNS), r.vnsAfter());
         } else if (r.routeAfter() != null) {
             VnsCodec.write(w.u8(PAYLOAD_ROUTE), r.routeAfter());
+        } else if (r.subscriptionAfter() != null) {
+            SubscriptionCodec.write(w.u8(PAYLOAD_SUBSCRIPTION), r.subscriptionAfter());
         } else {
             w.u8(PAYLOAD_NONE);
         }
@@ -69,6 +74,7 @@ public final class JournalCodec {
         GuestPolicy policyAfter = null;
         VnsConfig vnsAfter = null;
         VnsRoute routeAfter = null;
+        Subscription subscriptionAfter = null;
         int payload = r.u8();
         switch (payload) {
             case PAYLOAD_NONE -> {
@@ -77,10 +83,11 @@ public final class JournalCodec {
             case PAYLOAD_POLICY -> policyAfter = GuestPolicyCodec.read(r);
             case PAYLOAD_VNS -> vnsAfter = VnsCodec.readVns(r);
             case PAYLOAD_ROUTE -> routeAfter = VnsCodec.readRoute(r);
+            case PAYLOAD_SUBSCRIPTION -> subscriptionAfter = SubscriptionCodec.read(r);
             default -> throw r.corrupt("unknown payload kind " + payload);
         }
         r.expectEnd();
         return new JournalRecord(sequence, time, requester, action, vnic, parameter, value, denial, reason,
-                vnicAfter, policyAfter, vnsAfter, routeAfter);
+                vnicAfter, policyAfter, vnsAfter, routeAfter, subscriptionAfter);
     }
 }

@@ -2,6 +2,7 @@ package io.quiver.configstore.journal;
 
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsRoute;
@@ -20,10 +21,20 @@ import java.time.Instant;
  * @param policyAfter for a committed policy set: the policy as it is after it; otherwise null
  * @param vnsAfter   for a committed {@link Action#VNS_PUT}: the VNS after it; otherwise null
  * @param routeAfter for a committed {@link Action#ROUTE_ADD}: the route added; otherwise null
+ * @param subscriptionAfter for a committed {@link Action#SUBSCRIPTION_PUT}: the level or flow after it; otherwise null
  */
 public record JournalRecord(long sequence, long timeMicros, Requester requester, Action action, String vnic,
                             String parameter, String value, DenialReason denial, String reason,
-                            VnicConfig vnicAfter, GuestPolicy policyAfter, VnsConfig vnsAfter, VnsRoute routeAfter) {
+                            VnicConfig vnicAfter, GuestPolicy policyAfter, VnsConfig vnsAfter, VnsRoute routeAfter,
+                            Subscription subscriptionAfter) {
+    /** A record with no subscription in it (every action but {@link Action#SUBSCRIPTION_PUT}). */
+    public JournalRecord(long sequence, long timeMicros, Requester requester, Action action, String vnic,
+                         String parameter, String value, DenialReason denial, String reason,
+                         VnicConfig vnicAfter, GuestPolicy policyAfter, VnsConfig vnsAfter, VnsRoute routeAfter) {
+        this(sequence, timeMicros, requester, action, vnic, parameter, value, denial, reason, vnicAfter, policyAfter,
+                vnsAfter, routeAfter, null);
+    }
+
     /** Longest request value kept in a record; longer ones are cut and marked. */
     public static final int MAX_VALUE_CHARS = 256;
     public static final int MAX_REASON_CHARS = 1024;
@@ -46,7 +57,7 @@ public record JournalRecord(long sequence, long timeMicros, Requester requester,
             throw new IllegalStateException("record " + sequence + " was denied and changed nothing");
         }
         return new Change(sequence, time(), requester, action, vnic, parameter, value, vnicAfter, policyAfter, vnsAfter,
-                routeAfter);
+                routeAfter, subscriptionAfter);
     }
 
     /** {@code text} cut to {@code max} characters, marked when cut; null as empty. */
