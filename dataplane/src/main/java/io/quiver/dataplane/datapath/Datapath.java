@@ -1,6 +1,10 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.configstore.model.PriorityClass;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
+import io.quiver.dataplane.priority.Identifier;
+import io.quiver.dataplane.priority.Levels;
 import io.quiver.dataplane.antispoof.SpoofWarnings;
 import io.quiver.dataplane.classify.UplinkClassification;
 import io.quiver.dataplane.config.Defaults;
@@ -73,6 +77,14 @@ public final class Datapath implements AutoCloseable {
     private final SpoofWarnings spoofWarnings;
     private final LinkMonitor linkMonitor;
     private UplinkClassification classification;
+    /** Subscription levels and flows: as configured (rank order), each one's index (kept while the datapath runs), compiled. */
+    private List<Subscription> subscriptions = List.of();
+    private final Map<String, Integer> levelIndexes = new LinkedHashMap<>();
+    private Levels levels;
+    /** Made with the first level: the RX lcore's connection table and inspection buffers. */
+    private Identifier identifier;
+    /** Inspection buffers (2 KiB each): connections whose first payload bytes are looked at, at once. */
+    private static final int INSPECTION_BUFFERS = 512;
 
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
@@ -95,6 +107,7 @@ public final class Datapath implements AutoCloseable {
             datapath.createVnses();
             datapath.createVnics();
             datapath.installVnsRoutes();
+            datapath.putSubscriptions(config.priority().levels());
             datapath.classification = UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
                     config.vnics().stream().map(AttachedVnic::config).toList());
             datapath.startLoops();
@@ -214,7 +227,73 @@ public final class Datapath implements AutoCloseable {
             views[t.index] = t.snapshot();
             indexes.put(t.name(), t.index);
         }
-        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, views, indexes, state.get());
+        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, views, indexes, state.get(), levels, identifier,
+                config.priority().lowestShare());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Subscription levels and flows
+
+    /**
+     * Applies exactly {@code ordered} (rank order) as the subscription levels and flows, live: VNICs get rings for the
+     * classes levels can now put their traffic in, and the lcores use the new levels from their next burst. A connection
+     * identified before keeps its level (changed, its class and limits change with it; removed, it goes back to its
+     * default class); one that no level identified is not looked at again.
+     */
+    public synchronized void putSubscriptions(List<Subscription> ordered) {
+        for (Subscription s : ordered) {
+            if (!levelIndexes.containsKey(s.name())) {
+                if (levelIndexes.size() >= Short.MAX_VALUE) {
+                    throw new IllegalStateException("more than " + Short.MAX_VALUE + " subscription levels made since start");
+                }
+                levelIndexes.put(s.name(), levelIndexes.size());
+            }
+        }
+        subscriptions = List.copyOf(ordered);
+        compileLevels();
+        publishState();
+    }
+
+    /** Compiles the levels against today's VNICs and gives each VNIC the class rings they need. */
+    private void compileLevels() {
+        if (subscriptions.isEmpty()) {
+            levels = null;
+            return;
+        }
+        Map<String, Integer> live = new LinkedHashMap<>();
+        subscriptions.forEach(s -> live.put(s.name(), levelIndexes.get(s.name())));
+        levels = new Levels(subscriptions, live, name -> {
+            Vnic v = vnics.get(name);
+            return v == null ? -1 : v.index();
+        }, levels, System.nanoTime());
+        if (identifier == null) {
+            identifier = new Identifier(config.priority().connections(), INSPECTION_BUFFERS);
+        }
+        for (Vnic v : vnics.values()) {
+            addClassRings(v);
+        }
+    }
+
+    private void addClassRings(Vnic v) {
+        for (int c = 1; c < PriorityClass.COUNT; c++) {
+            if (levels != null && levels.classUsed(v.index(), c) && v.classRing(c) == null) {
+                v.addClassRing(c, new VnicRing(config.localRingSize(), config.mode() == ThreadingMode.DEDICATED));
+            }
+        }
+    }
+
+    public synchronized List<Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    /** The compiled levels (counters by level), or null when there are none. */
+    public synchronized Levels levels() {
+        return levels;
+    }
+
+    /** The RX lcore's identifier (its connection table), or null before the first level. */
+    public synchronized Identifier identifier() {
+        return identifier;
     }
 
     private void startLoops() {
@@ -307,6 +386,7 @@ public final class Datapath implements AutoCloseable {
         runtime.port(attached.port());
         Vnic v = newVnic(attached);
         try {
+            compileLevels();
             publishState();
         } catch (RuntimeException e) {
             vnics.remove(attached.name());
@@ -329,8 +409,13 @@ public final class Datapath implements AutoCloseable {
         }
         vnics.remove(name);
         slots.set(v.index(), null);
+        compileLevels();
         publishState();
-        retired.add(v.localRing());
+        for (VnicRing ring : v.classRings()) {
+            if (ring != null) {
+                retired.add(ring);
+            }
+        }
         retired.add(v.forwardingRing());
         freeRetiredRings();
         LOG.info("VNIC {} removed", name);
@@ -523,7 +608,11 @@ public final class Datapath implements AutoCloseable {
         linkMonitor.close();
         runtime.stopLoops();
         for (Vnic v : vnics.values()) {
-            drainRing(v.localRing());
+            for (VnicRing ring : v.classRings()) {
+                if (ring != null) {
+                    drainRing(ring);
+                }
+            }
             drainRing(v.forwardingRing());
         }
         retired.forEach(Datapath::drainRing); // no lcore runs any more

@@ -32,11 +32,21 @@ import java.util.Set;
  * @param idle               what an lcore does when idle: an {@link IdleStrategy} name
  * @param vnses              the VNSes besides {@code default} (which always exists; listed, it takes these settings)
  * @param vnsRoutes          their routes
+ * @param priority           the connection table, the lowest class's share, the subscription levels at start
  */
 public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
                              List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
                              int forwardingRingSize, ClassifierChoice classifier, String idle, List<VnsConfig> vnses,
-                             List<VnsRoute> vnsRoutes) {
+                             List<VnsRoute> vnsRoutes, PrioritySettings priority) {
+    /** A datapath without subscription levels at start. */
+    public DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
+                          List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
+                          int forwardingRingSize, ClassifierChoice classifier, String idle, List<VnsConfig> vnses,
+                          List<VnsRoute> vnsRoutes) {
+        this(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize, forwardingRingSize, classifier,
+                idle, vnses, vnsRoutes, PrioritySettings.DEFAULT);
+    }
+
     /** A datapath whose VNICs are all in VNS {@code default}, which has no routes of its own. */
     public DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
                           List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
@@ -48,6 +58,7 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
     public DatapathConfig {
         vnses = List.copyOf(vnses == null ? List.of() : vnses);
         vnsRoutes = List.copyOf(vnsRoutes == null ? List.of() : vnsRoutes);
+        priority = priority == null ? PrioritySettings.DEFAULT : priority;
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(uplink, "uplink");
         uplinkRoutes = List.copyOf(uplinkRoutes == null ? List.of() : uplinkRoutes);
@@ -119,18 +130,24 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
     /** The same datapath with other VNICs (as the database holds them at start). */
     public DatapathConfig withVnics(List<AttachedVnic> replaced) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, replaced, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, vnses, vnsRoutes);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority);
     }
 
     /** The same datapath with other VNSes and routes (as the database holds them at start). */
     public DatapathConfig withVnses(List<VnsConfig> replaced, List<VnsRoute> routes) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, replaced, routes);
+                forwardingRingSize, classifier, idle, replaced, routes, priority);
+    }
+
+    /** The same datapath with other priority settings (the levels as the database holds them at start). */
+    public DatapathConfig withPriority(PrioritySettings replaced) {
+        return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, replaced);
     }
 
     /** The same datapath on another runtime (another EAL file prefix, say). */
     public DatapathConfig withRuntime(RuntimeConfig replaced) {
         return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, vnses, vnsRoutes);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority);
     }
 }

@@ -7,7 +7,10 @@ import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.dataplane.classify.MacVlanTable;
+import io.quiver.dataplane.priority.Identifier;
+import io.quiver.dataplane.priority.Levels;
 import io.quiver.dataplane.priority.TokenBucket;
+import io.quiver.configstore.model.PriorityClass;
 import io.quiver.dataplane.vns.VnsState;
 import java.util.Map;
 import java.util.ArrayList;
@@ -46,6 +49,15 @@ public final class DatapathState {
      */
     final TokenBucket[] shapers;
     final TokenBucket[] policers;
+    /** By VNIC index: its receive rings by class ([0] the local ring; null where a class has none). */
+    final VnicRing[][] classRings;
+    /** By VNIC index: the class of its unidentified traffic (its 802.1p priority's). */
+    final byte[] defaultClass;
+    /** The subscription levels and flows, and the identifier that applies them; both null when there are none. */
+    final Levels levels;
+    final Identifier identifier;
+    /** Percent of deliveries the lowest class gets while it waits behind higher ones (starvation bound). */
+    final int lowestShare;
     /** A policer's burst: 100 ms at its rate, which TCP needs to keep near the rate (TokenBucket says what less does). */
     static final int POLICER_BURST_MILLIS = 100;
 
@@ -54,7 +66,8 @@ public final class DatapathState {
      * @param previous the state this one replaces, or null: its flood domains are kept when every VNIC index is in
      *                 the same VLAN as before (an address or MAC change), which spares rebuilding the per-VLAN arrays
      */
-    DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous) {
+    DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous,
+                  Levels levels, Identifier identifier, int lowestShare) {
         // plain loops throughout: a guest's change rebuilds the state, and this is on its request-to-live path
         List<VnicConfig> configs = new ArrayList<>(slots.length);
         List<Vnic> present = new ArrayList<>(slots.length);
@@ -92,6 +105,15 @@ public final class DatapathState {
         for (Vnic v : present) {
             limit(v.index(), v.config(), previous);
         }
+        this.classRings = new VnicRing[slots.length][];
+        this.defaultClass = new byte[slots.length];
+        for (Vnic v : present) {
+            classRings[v.index()] = v.classRings();
+            defaultClass[v.index()] = (byte) PriorityClass.ofVnicPriority(v.config().priority()).code();
+        }
+        this.levels = levels;
+        this.identifier = levels == null ? null : identifier;
+        this.lowestShare = lowestShare;
     }
 
     /**
@@ -113,6 +135,11 @@ public final class DatapathState {
         long now = System.nanoTime();
         shapers[i] = TokenBucket.of(bits, 0, c.mtu() + io.quiver.dataplane.packet.Ethernet.HEADER_LENGTH, now);
         policers[i] = TokenBucket.of(bits, 0, c.mtu() + io.quiver.dataplane.packet.Ethernet.HEADER_LENGTH, POLICER_BURST_MILLIS, now);
+    }
+
+    /** A state without subscription levels (what tests of the tables build). */
+    DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous) {
+        this(slots, maxPort, vnses, vnsIndexes, previous, null, null, 0);
     }
 
     private static MacVlanTable routerMacs(VnsState[] vnses) {
@@ -174,6 +201,12 @@ public final class DatapathState {
         shapers[changed] = null;
         policers[changed] = null;
         limit(changed, vnics[changed].config(), from);
+        this.classRings = from.classRings;
+        this.defaultClass = from.defaultClass.clone();
+        defaultClass[changed] = (byte) PriorityClass.ofVnicPriority(vnics[changed].config().priority()).code();
+        this.levels = from.levels;
+        this.identifier = from.identifier;
+        this.lowestShare = from.lowestShare;
     }
 
     /**

@@ -17,6 +17,7 @@ import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.vnic.VnicCounters;
+import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.priority.TokenBucket;
 import io.quiver.dataplane.vns.VnsState;
 import java.lang.foreign.Arena;
@@ -39,13 +40,9 @@ final class GuestEgress extends PortIngress {
         this.guestRequests = guestRequests;
     }
 
-    /** The time of the current burst, for the policers. */
-    private long now;
-
     @Override
     void onState(DatapathState s) {
         sources = s.sources.of(port);
-        now = System.nanoTime();
     }
 
     @Override
@@ -72,6 +69,11 @@ final class GuestEgress extends PortIngress {
             vnicDrop(vc, DropReason.OVER_LIMIT, m);
             return;
         }
+        int cls = classOf(s, b, i, v, false);
+        if (cls == Identifier.DROP) {
+            vnicDrop(vc, DropReason.OVER_LIMIT, m);
+            return;
+        }
         vc.txPackets++;
         vc.txBytes += b.length[i];
         int vns = s.tables.vnsOf(v);
@@ -83,13 +85,13 @@ final class GuestEgress extends PortIngress {
         int vlan = s.tables.vlanOf(v);
         int steering = SoftwareClassifier.INSTANCE.classifyIn(s.tables, b, i, vlan, vns);
         if (steering >= 0) {
-            toRing(s, steering, m, false, b, i);
+            toRing(s, steering, m, false, b, i, cls);
         } else if (steering == Classifier.FLOOD) {
             flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
         } else if (steering == Classifier.OTHER_VNS) {
             vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
         } else {
-            toUplink(m, vlan, vc);
+            toUplink(m, vlan, vc, cls);
         }
     }
 

@@ -10,6 +10,7 @@ import io.quiver.dataplane.packet.Vlan;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.MbufBurst;
 import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.vnic.VnicCounters;
@@ -46,6 +47,9 @@ abstract class PortIngress implements PollTask {
      * carries packets to the routing worker.
      */
     private Router inlineRouter;
+    /** The time of the current burst (for buckets and the connection table), in nanoseconds and in seconds. */
+    long now;
+    int tick;
 
     PortIngress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
@@ -79,6 +83,13 @@ abstract class PortIngress implements PollTask {
             int n = EthDev.rxBurst(port, q, rx.segment(), rx.capacity());
             if (n == 0) {
                 continue;
+            }
+            if (total == 0) {
+                now = System.nanoTime();
+                tick = (int) (now / 1_000_000_000L);
+                if (s.identifier != null) {
+                    s.identifier.sweep(tick);
+                }
             }
             total += n;
             QueueCounters c = rxCounters[q];
@@ -130,13 +141,21 @@ abstract class PortIngress implements PollTask {
 
     /** Stages packet {@code i} into the ring {@code steering} names (a {@link Classifier} result of a VNIC ring). */
     final void toRing(DatapathState s, int steering, long m, boolean tagged, ParsedBurst b, int i) {
+        toRing(s, steering, m, tagged, b, i, 0);
+    }
+
+    /**
+     * Stages packet {@code i} into the ring {@code steering} names; for the VNIC's local traffic, the ring of priority
+     * class {@code cls} (or the highest class below it that has one).
+     */
+    final void toRing(DatapathState s, int steering, long m, boolean tagged, ParsedBurst b, int i, int cls) {
         int vnic = Classifier.vnicOf(steering);
         boolean forwarding = Classifier.isForwarding(steering);
         if (forwarding && inlineRouter != null) {
             inlineRouter.routeOne(s, vnic, m, tagged, b.dstIp[i]);
             return;
         }
-        VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : s.localRings[vnic];
+        VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : cls == 0 ? s.localRings[vnic] : classRing(s, vnic, cls);
         int staging = stage(ring, m, tagged, b.dstIp[i], b.l3[i]);
         if (staging == VnicRing.FULL) {
             vnicDrop(s.counters[vnic], DropReason.RING_FULL, m);
@@ -151,6 +170,28 @@ abstract class PortIngress implements PollTask {
                 }
             }
         }
+    }
+
+    private static VnicRing classRing(DatapathState s, int vnic, int cls) {
+        VnicRing[] rings = s.classRings[vnic];
+        for (int c = cls; c > 0; c--) {
+            if (rings[c] != null) {
+                return rings[c];
+            }
+        }
+        return rings[0];
+    }
+
+    /**
+     * The class packet {@code i} is handled at, for VNIC {@code vnic} it goes to ({@code toVnic}) or comes from: its
+     * connection's level's when a subscription level identified it, else the VNIC's default; {@link Identifier#DROP}
+     * when the level's limit drops it.
+     */
+    final int classOf(DatapathState s, ParsedBurst b, int i, int vnic, boolean toVnic) {
+        Identifier identifier = s.identifier;
+        int cls = s.defaultClass[vnic];
+        return identifier == null ? cls
+                : identifier.classify(s.levels, b, i, vnic, s.tables.vnsOf(vnic), toVnic, cls, now, tick);
     }
 
     /**
@@ -197,6 +238,11 @@ abstract class PortIngress implements PollTask {
 
     /** Sends to the uplink, tagged with {@code vlan} when it is not 0; a failure is charged to {@code charge}. */
     final void toUplink(long m, int vlan, VnicCounters charge) {
+        toUplink(m, vlan, charge, 0);
+    }
+
+    /** Sends to the uplink at priority class {@code cls} within the TX burst. */
+    final void toUplink(long m, int vlan, VnicCounters charge, int cls) {
         if (vlan != 0 && !Vlan.insert(m, vlan)) {
             if (charge != null) {
                 vnicDrop(charge, DropReason.MALFORMED, m);
@@ -205,7 +251,7 @@ abstract class PortIngress implements PollTask {
             }
             return;
         }
-        tx.to(uplinkPort).add(m);
+        tx.to(uplinkPort).add(m, Mbufs.pktLen(m), cls);
     }
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {

@@ -46,6 +46,10 @@ final class RingDelivery implements PollTask {
     private final int[] shaped = new int[io.quiver.dataplane.config.Defaults.MAX_VNICS];
     private final boolean[] shapedListed = new boolean[io.quiver.dataplane.config.Defaults.MAX_VNICS];
     private int shapedCount;
+    /** By VNIC index: deliveries owed to its lowest class, in hundredths of a packet (see {@link #deliverLocal}). */
+    private final int[] lowestOwed = new int[io.quiver.dataplane.config.Defaults.MAX_VNICS];
+    /** Whether the last {@link #deliver} stopped at the shaper. */
+    private boolean held;
 
     /**
      * @param pending the VNICs the same lcore published to (shared mode), or null for a worker that checks each of
@@ -91,7 +95,7 @@ final class RingDelivery implements PollTask {
             Vnic[] vnics = s.vnics;
             for (int v = worker; v < vnics.length; v += workers) {
                 Vnic vnic = vnics[v];
-                if (vnic != null && vnic.localRing().hasWork()) {
+                if (vnic != null && hasWork(s.classRings[v])) {
                     work += deliverLocal(s, vnic);
                 }
             }
@@ -140,10 +144,10 @@ final class RingDelivery implements PollTask {
         for (int k = 0; k < shapedCount; ) {
             int v = shaped[k];
             Vnic vnic = v < s.vnics.length ? s.vnics[v] : null;
-            if (vnic != null && vnic.localRing().hasWork()) {
+            if (vnic != null && hasWork(s.classRings[v])) {
                 work += deliverLocal(s, vnic);
             }
-            if (vnic == null || !vnic.localRing().hasWork()) {
+            if (vnic == null || !hasWork(s.classRings[v])) {
                 shapedListed[v] = false;
                 shaped[k] = shaped[--shapedCount];
             } else {
@@ -154,13 +158,59 @@ final class RingDelivery implements PollTask {
     }
 
     /**
-     * Local ring: hand to the guest, an uplink VLAN tag stripped (a Q-in-Q frame keeps its inner tag), nothing larger
-     * than the VNIC's MTU.
+     * A VNIC's receive rings, handed to the guest: the local ring alone, or with class rings in strict priority order,
+     * the highest class first, except that the lowest class gets its share ({@link DatapathState#lowestShare} percent
+     * of what is delivered while it waits) before the others: it is never starved. The VNIC's shaper, when it has a
+     * bandwidth-limit, is shared by all classes, so a higher class takes the tokens first.
      */
     private int deliverLocal(DatapathState s, Vnic vnic) {
-        VnicRing ring = vnic.localRing();
+        int v = vnic.index();
+        VnicRing[] rings = s.classRings[v];
+        VnicRing low = rings[0];
+        if (rings[1] == null && rings[2] == null && rings[3] == null) {
+            return deliver(s, vnic, low, budget, s.defaultClass[v]);
+        }
+        held = false;
+        int left = budget;
+        int owed = lowestOwed[v] / 100;
+        if (owed > 0 && low.hasWork()) {
+            int n = deliver(s, vnic, low, Math.min(owed, left), s.defaultClass[v]);
+            lowestOwed[v] -= 100 * n;
+            left -= n;
+        }
+        for (int c = 3; c > 0 && left > 0 && !held; c--) {
+            VnicRing ring = rings[c];
+            if (ring != null && ring.hasWork()) {
+                int n = deliver(s, vnic, ring, left, c);
+                left -= n;
+                if (low.hasWork()) {
+                    lowestOwed[v] += n * s.lowestShare;
+                }
+            }
+        }
+        if (left > 0 && !held && low.hasWork()) {
+            left -= deliver(s, vnic, low, left, s.defaultClass[v]);
+        }
+        if (!low.hasWork()) {
+            lowestOwed[v] = 0; // a share is owed only while the class waits
+        }
+        return budget - left;
+    }
+
+    /** Whether any of a VNIC's receive rings holds packets. */
+    private static boolean hasWork(VnicRing[] rings) {
+        return rings[0].hasWork() || rings[1] != null && rings[1].hasWork() || rings[2] != null && rings[2].hasWork()
+                || rings[3] != null && rings[3].hasWork();
+    }
+
+    /**
+     * One ring, at most {@code max} packets: hand to the guest at class {@code cls} within the TX burst, an uplink VLAN
+     * tag stripped (a Q-in-Q frame keeps its inner tag), nothing larger than the VNIC's MTU. Sets {@link #held} when the
+     * shaper held packets back.
+     */
+    private int deliver(DatapathState s, Vnic vnic, VnicRing ring, int max, int cls) {
         long from = ring.firstUnconsumed();
-        long to = ring.lastPublished(from, budget);
+        long to = ring.lastPublished(from, max);
         if (to < from) {
             return 0;
         }
@@ -173,27 +223,32 @@ final class RingDelivery implements PollTask {
         long bytes = 0;
         for (long seq = from; seq <= to; seq++) {
             long m = ring.mbufAt(seq);
-            if (ring.taggedAt(seq) && !Vlan.strip(m)) {
-                addDrop(c, DropReason.MALFORMED, m);
-                continue;
-            }
             int length = Mbufs.pktLen(m);
-            // the ring's metadata is read only for a frame over the limit (a Q-in-Q frame keeps its inner tag's 4 bytes)
-            if (length > frameLimit && length > frameLimit + (ring.l3At(seq) == Vlan.STACKED_L3 ? Vlan.TAG_LENGTH : 0)) {
-                addDrop(c, DropReason.MTU_EXCEEDED, m);
-                continue;
-            }
-            if (shaper != null && !shaper.admit(length, now)) { // shaping: the rest waits in the ring for tokens
+            // shaping first: a packet held back stays in the ring as it came (its tag not yet stripped)
+            if (shaper != null && !shaper.admit(length, now)) {
                 to = seq - 1;
+                held = true;
                 if (pending != null && !shapedListed[vnic.index()]) {
                     shapedListed[vnic.index()] = true;
                     shaped[shapedCount++] = vnic.index();
                 }
                 break;
             }
+            if (ring.taggedAt(seq)) {
+                if (!Vlan.strip(m)) {
+                    addDrop(c, DropReason.MALFORMED, m);
+                    continue;
+                }
+                length -= Vlan.TAG_LENGTH;
+            }
+            // the ring's metadata is read only for a frame over the limit (a Q-in-Q frame keeps its inner tag's 4 bytes)
+            if (length > frameLimit && length > frameLimit + (ring.l3At(seq) == Vlan.STACKED_L3 ? Vlan.TAG_LENGTH : 0)) {
+                addDrop(c, DropReason.MTU_EXCEEDED, m);
+                continue;
+            }
             packets++;
             bytes += length;
-            out.add(m, length);
+            out.add(m, length, cls);
         }
         if (to >= from) {
             ring.consumedThrough(to);

@@ -6,6 +6,7 @@ import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.port.LcoreTx;
 import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.ring.PendingVnics;
 import io.quiver.dataplane.ring.VnicRing;
 import java.lang.foreign.Arena;
@@ -34,7 +35,12 @@ final class UplinkIngress extends PortIngress {
         int vlan = b.vlan[i];
         int steering = classifier.classify(s.tables, b, i, q, vlan);
         if (steering >= 0) {
-            toRing(s, steering, m, vlan != 0, b, i);
+            int cls = Classifier.isForwarding(steering) ? 0 : classOf(s, b, i, Classifier.vnicOf(steering), true);
+            if (cls == Identifier.DROP) {
+                vnicDrop(s.counters[Classifier.vnicOf(steering)], DropReason.OVER_LIMIT, m);
+                return;
+            }
+            toRing(s, steering, m, vlan != 0, b, i, cls);
         } else if (steering == Classifier.FLOOD) {
             int router = b.kind[i] == PacketKind.ARP && b.op[i] == 1 ? s.routerWithUplinkAddress(b.dstIp[i], vlan) : -1;
             int[] domain = s.vnicsByVlan[vlan];

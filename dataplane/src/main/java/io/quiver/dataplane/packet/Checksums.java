@@ -24,6 +24,14 @@ public final class Checksums {
         return c == 0 ? 0xFFFF : c;
     }
 
+    /** The TCP checksum with the IPv4 pseudo-header. */
+    public static int tcpIpv4(byte[] frame, int ipOffset, int tcpOffset, int tcpLength) {
+        long s = sum(frame, ipOffset + 12, 8, 0);
+        s += 6 + tcpLength;
+        s = sum(frame, tcpOffset, tcpLength, s);
+        return ~fold(s) & 0xFFFF;
+    }
+
     /** The one's-complement checksum of {@code length} bytes at absolute {@code address}. */
     public static int internet(long address, int length) {
         long s = 0;

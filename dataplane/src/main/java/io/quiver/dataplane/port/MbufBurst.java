@@ -38,6 +38,10 @@ public final class MbufBurst {
         return pointers.getAtIndex(ValueLayout.JAVA_LONG, i);
     }
 
+    public void set(int i, long mbuf) {
+        pointers.setAtIndex(ValueLayout.JAVA_LONG, i, mbuf);
+    }
+
     /** Adds one pointer at the end; the caller checks {@link #isFull()} first. */
     public void add(long mbuf) {
         pointers.setAtIndex(ValueLayout.JAVA_LONG, count++, mbuf);

@@ -9,6 +9,9 @@ import java.lang.foreign.Arena;
 /**
  * Collects packets for one port's TX queue and sends them a burst at a time. Owned by one lcore (each lcore has its
  * own TX queue on every port). What the queue refuses is freed and counted as tx-full.
+ *
+ * <p>The burst is kept in strict priority order: the highest class first, each class in arrival order. A queue that
+ * takes only part of a burst (a full or rate-limited TX ring) takes the higher classes, and tx-full falls on the lowest.
  */
 public final class TxBatcher {
     private final int port;
@@ -16,12 +19,21 @@ public final class TxBatcher {
     private final MbufBurst burst;
     private final QueueCounters counters;
     private long bytes;
+    private final int size;
+    /** By class above 0: packets waiting for the flush, which puts them before class 0's (in {@link #ordered}). */
+    private final long[][] raised;
+    private final int[] raisedCount = new int[4];
+    private int raisedTotal;
+    private final MbufBurst ordered;
 
     public TxBatcher(int port, int queue, QueueCounters counters, Arena arena, int size) {
         this.port = port;
         this.queue = queue;
         this.counters = counters;
         this.burst = new MbufBurst(arena, size);
+        this.size = size;
+        this.raised = new long[4][size];
+        this.ordered = new MbufBurst(arena, size);
     }
 
     public void add(long mbuf) {
@@ -38,12 +50,34 @@ public final class TxBatcher {
         }
         burst.add(mbuf);
         bytes += length;
-        if (burst.isFull()) {
+        if (burst.count + raisedTotal == size) {
+            flush();
+        }
+    }
+
+    /**
+     * Adds a packet of priority class {@code cls} (0..3): sent after the burst's others of higher classes and of its
+     * own, before every lower class's. Classes above 0 wait in arrays of their own until the flush puts the burst
+     * together, highest first.
+     */
+    public void add(long mbuf, int length, int cls) {
+        if (cls == 0) {
+            add(mbuf, length);
+            return;
+        }
+        if (length < Defaults.MIN_FRAME && Mbufs.padTo(mbuf, Defaults.MIN_FRAME)) {
+            length = Defaults.MIN_FRAME;
+        }
+        raised[cls][raisedCount[cls]++] = mbuf;
+        raisedTotal++;
+        bytes += length;
+        if (burst.count + raisedTotal == size) {
             flush();
         }
     }
 
     public void flush() {
+        MbufBurst burst = raisedTotal == 0 ? this.burst : inOrder();
         int n = burst.count;
         if (n == 0) {
             return;
@@ -57,9 +91,28 @@ public final class TxBatcher {
             burst.freeFrom(sent);
         }
         burst.count = 0;
+        this.burst.count = 0;
         counters.packets += sent;
         counters.bytes += bytes;
         bytes = 0;
     }
 
+
+    /** The burst, highest class first; empties the class arrays. */
+    private MbufBurst inOrder() {
+        MbufBurst out = ordered;
+        out.count = 0;
+        for (int c = 3; c > 0; c--) {
+            long[] waiting = raised[c];
+            for (int k = 0, n = raisedCount[c]; k < n; k++) {
+                out.add(waiting[k]);
+            }
+            raisedCount[c] = 0;
+        }
+        for (int k = 0; k < burst.count; k++) {
+            out.add(burst.get(k));
+        }
+        raisedTotal = 0;
+        return out;
+    }
 }

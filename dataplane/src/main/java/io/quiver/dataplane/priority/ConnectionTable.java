@@ -21,6 +21,8 @@ public final class ConnectionTable {
     private static final byte FIN_LOW = 2;
     private static final byte FIN_HIGH = 4;
     private static final byte RESET = 8;
+    /** Still being inspected (its first payload bytes are looked at); its level field holds the inspection buffer. */
+    private static final byte INSPECTING = 16;
 
     private static final int TCP = 6;
     private static final int UDP = 17;
@@ -46,6 +48,8 @@ public final class ConnectionTable {
     public long expired;
     /** Packets of connections the full table could not admit (handled at the default class). */
     public long full;
+    /** Whether the last {@link #track} made a new entry (the connection's first packet seen). */
+    public boolean created;
 
     /**
      * @param maxEntries the most connections at once
@@ -104,10 +108,12 @@ public final class ConnectionTable {
                 t[at + 2] = t[at + 2] & ~0xFFFF_FFFFL | Integer.toUnsignedLong(tick);
                 long counts = t[at + 3];
                 t[at + 3] = (counts & ~COUNT_BYTES) + (1L << 40) | ((counts + length) & COUNT_BYTES);
+                created = false;
                 return slot;
             }
             slot = (slot + 1) & mask;
         }
+        created = false;
         if (size >= maxEntries) {
             full++;
             return -1;
@@ -119,6 +125,7 @@ public final class ConnectionTable {
         t[at + 3] = 1L << 40 | (length & COUNT_BYTES);
         size++;
         inserted++;
+        created = true;
         return slot;
     }
 
@@ -136,19 +143,86 @@ public final class ConnectionTable {
         return (int) (slots[4 * slot] >>> 32) == ip && (int) (slots[4 * slot + 1] >>> 16 & 0xFFFF) == port;
     }
 
-    /** The connection is identified: every later packet is handled at {@code cls} for subscription {@code level}. */
-    public void upgrade(int slot, int cls, int subscription) {
+    /**
+     * The connection is decided: every later packet is handled at {@code cls} for subscription level {@code level}
+     * (-1 and the default class: no level identified it). Ends an inspection.
+     */
+    public void upgrade(int slot, int cls, int level) {
         long m = slots[4 * slot + 2];
-        slots[4 * slot + 2] = meta(state(slot), cls, subscription, (int) m);
+        slots[4 * slot + 2] = meta(state(slot) & ~INSPECTING, cls, level, (int) m);
+    }
+
+    /** The connection's payload is to be inspected, with inspection buffer {@code buffer} (-1: none yet). */
+    public void inspect(int slot, int buffer) {
+        long m = slots[4 * slot + 2];
+        slots[4 * slot + 2] = meta(state(slot) | INSPECTING, DEFAULT_CLASS, buffer, (int) m);
+    }
+
+    public boolean isInspecting(int slot) {
+        return (state(slot) & INSPECTING) != 0;
+    }
+
+    /** The inspection buffer of a connection being inspected, -1 for none yet. */
+    public int bufferOf(int slot) {
+        return (short) (slots[4 * slot + 2] >>> 32);
+    }
+
+    /** The two words that name the connection (what an inspection buffer records as its owner). */
+    public long keyHigh(int slot) {
+        return slots[4 * slot];
+    }
+
+    public long keyLow(int slot) {
+        return slots[4 * slot + 1];
+    }
+
+    /** The connection's protocol, lower endpoint and higher endpoint (display). */
+    public int protocolOf(int slot) {
+        return (int) (slots[4 * slot + 1] >>> 32) & 0xFF;
+    }
+
+    public int vnsOf(int slot) {
+        return (int) (slots[4 * slot + 1] >>> 40) & 0xFFFFFF;
+    }
+
+    public int lowIpOf(int slot) {
+        return (int) (slots[4 * slot] >>> 32);
+    }
+
+    public int highIpOf(int slot) {
+        return (int) slots[4 * slot];
+    }
+
+    public int lowPortOf(int slot) {
+        return (int) (slots[4 * slot + 1] >>> 16) & 0xFFFF;
+    }
+
+    public int highPortOf(int slot) {
+        return (int) slots[4 * slot + 1] & 0xFFFF;
+    }
+
+    /** Seconds since the connection's last packet, at {@code tick}. */
+    public int idleOf(int slot, int tick) {
+        return tick - (int) slots[4 * slot + 2];
+    }
+
+    /** Whether slot {@code slot} holds a connection (display: the control side walks the slots). */
+    public boolean isUsed(int slot) {
+        return state(slot) != FREE;
+    }
+
+    /** Slots (used or not): the range {@link #isUsed} walks. */
+    public int slotCount() {
+        return mask + 1;
     }
 
     public int priorityOf(int slot) {
         return (int) (slots[4 * slot + 2] >>> 48) & 0xFF;
     }
 
-    /** The subscription level that identified it, or -1. */
+    /** The subscription level that identified it, or -1 (also while it is inspected). */
     public int levelOf(int slot) {
-        return (short) (slots[4 * slot + 2] >>> 32);
+        return isInspecting(slot) ? -1 : (short) (slots[4 * slot + 2] >>> 32);
     }
 
     /** Its packets, modulo 2^24 (display). */

@@ -14,6 +14,12 @@ public final class Vnic {
     private final int portId;
     private final VnicRing local;
     private final VnicRing forwarding;
+    /**
+     * By priority class: the receive ring of traffic to the guest at that class; [0] is the local ring, a higher class
+     * has one only once a subscription level can put the VNIC's traffic in it (made by the control side, before the
+     * state that uses it is published).
+     */
+    private final VnicRing[] classRings = new VnicRing[io.quiver.configstore.model.PriorityClass.COUNT];
     private final VnicCounters counters = new VnicCounters();
     private volatile VnicConfig config;
 
@@ -25,6 +31,25 @@ public final class Vnic {
         this.portId = portId;
         this.local = local;
         this.forwarding = forwarding;
+        this.classRings[0] = local;
+    }
+
+    /** The receive rings by class (null where a class has none): a copy, for a datapath state. */
+    public VnicRing[] classRings() {
+        return classRings.clone();
+    }
+
+    /** The ring of class {@code cls}, or null. */
+    public VnicRing classRing(int cls) {
+        return classRings[cls];
+    }
+
+    /** Gives class {@code cls} (above the lowest) a ring of its own. Control side only, before publishing a state. */
+    public void addClassRing(int cls, VnicRing ring) {
+        if (cls <= 0 || classRings[cls] != null) {
+            throw new IllegalStateException("VNIC " + name + " has a ring for class " + cls + " already");
+        }
+        classRings[cls] = ring;
     }
 
     public int index() {
