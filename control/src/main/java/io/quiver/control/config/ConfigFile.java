@@ -17,7 +17,11 @@ import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.vnic.AttachedVnic;
+import io.quiver.configstore.model.IdentificationRule;
+import io.quiver.configstore.model.PriorityClass;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnsConfig;
+import io.quiver.dataplane.datapath.PrioritySettings;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
@@ -41,7 +45,20 @@ public final class ConfigFile {
 
     /** The file's shape; every field optional except what a port and a path cannot do without. */
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
-                           Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath) {
+                           Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath,
+                           List<SubscriptionLevel> subscriptions, List<Flow> flows) {
+    }
+
+    /**
+     * A subscription level: its class ({@code low|medium|high|critical}), optional {@code maxbw} (bit/s, e.g. 50M) and
+     * {@code maxpps}, its rank (lower first), and its identification rules ({@code prefix=10.8.0.0/16},
+     * {@code sni=*.example.com}, {@code token=X-Tier: gold}, ...).
+     */
+    public record SubscriptionLevel(String name, String priority, String maxbw, String maxpps, Integer rank, List<String> rules) {
+    }
+
+    /** A flow, Crossbow's add-flow: a VNIC and a match ({@code transport=tcp,local-port=443}). */
+    public record Flow(String name, String vnic, String match, String priority, String maxbw, String maxpps, Integer rank) {
     }
 
     /**
@@ -72,7 +89,12 @@ public final class ConfigFile {
     public record Tap(String name, String namespace) {
     }
 
-    public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing, String idle) {
+    /**
+     * How the datapath runs; {@code connections} sizes the connection table of subscription levels, {@code lowestShare}
+     * is the percent of deliveries the lowest class keeps while higher classes have traffic.
+     */
+    public record Datapath(String mode, List<Integer> cpus, Integer localRing, Integer forwardingRing, String idle,
+                           Integer connections, Integer lowestShare) {
     }
 
     /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
@@ -187,7 +209,7 @@ public final class ConfigFile {
         }
         List<AttachedVnic> vnics = or(d.vnics(), List.<Vnic>of()).stream()
                 .map(v -> new AttachedVnic(vnicConfig(v), v.port() != null ? v.port() : v.name())).toList();
-        Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null, null) : d.datapath();
+        Datapath dp = d.datapath() == null ? new Datapath(null, null, null, null, null, null, null) : d.datapath();
         ThreadingMode mode = dp.mode() == null ? ThreadingMode.SHARED : enumOf(ThreadingMode.class, dp.mode(), "datapath.mode");
         List<Integer> cpus = or(dp.cpus(), mode == ThreadingMode.SHARED ? List.of(base.eal().mainCpu() + 1)
                 : List.of(base.eal().mainCpu() + 1, base.eal().mainCpu()));
@@ -215,7 +237,43 @@ public final class ConfigFile {
         return new DatapathConfig(base, u.port(), DatapathConfig.routes(u.routes()), u.gatewayMac(), vnics, mode, cpus,
                 or(dp.localRing(), mode == ThreadingMode.DEDICATED ? Defaults.dedicatedLocalRing(base.burstSize(), cpus.size())
                         : Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
-                classifier, dp.idle(), vnses, routes);
+                classifier, dp.idle(), vnses, routes, new PrioritySettings(
+                        or(dp.connections(), PrioritySettings.DEFAULT.connections()),
+                        or(dp.lowestShare(), PrioritySettings.DEFAULT.lowestShare()), levels(d)));
+    }
+
+    /** The file's subscription levels and flows, in rank order (as the datapath tries them). */
+    static List<Subscription> levels(Document d) {
+        List<Subscription> out = new ArrayList<>();
+        for (SubscriptionLevel s : or(d.subscriptions(), List.<SubscriptionLevel>of())) {
+            try {
+                if (s.name() == null || s.rules() == null || s.rules().isEmpty()) {
+                    throw new ConfigException("every subscription level needs a 'name' and 'rules'");
+                }
+                out.add(Subscription.create(s.name(), Subscription.Kind.SUBSCRIPTION,
+                        s.priority() == null ? PriorityClass.HIGH : PriorityClass.parse(s.priority()),
+                        Subscription.parseBandwidth(s.maxbw()), Subscription.parsePackets(s.maxpps()),
+                        or(s.rank(), Subscription.DEFAULT_RANK), s.rules().stream().map(IdentificationRule::parse).toList()));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("subscription level " + s.name() + ": " + e.getMessage(), e);
+            }
+        }
+        for (Flow f : or(d.flows(), List.<Flow>of())) {
+            try {
+                if (f.name() == null || f.vnic() == null) {
+                    throw new ConfigException("every flow needs a 'name' and a 'vnic'");
+                }
+                String match = f.match() == null || f.match().isBlank() ? "" : "," + f.match();
+                out.add(Subscription.create(f.name(), Subscription.Kind.FLOW,
+                        f.priority() == null ? PriorityClass.HIGH : PriorityClass.parse(f.priority()),
+                        Subscription.parseBandwidth(f.maxbw()), Subscription.parsePackets(f.maxpps()),
+                        or(f.rank(), Subscription.DEFAULT_RANK), List.of(IdentificationRule.parse("vnic=" + f.vnic() + match))));
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("flow " + f.name() + ": " + e.getMessage(), e);
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Subscription::rank).thenComparing(Subscription::name));
+        return out;
     }
 
     /**

@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
         Path stateDir = options.stateDir();
         Files.createDirectories(stateDir);
         QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
-                config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes());
+                config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes(), config.priority().levels());
         Datapath datapath;
         try {
             options.interfaces().forEach((vnic, attach) -> {
@@ -72,7 +72,8 @@ public final class Daemon implements AutoCloseable {
                     TapPlacement.check(vnic, tap);
                 }
             });
-            datapath = Datapath.start(config.withVnics(prepared.vnics()).withVnses(prepared.vnses(), prepared.routes()));
+            datapath = Datapath.start(config.withVnics(prepared.vnics()).withVnses(prepared.vnses(), prepared.routes())
+                    .withPriority(config.priority().withLevels(prepared.subscriptions())));
         } catch (RuntimeException e) {
             prepared.close();
             throw e;

@@ -93,7 +93,27 @@ final class MetricsExporter {
                         .labels(Labels.of("vns", v.name(), "event", events[e])).value(values[e]).build());
             }
         }
-        return MetricSnapshots.of(portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
+        var levelPackets = CounterSnapshot.builder().name("quiver_subscription_packets")
+                .help("Packets of connections a subscription level or flow identified, handled at its class");
+        var levelBytes = CounterSnapshot.builder().name("quiver_subscription_bytes").help("Their bytes");
+        var levelConnections = CounterSnapshot.builder().name("quiver_subscription_connections")
+                .help("Connections a subscription level or flow identified");
+        var levelOver = CounterSnapshot.builder().name("quiver_subscription_over_limit")
+                .help("Packets a subscription level's or flow's maxbw/maxpps dropped");
+        for (Views.Subscription v : java.util.stream.Stream.concat(s.subscriptions().stream(), s.flows().stream()).toList()) {
+            Labels l = Labels.of("level", v.name(), "kind", v.kind(), "class", v.priority());
+            levelPackets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().packets()).build());
+            levelBytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().bytes()).build());
+            levelConnections.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().connections()).build());
+            levelOver.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(l).value(v.counters().overLimit()).build());
+        }
+        var connections = GaugeSnapshot.builder().name("quiver_connections").help("Connections in the connection table");
+        connections.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.connections()).build());
+        var refused = CounterSnapshot.builder().name("quiver_connection_table_full")
+                .help("Packets of new connections the full connection table could not admit (they stay at their default class)");
+        refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(s.connectionsRefused()).build());
+        return MetricSnapshots.of(levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
+                connections.build(), refused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
                 vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
     }
 }

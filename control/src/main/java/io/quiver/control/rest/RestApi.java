@@ -9,6 +9,7 @@ import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
 import io.quiver.control.service.Views;
+import io.quiver.configstore.model.Subscription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -174,6 +175,40 @@ public final class RestApi implements AutoCloseable {
                 Object result = vns(method, p, x, who);
                 if (result != NOT_FOUND) {
                     return result;
+                }
+            }
+            case "subscriptions", "flows" -> {
+                Subscription.Kind kind = resource.equals("flows") ? Subscription.Kind.FLOW : Subscription.Kind.SUBSCRIPTION;
+                if (p.length == 2) {
+                    return switch (method) {
+                        case "GET" -> service.subscriptions(kind);
+                        case "POST" -> kind == Subscription.Kind.FLOW
+                                ? service.addFlow(JSON.readValue(body(x), Views.CreateFlow.class), who)
+                                : service.createSubscription(JSON.readValue(body(x), Views.CreateSubscription.class), who);
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+                if (p.length == 3) {
+                    String name = decode(p[2]);
+                    return switch (method) {
+                        case "GET" -> service.subscription(name, kind);
+                        case "PUT" -> {
+                            if (kind == Subscription.Kind.FLOW) {
+                                throw notAllowed(method, x);
+                            }
+                            yield service.replaceSubscription(name, JSON.readValue(body(x), Views.CreateSubscription.class), who);
+                        }
+                        case "DELETE" -> {
+                            service.deleteSubscription(name, kind, who);
+                            yield null;
+                        }
+                        default -> throw notAllowed(method, x);
+                    };
+                }
+            }
+            case "connections" -> {
+                if (p.length == 2 && method.equals("GET")) {
+                    return service.connections(q.get("level"), q.get("address"), (int) number(q, "limit", 100));
                 }
             }
             case "audit" -> {

@@ -9,7 +9,9 @@ import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicParameter;
 import io.quiver.configstore.model.Ipv4Address;
 import io.quiver.configstore.model.Ipv4Prefix;
+import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnsConfig;
+import io.quiver.dataplane.priority.Levels;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.vns.NeighbourTable;
 import io.quiver.dataplane.vns.VnsCounters;
@@ -90,6 +92,11 @@ public final class QuiverService implements AutoCloseable {
             return store.vnsNames().stream().map(n -> store.vns(n).orElseThrow()).toList();
         }
 
+        /** Every subscription level and flow, in rank order, for the datapath's start. */
+        public List<Subscription> subscriptions() {
+            return store.subscriptions();
+        }
+
         /** Every route of every VNS. */
         public List<VnsRoute> routes() {
             return store.vnsNames().stream().flatMap(n -> store.routes(n).stream()).toList();
@@ -114,13 +121,22 @@ public final class QuiverService implements AutoCloseable {
     /** As above, with the file's VNSes and routes: VNSes before the VNICs that name them, routes after. */
     public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
                                    List<String> ports, boolean reset, List<VnsConfig> fileVnses, List<VnsRoute> fileRoutes) {
+        return prepare(stateDir, fromFile, filePolicies, ports, reset, fileVnses, fileRoutes, List.of());
+    }
+
+    /** As above, with the file's subscription levels and flows, which go in after the VNICs they may name. */
+    public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
+                                   List<String> ports, boolean reset, List<VnsConfig> fileVnses, List<VnsRoute> fileRoutes,
+                                   List<Subscription> fileLevels) {
         ConfigStore store = ConfigStore.open(stateDir);
         try {
             Attachments attachments = new Attachments(stateDir);
             VnsReconciliation.putVnses(fileVnses, fileRoutes, store, reset);
+            SubscriptionReconciliation.deleteUnnamed(fileLevels, store, reset);
             List<AttachedVnic> vnics = StartupReconciliation.run(fromFile, filePolicies, store, attachments,
                     new FileIntent(stateDir), ports, reset);
             VnsReconciliation.putRoutes(fileVnses, fileRoutes, store, reset);
+            SubscriptionReconciliation.put(fileLevels, store, reset);
             return new Prepared(store, attachments, vnics);
         } catch (RuntimeException e) {
             store.close();
@@ -441,6 +457,82 @@ public final class QuiverService implements AutoCloseable {
                 k.malformed, k.loops, k.full, n.arpMisses, n.held, n.heldDropped, n.probesSent, n.dropped));
     }
 
+    // ---- subscription levels and flows ------------------------------------------------------------------------
+
+    /** The levels ({@code kind} subscription) or flows, in the order they are tried (rank, then name). */
+    public List<Views.Subscription> subscriptions(Subscription.Kind kind) {
+        Levels live = datapath.levels();
+        return store.subscriptions().stream().filter(s -> s.kind() == kind).map(s -> Priorities.view(s, live)).toList();
+    }
+
+    public Views.Subscription subscription(String name, Subscription.Kind kind) {
+        Subscription s = store.subscription(name).filter(x -> x.kind() == kind)
+                .orElseThrow(() -> ServiceException.notFound("no " + kind.word() + " named '" + name + "'"));
+        return Priorities.view(s, datapath.levels());
+    }
+
+    public Views.Subscription createSubscription(Views.CreateSubscription request, String who) {
+        return putLevel(Priorities.level(request), false, who);
+    }
+
+    /** Replaces a level's settings and rules (its connections keep it: a change of class or limits applies to them). */
+    public Views.Subscription replaceSubscription(String name, Views.CreateSubscription request, String who) {
+        if (request != null && request.name() != null && !request.name().equals(name)) {
+            throw ServiceException.badRequest("the body names " + request.name() + ", the path " + name);
+        }
+        return putLevel(Priorities.level(request == null ? null : new Views.CreateSubscription(name, request.priority(),
+                request.maxbw(), request.maxpps(), request.rank(), request.rules())), true, who);
+    }
+
+    public Views.Subscription addFlow(Views.CreateFlow request, String who) {
+        return putLevel(Priorities.flow(request), false, who);
+    }
+
+    private Views.Subscription putLevel(Subscription level, boolean replace, String who) {
+        synchronized (changes) {
+            Subscription previous = store.subscription(level.name()).orElse(null);
+            if (previous != null && !replace) {
+                throw ServiceException.conflict("a " + previous.kind().word() + " named '" + level.name() + "' exists already");
+            }
+            if (previous == null && replace) {
+                throw ServiceException.notFound("no " + level.kind().word() + " named '" + level.name() + "'");
+            }
+            ChangeResult r = store.putSubscription(Requester.admin(who), level);
+            if (!r.committed()) {
+                throw refused(r);
+            }
+            try {
+                datapath.putSubscriptions(store.subscriptions());
+            } catch (RuntimeException e) { // the database goes back to what runs
+                if (previous == null) {
+                    store.deleteSubscription(Requester.admin("quiver-revert"), level.name(), level.kind());
+                } else {
+                    store.putSubscription(Requester.admin("quiver-revert"), previous);
+                }
+                throw ServiceException.conflict("the dataplane refused " + level.name() + " (" + e.getMessage() + "); nothing changed");
+            }
+            return subscription(level.name(), level.kind());
+        }
+    }
+
+    public void deleteSubscription(String name, Subscription.Kind kind, String who) {
+        synchronized (changes) {
+            ChangeResult r = store.deleteSubscription(Requester.admin(who), name, kind);
+            if (!r.committed()) {
+                throw ServiceException.notFound(r.decision().message());
+            }
+            datapath.putSubscriptions(store.subscriptions());
+        }
+    }
+
+    /** The live connection table, filtered by level and by an endpoint's address, at most {@code limit} entries. */
+    public Views.ConnectionTable connections(String level, String address, int limit) {
+        if (limit < 0 || limit > 100_000) {
+            throw ServiceException.badRequest("limit is 0..100000, not " + limit);
+        }
+        return Priorities.connections(datapath.identifier(), datapath.levels(), datapath.vnsNamesByIndex(), level, address, limit);
+    }
+
     // ---- ports and statistics ---------------------------------------------------------------------------------
 
     public List<Views.Port> ports() {
@@ -474,7 +566,9 @@ public final class QuiverService implements AutoCloseable {
             stages.put(GuestRequestStats.STAGES[i], latencyOf(hs[i]));
         }
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
-                datapath.guestRequests().overflows, latency, stages, vnses());
+                datapath.guestRequests().overflows, latency, stages, vnses(), subscriptions(Subscription.Kind.SUBSCRIPTION),
+                subscriptions(Subscription.Kind.FLOW), datapath.identifier() == null ? 0 : datapath.identifier().table().size(),
+                datapath.identifier() == null ? 0 : datapath.identifier().table().full);
     }
 
     private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {

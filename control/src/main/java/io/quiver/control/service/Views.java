@@ -26,7 +26,8 @@ public final class Views {
 
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
                         long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
-                        Latency guestRequestLatency, Map<String, Latency> guestRequestStages, List<Vns> vnses) {
+                        Latency guestRequestLatency, Map<String, Latency> guestRequestStages, List<Vns> vnses,
+                        List<Subscription> subscriptions, List<Subscription> flows, long connections, long connectionsRefused) {
     }
 
     /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */
@@ -62,5 +63,39 @@ public final class Views {
 
     /** A neighbour in a VNS's ARP cache. */
     public record Neighbour(String vns, String address, String state, String mac) {
+    }
+
+    /**
+     * A subscription level or flow: its settings from the database ({@code maxbw} in bit/s of frames, Crossbow's
+     * units; "unlimited" when none) and its live counters.
+     */
+    public record Subscription(String name, String kind, String priority, String maxbw, String maxpps, int rank,
+                               List<String> rules, LevelCounters counters) {
+    }
+
+    /** Packets and bytes handled at the level's class, connections it identified, packets its limits dropped. */
+    public record LevelCounters(long packets, long bytes, long connections, long overLimit) {
+    }
+
+    /** The request to create a subscription level: rules in their text form ({@code prefix=10.8.0.0/16}, ...). */
+    public record CreateSubscription(String name, String priority, String maxbw, String maxpps, Integer rank,
+                                     List<String> rules) {
+    }
+
+    /** The request to add a flow: one VNIC, one match ({@code transport=tcp,local-port=443}), Crossbow's add-flow. */
+    public record CreateFlow(String name, String vnic, String match, String priority, String maxbw, String maxpps,
+                             Integer rank) {
+    }
+
+    /** A live connection: its endpoints (lower address first), what identified it, its class, its counts. */
+    public record Connection(String vns, String protocol, String endpointA, String endpointB, String level, String priority,
+                             String state, long packets, long bytes, int idleSeconds) {
+    }
+
+    /** The connection table: its use and what identification did. */
+    public record ConnectionTable(int size, int capacity, long inserted, long expired, long full,
+                                  Map<String, Long> identified, Map<String, Double> meanPacketsToIdentify,
+                                  Map<String, Long> mostPacketsToIdentify, long inspectionsUnmatched, long inspectionsWithoutBuffer,
+                                  List<Connection> connections) {
     }
 }

@@ -512,6 +512,13 @@ public final class Datapath implements AutoCloseable {
         return t;
     }
 
+    /** Each VNS's name by its index (what the connection table records). */
+    public synchronized Map<Integer, String> vnsNamesByIndex() {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        vnses.values().forEach(t -> out.put(t.index, t.name()));
+        return out;
+    }
+
     public synchronized List<String> vnsNames() {
         return List.copyOf(vnses.keySet());
     }
