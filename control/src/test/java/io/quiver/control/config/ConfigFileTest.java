@@ -8,6 +8,7 @@ import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.runtime.RuntimeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +84,41 @@ class ConfigFileTest {
         Files.writeString(f, "ports: [ { name: up, devargs: x }, { name: g, devargs: y } ]\nuplink: { port: up }\n"
                 + "vnics: [ { name: g1, mac: \"02:00:00:00:00:01\", ipv6: [\"ff02::1/64\"], port: g } ]\n");
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("multicast"));
+    }
+
+    @Test
+    void subscriptionLevelsAndFlowsAreReadInRankOrder() throws Exception {
+        Path f = dir.resolve("levels.yaml");
+        Files.writeString(f, """
+                ports:
+                  - { name: up, devargs: "net_null0" }
+                  - { name: g, devargs: "net_null1" }
+                uplink: { port: up }
+                vnics:
+                  - { name: web1, mac: "02:00:00:00:00:01", port: g }
+                datapath: { connections: 100000, lowestShare: 10 }
+                subscriptions:
+                  - name: gold
+                    priority: critical
+                    maxbw: 50M
+                    rank: 20
+                    rules: ["prefix=10.8.0.0/16", "sni=*.gold.example", "token=X-Tier: gold,within=512"]
+                flows:
+                  - { name: https, vnic: web1, match: "transport=tcp,local-port=443", priority: high, maxpps: 10k, rank: 10 }
+                """);
+        var p = ConfigFile.loadAny(f).datapath().priority();
+        assertEquals(100_000, p.connections());
+        assertEquals(10, p.lowestShare());
+        assertEquals(List.of("https", "gold"), p.levels().stream().map(io.quiver.configstore.model.Subscription::name).toList());
+        assertEquals("vnic=web1,transport=tcp,local-port=443", p.levels().get(0).ruleTexts().get(0));
+        assertEquals(10_000L, p.levels().get(0).maxPackets());
+        assertEquals(50_000_000L, p.levels().get(1).maxBandwidth());
+        Files.writeString(f, "ports: [ { name: up, devargs: x } ]\nuplink: { port: up }\n"
+                + "subscriptions: [ { name: bad, priority: urgent, rules: [\"prefix=10.0.0.0/8\"] } ]\n");
+        assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("urgent"));
+        Files.writeString(f, "ports: [ { name: up, devargs: x } ]\nuplink: { port: up }\n"
+                + "flows: [ { name: f, vnic: web1, match: \"remote-port=80\" } ]\n");
+        assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("transport"));
     }
 
     @Test

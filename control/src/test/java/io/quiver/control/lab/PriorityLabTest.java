@@ -41,6 +41,7 @@ class PriorityLabTest {
             assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
         }
         Path config = new NamespaceLab(3, "shared", dir).up();
+        java.nio.file.Files.copy(config, dir.resolve("lab.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         quiver = LabApi.start(config, "quiver-prio", dir);
         api = quiver.apiUrl(60);
         LabApi.Reply r = LabApi.call(api, "PUT", "/v1/vnics/g3/props/bandwidth-limit", "{\"value\":\"30M\"}");
@@ -124,5 +125,37 @@ class PriorityLabTest {
         assertEquals(409, ambiguous.status(), "same rank as premium and could match its connections: " + ambiguous.body());
         LabApi.Reply flow = LabApi.call(api, "POST", "/v1/flows", "{\"name\":\"https\",\"vnic\":\"nosuch\",\"match\":\"transport=tcp,local-port=443\"}");
         assertEquals(404, flow.status(), flow.body().toString());
+    }
+
+    @Test
+    @Order(4)
+    void flowsAndConnectionsThroughTheCliAndLevelsSurviveARestart() throws Exception {
+        QuiverProcess added = cli("add-flow", "iperf-data", "--vnic", "g3", "--match", "transport=tcp,local-port=5201",
+                "--priority", "critical", "--maxbw", "50M", "--rank", "10");
+        assertEquals(0, added.waitFor(), added.stdout());
+        String flows = cli("show-flow", "-s").stdout();
+        assertTrue(flows.contains("iperf-data") && flows.contains("critical") && flows.contains("local-port=5201"), flows);
+        String connections = cli("show-connection", "--level", "premium").stdout();
+        assertTrue(connections.contains("of") && connections.contains("connections"), connections);
+        QuiverProcess refused = cli("add-flow", "bad", "--vnic", "g3", "--match", "remote-port=80");
+        assertTrue(refused.waitFor() != 0, "a port without a transport is refused");
+        quiver.stop();
+        quiver = LabApi.start(dir.resolve("lab.yaml"), "quiver-prio2", dir);
+        api = quiver.apiUrl(60);
+        JsonNode levels = LabApi.call(api, "GET", "/v1/subscriptions", null).body();
+        assertEquals("premium", levels.get(0).get("name").asText(), levels.toString());
+        JsonNode flow = LabApi.call(api, "GET", "/v1/flows/iperf-data", null).body();
+        assertEquals("50M", flow.get("maxbw").asText(), flow.toString());
+        assertEquals(204, LabApi.call(api, "DELETE", "/v1/flows/iperf-data", null).status());
+        assertEquals(404, LabApi.call(api, "GET", "/v1/flows/iperf-data", null).status());
+    }
+
+    static QuiverProcess cli(String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--api");
+        a.add(api);
+        QuiverProcess p = QuiverProcess.start(a.toArray(String[]::new));
+        p.waitFor();
+        return p;
     }
 }
