@@ -6,6 +6,7 @@ import io.quiver.perf.forward.ForwardBenchmark;
 import io.quiver.perf.guest.GuestLatencyBenchmark;
 import io.quiver.perf.vm.VmBenchmark;
 import io.quiver.perf.priority.PriorityBenchmark;
+import io.quiver.perf.priority.PriorityRun;
 import io.quiver.perf.vns.FibBenchmark;
 import io.quiver.perf.vns.RoutedRun;
 import io.quiver.perf.tls.TlsHandshakeBenchmark;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "quiver bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
         subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, TlsHandshakeBenchmark.class,
-                GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class,
+                GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class, PriorityRun.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli {
     public static void main(String[] args) {

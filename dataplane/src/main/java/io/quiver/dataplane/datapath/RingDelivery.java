@@ -168,20 +168,21 @@ final class RingDelivery implements PollTask {
         VnicRing[] rings = s.classRings[v];
         VnicRing low = rings[0];
         if (rings[1] == null && rings[2] == null && rings[3] == null) {
-            return deliver(s, vnic, low, budget, s.defaultClass[v]);
+            return deliver(s, vnic, low, budget, s.defaultClass[v], 0);
         }
+        int reserve = 2 * (s.tables.frameLimitOf(v) + Vlan.TAG_LENGTH);
         held = false;
         int left = budget;
         int owed = lowestOwed[v] / 100;
         if (owed > 0 && low.hasWork()) {
-            int n = deliver(s, vnic, low, Math.min(owed, left), s.defaultClass[v]);
+            int n = deliver(s, vnic, low, Math.min(owed, left), s.defaultClass[v], reserve);
             lowestOwed[v] -= 100 * n;
             left -= n;
         }
         for (int c = 3; c > 0 && left > 0 && !held; c--) {
             VnicRing ring = rings[c];
             if (ring != null && ring.hasWork()) {
-                int n = deliver(s, vnic, ring, left, c);
+                int n = deliver(s, vnic, ring, left, c, 0);
                 left -= n;
                 if (low.hasWork()) {
                     lowestOwed[v] += n * s.lowestShare;
@@ -189,7 +190,7 @@ final class RingDelivery implements PollTask {
             }
         }
         if (left > 0 && !held && low.hasWork()) {
-            left -= deliver(s, vnic, low, left, s.defaultClass[v]);
+            left -= deliver(s, vnic, low, left, s.defaultClass[v], reserve);
         }
         if (!low.hasWork()) {
             lowestOwed[v] = 0; // a share is owed only while the class waits
@@ -206,9 +207,10 @@ final class RingDelivery implements PollTask {
     /**
      * One ring, at most {@code max} packets: hand to the guest at class {@code cls} within the TX burst, an uplink VLAN
      * tag stripped (a Q-in-Q frame keeps its inner tag), nothing larger than the VNIC's MTU. Sets {@link #held} when the
-     * shaper held packets back.
+     * shaper held packets back. The lowest class of a VNIC with class rings leaves {@code reserve} bytes of the shaper's
+     * tokens (two full frames) to the higher classes: a premium packet then never waits behind best-effort's tokens.
      */
-    private int deliver(DatapathState s, Vnic vnic, VnicRing ring, int max, int cls) {
+    private int deliver(DatapathState s, Vnic vnic, VnicRing ring, int max, int cls, int reserve) {
         long from = ring.firstUnconsumed();
         long to = ring.lastPublished(from, max);
         if (to < from) {
@@ -225,7 +227,7 @@ final class RingDelivery implements PollTask {
             long m = ring.mbufAt(seq);
             int length = Mbufs.pktLen(m);
             // shaping first: a packet held back stays in the ring as it came (its tag not yet stripped)
-            if (shaper != null && !shaper.admit(length, now)) {
+            if (shaper != null && !shaper.admit(length, now, reserve)) {
                 to = seq - 1;
                 held = true;
                 if (pending != null && !shapedListed[vnic.index()]) {

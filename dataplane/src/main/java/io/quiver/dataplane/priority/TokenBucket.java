@@ -85,8 +85,19 @@ public final class TokenBucket {
 
     /** Takes the tokens of a {@code bytes}-byte packet and says true, or takes nothing and says false (policing). */
     public boolean admit(int bytes, long now) {
+        return admit(bytes, now, 0);
+    }
+
+    /**
+     * As {@link #admit(int, long)}, but only while {@code reserve} bytes of tokens would be left over: what a lower
+     * class may take from a bucket it shares with higher ones, so that a higher class's packet finds tokens at once
+     * instead of waiting for the lower class's last packet to be paid for.
+     */
+    public boolean admit(int bytes, long now, int reserve) {
         refill(now);
-        if ((bytesPerSecond > 0 && byteTokens < bytes) || (packetsPerSecond > 0 && packetTokens < 1)) {
+        // never more reserve than a full bucket can spare beside the packet: the lower class is slowed, never stopped
+        long keep = Math.max(0, Math.min(reserve, burstBytes - bytes));
+        if ((bytesPerSecond > 0 && byteTokens < bytes + keep) || (packetsPerSecond > 0 && packetTokens < 1)) {
             return false;
         }
         if (bytesPerSecond > 0) {

@@ -123,6 +123,39 @@ public final class OvsDpdk implements AutoCloseable {
         }
     }
 
+    /**
+     * Priority as OVS-DPDK can do it for {@code bench priority}: IPv4 from {@code premiumPrefix} goes to queue 10, the
+     * rest to queue 20, both out of port 2, whose QoS is a two-level trTCM policer (RFC 4115, OVS's
+     * {@code trtcm-policer}): queue 10 is committed (green) up to {@code premiumBytes}/s, queue 20 excess (yellow) up to
+     * the capacity, and the port lets green through first within its committed rate and yellow within its excess rate.
+     * Rates in bytes/s of IP packet (OVS policers count the frame without its Ethernet header). It drops what exceeds,
+     * where Quiver queues: OVS-DPDK has no egress shaper.
+     */
+    public void premiumQueue(String premiumPrefix, long premiumBytes, long capacityBytes) {
+        List<String> flows = List.of(
+                "table=0,priority=100,ip,in_port=1,nw_src=" + premiumPrefix + ",actions=set_queue:10,output:2",
+                "table=0,priority=10,in_port=1,actions=set_queue:20,output:2",
+                "table=0,priority=0,actions=drop");
+        Path file = dir.resolve("flows.txt");
+        try {
+            Files.write(file, flows);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ofctl("del-flows", "br0");
+        ofctl("add-flows", "br0", file.toString());
+        long burst = Math.max(16_000, capacityBytes / 100); // 10 ms at the capacity
+        vsctl("--", "--if-exists", "clear", "port", "p2", "qos");
+        vsctl("set", "port", "p2", "qos=@q", "--", "--id=@q", "create", "qos", "type=trtcm-policer",
+                "other-config:cir=" + premiumBytes, "other-config:cbs=" + burst,
+                "other-config:eir=" + (capacityBytes - premiumBytes), "other-config:ebs=" + burst,
+                "queues:10=@q10", "queues:20=@q20",
+                "--", "--id=@q10", "create", "queue", "other-config:cir=" + premiumBytes, "other-config:cbs=" + burst,
+                "other-config:eir=0", "other-config:ebs=0",
+                "--", "--id=@q20", "create", "queue", "other-config:cir=0", "other-config:cbs=0",
+                "other-config:eir=" + capacityBytes, "other-config:ebs=" + burst);
+    }
+
     /** Packets port 1 received per second over {@code seconds}, after {@code warmup} seconds. */
     public double measureRxMpps(int warmup, int seconds) throws InterruptedException {
         Thread.sleep(warmup * 1000L);

@@ -1,5 +1,6 @@
 package io.quiver.perf.priority;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.priority.ConnectionTable;
 import io.quiver.perf.measure.JvmWindow;
@@ -15,13 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code quiver bench priority}, its first part: the lcore's connection table with 1M live connections, tracked in
- * bursts as the datapath would: lookups/s over connections spread uniformly and with a hot set, new connections/s
- * (insert and expire at a steady population), allocated bytes and GC count of the measured windows. The overload
- * scenario of issue 16 (premium traffic identified by prefix, SNI and payload token) is not built yet.
+ * {@code quiver bench priority}: first the lcore's connection table with 1M live connections, tracked in bursts as the
+ * datapath would (lookups/s over connections spread uniformly and with a hot set, new connections/s at a steady
+ * population, allocated bytes and GC count of the measured windows); then the overload scenario ({@link Overload}):
+ * premium streams identified by prefix, SNI and payload token beside best-effort at twice the egress capacity, through
+ * Quiver and OVS-DPDK in the same run.
  */
 @Command(name = "priority", mixinStandardHelpOptions = true,
-        description = "Connection table lookups/s with 1M live connections (0 B); the overload scenario is to come.")
+        description = "Connection table lookups/s with 1M live connections; premium traffic under 2x overload, Quiver and OVS-DPDK.")
 public final class PriorityBenchmark implements Callable<Integer> {
     private static final int CONNECTIONS = 1 << 20;
     private static final int KEYS = 1 << 22;
@@ -37,6 +39,12 @@ public final class PriorityBenchmark implements Callable<Integer> {
 
     @Option(names = "--json")
     boolean json;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "each overload phase (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--no-overload", description = "the connection table only")
+    boolean noOverload;
 
     private volatile long blackhole;
 
@@ -58,7 +66,7 @@ public final class PriorityBenchmark implements Callable<Integer> {
         }
         int live = table.size();
         log.printf("%,d live connections%n", live);
-        ObjectNode result = ResultFile.start("priority-conntrack");
+        ObjectNode result = ResultFile.start("priority");
         result.put("liveConnections", live);
         long allocated = 0;
         long gcs = 0;
@@ -93,12 +101,36 @@ public final class PriorityBenchmark implements Callable<Integer> {
         ResultFile.samples(result, "newConnectionsPerSecond", churn);
         result.put("allocatedBytes", allocated).put("gcCount", gcs).put("full", table.full)
                 .put("allocationCounterOverheadBytes", windowOverhead);
+        table = null; // 160 MiB the overload part does not need
+        String why = noOverload ? "--no-overload" : Overload.unavailable();
+        if (why == null) {
+            Overload.measure(result, repeats, seconds, log);
+        } else {
+            result.putObject("overload").put("skipped", why);
+            log.println("overload scenario skipped: " + why);
+        }
         Path saved = ResultFile.save(result);
         if (json) {
             out.println(ResultFile.JSON.writeValueAsString(result));
         } else {
             out.printf("%nconnection table, %,d live: lookups/s %s; new/s %s; lookups allocated %d B, %d GC%n", live,
                     result.get("lookupsPerSecond"), result.get("newConnectionsPerSecond"), allocated, gcs);
+            JsonNode o = result.get("overload");
+            if (!o.has("skipped")) {
+                for (String system : new String[] {"quiver", "quiver-no-levels", "ovs-dpdk"}) {
+                    if (o.has(system)) {
+                        JsonNode s = o.get(system);
+                        out.printf("%-16s premium lost under load %s; p99 us unloaded %s, loaded %s (x%.2f); best-effort kept %s; "
+                                        + "premium kept by method %s%n", system, s.get("premiumLostUnderLoad"), s.get("premiumP99MicrosUnloaded"),
+                                s.get("premiumP99MicrosLoaded"), s.get("p99LoadedOverUnloaded").asDouble(), s.get("bestEffortKeptShare"),
+                                s.get("premiumKeptShareByMethod"));
+                    }
+                }
+                out.printf("identification (packets per connection up to and including the one that identified it): %s%n",
+                        o.get("quiverIdentification"));
+                out.printf("Quiver lcore over the overload runs: %d B allocated, %d GC%n", o.get("quiverAllocatedBytes").asLong(),
+                        o.get("quiverGcCount").asLong());
+            }
             out.println("saved " + saved);
         }
         out.flush();
