@@ -111,6 +111,22 @@ class SubscriptionStoreTest {
     }
 
     @Test
+    void moreLevelsThanTheStoreTakesAreRefused() {
+        try (ConfigStore s = ConfigStore.open(dir)) {
+            for (int i = 0; i < SubscriptionRules.MAX_LEVELS; i++) {
+                assertTrue(s.putSubscription(ADMIN, level("l" + i, PriorityClass.HIGH, i, "prefix=10.0.0.0/8")).decision().allowed());
+            }
+            ChangeResult over = s.putSubscription(ADMIN, level("one-more", PriorityClass.HIGH, 9999, "prefix=10.0.0.0/8"));
+            assertEquals(DenialReason.LIMIT_EXCEEDED, denied(over));
+            assertTrue(over.decision().message().contains("256"), over.decision().message());
+            assertTrue(s.putSubscription(ADMIN, level("l0", PriorityClass.LOW, 0, "prefix=10.0.0.0/8")).decision().allowed(),
+                    "replacing one is not one more");
+        }
+        ConfigException bad = assertThrows(ConfigException.class, () -> level("no spaces", PriorityClass.LOW, 1, "prefix=10.0.0.0/8"));
+        assertTrue(bad.getMessage().contains("subscription level name"), bad.getMessage());
+    }
+
+    @Test
     void rulesRoundTripThroughTheirText() {
         for (String text : List.of("vnic=web1,transport=tcp,local-port=443", "prefix=10.0.0.0/8", "sni=www.example.com",
                 "token-hex=00ff10", "token=GET /gold,within=64", "remote-ip=192.0.2.0/24,transport=udp,remote-port=53")) {

@@ -48,7 +48,10 @@ public record Subscription(String name, Kind kind, PriorityClass priority, long 
             IntegerType.Units.DECIMAL, "unlimited");
 
     public Subscription {
-        VnicNames.validate(name);
+        if (!VnicNames.isValid(name)) { // the same rule as VNIC names: both are keys of the store's maps
+            throw new ConfigException("invalid subscription level name " + (name == null ? "null" : "'" + name + "'")
+                    + ": use 1 to " + VnicNames.MAX_LENGTH + " letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         if (kind == null || priority == null) {
             throw new ConfigException(name + ": a subscription level needs a kind and a priority class");
         }

@@ -133,9 +133,13 @@ final class OverloadLoad implements AutoCloseable {
         }
         long end = start + seconds * 1_000_000_000L;
         long now;
+        int first = 0;
         while ((now = System.nanoTime()) < end) {
             tx.count = 0;
-            for (Paced p : streams) {
+            // the stream that goes first in a burst takes the slot a full ring just freed: every stream has its turn
+            first = first + 1 == streams.size() ? 0 : first + 1;
+            for (int k = 0; k < streams.size(); k++) {
+                Paced p = streams.get((first + k) % streams.size());
                 while (p.next <= now && tx.count < tx.capacity()) {
                     long m = build(p, now);
                     if (m != 0) {
