@@ -4,16 +4,11 @@ import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.packet.ClientHelloRecord;
 import io.quiver.dataplane.packet.TcpFrameBuilder;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
-import io.quiver.dataplane.port.MbufBurst;
+import io.quiver.dataplane.port.FramePort;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.RuntimeConfig;
-import io.quiver.dpdk.EthDev;
-import io.quiver.dpdk.Mbufs;
-import io.quiver.dpdk.NativeMemory;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,26 +48,21 @@ final class OverloadLoad implements AutoCloseable {
         }
     }
 
-    private static final MemorySegment MEMORY = NativeMemory.ALL;
     private static final int UDP_PAYLOAD = 42;
     private static final int TCP_PAYLOAD = 54;
     private static final int BEST_EFFORT_FLOWS = 64;
+    /** The sink looks at a frame's first bytes: through the payload's marker, timestamp and sequence number. */
+    private static final int HEAD = TCP_PAYLOAD + 24;
 
     private final DpdkRuntime runtime;
-    private final int generator;
-    private final int sink;
-    private final long pool;
-    private final MbufBurst tx;
-    private final MbufBurst rx;
+    private final FramePort generator;
+    private final FramePort sink;
     private int connections;
 
     private OverloadLoad(DpdkRuntime runtime) {
         this.runtime = runtime;
-        this.generator = runtime.port("generator").id();
-        this.sink = runtime.port("sink").id();
-        this.pool = runtime.pool().address();
-        this.tx = new MbufBurst(runtime.arena(), Defaults.BURST);
-        this.rx = new MbufBurst(runtime.arena(), Defaults.BURST);
+        this.generator = new FramePort(runtime.port("generator"), runtime.pool(), runtime.arena(), Defaults.BURST, HEAD);
+        this.sink = new FramePort(runtime.port("sink"), runtime.pool(), runtime.arena(), Defaults.BURST, HEAD);
     }
 
     static OverloadLoad start(int mainCpu) {
@@ -83,23 +73,53 @@ final class OverloadLoad implements AutoCloseable {
         return new OverloadLoad(DpdkRuntime.start(config, 1, 4));
     }
 
-    /** One stream's paced packets: its templates, its rate, where it is. */
+    /** One stream's paced packets: its templates (several flows for best-effort), its rate, where it is. */
     private static final class Paced {
         final Stream stream;
         final List<byte[]> preamble;
-        final byte[] data;
-        final int payloadAt;
+        final byte[][] data;
+        final int stampAt;
         final long interval;
         long next;
         long sent;
 
-        Paced(Stream stream, List<byte[]> preamble, byte[] data, double rate, long start) {
+        Paced(Stream stream, List<byte[]> preamble, byte[][] data, double rate, long start) {
             this.stream = stream;
             this.preamble = preamble;
             this.data = data;
-            this.payloadAt = data[23] == 17 ? UDP_PAYLOAD : TCP_PAYLOAD;
+            this.stampAt = (data[0][23] == 17 ? UDP_PAYLOAD : TCP_PAYLOAD) + 8;
             this.interval = (long) (1e9 / rate);
             this.next = start;
+        }
+    }
+
+    /** The sink's view of each frame: counted per stream, a premium one's latency recorded. */
+    private static final class Counting implements FramePort.Visitor {
+        final long[] received = new long[4];
+        final Histogram latency = new Histogram(3_600_000_000_000L, 3);
+        final long start;
+        long now;
+
+        Counting(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void frame(byte[] head, int length) {
+            int at = head[23] == 17 ? UDP_PAYLOAD : TCP_PAYLOAD;
+            if (length < at + 24) {
+                return;
+            }
+            int marker = head[at] & 0xFF;
+            for (Stream s : Stream.values()) {
+                if (s.marker == marker) {
+                    received[s.ordinal()]++;
+                    long sentAt = FramePort.stampAt(head, at + 8);
+                    if (s.premium() && sentAt >= start && sentAt <= now) {
+                        latency.recordValue(now - sentAt);
+                    }
+                }
+            }
         }
     }
 
@@ -113,21 +133,25 @@ final class OverloadLoad implements AutoCloseable {
         int base = 20000 + 16 * (connections++ % 2000);
         long start = System.nanoTime() + 50_000_000L;
         List<Paced> streams = new ArrayList<>();
-        streams.add(new Paced(Stream.PREFIX, List.of(), udp(OverloadScenario.PREMIUM_HOST, base, Stream.PREFIX), capacityPps * 0.1 / 3, start));
+        streams.add(new Paced(Stream.PREFIX, List.of(), new byte[][] {udp(OverloadScenario.PREMIUM_HOST, base, Stream.PREFIX)},
+                capacityPps * 0.1 / 3, start));
         streams.add(tcp(Stream.SNI, base + 1, ClientHelloRecord.of(OverloadScenario.SERVER_NAME), 443, capacityPps * 0.1 / 3, start));
         streams.add(tcp(Stream.TOKEN, base + 2, ("GET / HTTP/1.1\r\nHost: api\r\n" + OverloadScenario.TOKEN + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII), 80, capacityPps * 0.1 / 3, start));
-        if (loaded) {
-            streams.add(new Paced(Stream.BEST_EFFORT, List.of(), udp(OverloadScenario.BEST_EFFORT_HOST, 5000, Stream.BEST_EFFORT),
-                    capacityPps * 2, start));
+        if (loaded) { // spread over flows, as real best-effort traffic is
+            byte[][] flows = new byte[BEST_EFFORT_FLOWS][];
+            for (int f = 0; f < flows.length; f++) {
+                flows[f] = udp(OverloadScenario.BEST_EFFORT_HOST, 5000 + f, Stream.BEST_EFFORT);
+            }
+            streams.add(new Paced(Stream.BEST_EFFORT, List.of(), flows, capacityPps * 2, start));
         }
-        Histogram latency = new Histogram(3_600_000_000_000L, 3);
-        long[] received = new long[4];
-        Thread sinkThread = Thread.ofPlatform().name("bench-sink").start(() -> drain(received, latency, start));
+        Counting counting = new Counting(start);
+        Thread sinkThread = Thread.ofPlatform().name("bench-sink").start(() -> drain(counting));
         long generatorDrops = 0;
         for (Paced p : streams) { // the connections' openings first: the SYN, then the segment that identifies them
             for (byte[] f : p.preamble) {
-                generatorDrops += send(List.of(f));
+                generator.stage(f, -1, 0, 0);
+                generatorDrops += generator.send();
                 Thread.sleep(5);
             }
         }
@@ -135,30 +159,23 @@ final class OverloadLoad implements AutoCloseable {
         long now;
         int first = 0;
         while ((now = System.nanoTime()) < end) {
-            tx.count = 0;
             // the stream that goes first in a burst takes the slot a full ring just freed: every stream has its turn
             first = first + 1 == streams.size() ? 0 : first + 1;
             for (int k = 0; k < streams.size(); k++) {
                 Paced p = streams.get((first + k) % streams.size());
-                while (p.next <= now && tx.count < tx.capacity()) {
-                    long m = build(p, now);
-                    if (m != 0) {
-                        tx.add(m);
+                while (p.next <= now && !generator.isFull()) {
+                    if (!generator.stage(p.data[(int) (p.sent % p.data.length)], p.stampAt, now, p.sent)) {
+                        generatorDrops++;
                     }
                     p.next += p.interval;
                     p.sent++;
                 }
             }
-            if (tx.count == 0) {
+            if (generator.staged() == 0) {
                 LockSupport.parkNanos(20_000);
                 continue;
             }
-            int n = tx.count;
-            int sent = EthDev.txBurst(generator, 0, tx.segment(), n);
-            if (sent < n) {
-                generatorDrops += n - sent;
-                tx.freeFrom(sent);
-            }
+            generatorDrops += generator.send();
         }
         Thread.sleep(500); // what the shaper still holds drains
         sinkThread.interrupt();
@@ -167,77 +184,20 @@ final class OverloadLoad implements AutoCloseable {
         for (Paced p : streams) {
             sent[p.stream.ordinal()] = p.sent;
         }
-        return new Phase(sent, received, latency, generatorDrops);
+        return new Phase(sent, counting.received, counting.latency, generatorDrops);
     }
 
-    private long build(Paced p, long now) {
-        long m = Mbufs.alloc(pool);
-        if (m == 0) {
-            return 0;
-        }
-        long data = Mbufs.append(m, p.data.length);
-        MemorySegment.copy(p.data, 0, MEMORY, ValueLayout.JAVA_BYTE, data, p.data.length);
-        long payload = data + p.payloadAt;
-        if (p.stream == Stream.BEST_EFFORT) { // spread over flows, as real best-effort traffic is
-            MEMORY.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), data + 34,
-                    (short) (5000 + p.sent % BEST_EFFORT_FLOWS));
-        }
-        MEMORY.set(ValueLayout.JAVA_LONG_UNALIGNED, payload + 8, now);
-        MEMORY.set(ValueLayout.JAVA_LONG_UNALIGNED, payload + 16, p.sent);
-        return m;
-    }
-
-    private int send(List<byte[]> frames) {
-        tx.count = 0;
-        for (byte[] f : frames) {
-            long m = Mbufs.alloc(pool);
-            long data = Mbufs.append(m, f.length);
-            MemorySegment.copy(f, 0, MEMORY, ValueLayout.JAVA_BYTE, data, f.length);
-            tx.add(m);
-        }
-        int n = tx.count;
-        int sent = EthDev.txBurst(generator, 0, tx.segment(), n);
-        if (sent < n) {
-            tx.freeFrom(sent);
-        }
-        return n - sent;
-    }
-
-    private void drain(long[] received, Histogram latency, long start) {
+    private void drain(Counting counting) {
         boolean stopping = false;
         while (true) {
-            int n = EthDev.rxBurst(sink, 0, rx.segment(), rx.capacity());
-            if (n == 0) {
-                if (stopping || Thread.interrupted()) {
-                    if (stopping) {
-                        return;
-                    }
-                    stopping = true; // one more empty poll after the interrupt, then done
+            counting.now = System.nanoTime();
+            if (sink.receive(counting) == 0) {
+                if (stopping) {
+                    return;
                 }
+                stopping = Thread.interrupted(); // one more empty poll after the interrupt, then done
                 LockSupport.parkNanos(10_000);
-                continue;
             }
-            long now = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                long m = rx.get(i);
-                long frame = Mbufs.data(m);
-                int length = Mbufs.dataLen(m);
-                int at = MEMORY.get(ValueLayout.JAVA_BYTE, frame + 23) == 17 ? UDP_PAYLOAD : TCP_PAYLOAD;
-                if (length >= at + 24) {
-                    int marker = MEMORY.get(ValueLayout.JAVA_BYTE, frame + at) & 0xFF;
-                    for (Stream s : Stream.values()) {
-                        if (s.marker == marker) {
-                            received[s.ordinal()]++;
-                            long sentAt = MEMORY.get(ValueLayout.JAVA_LONG_UNALIGNED, frame + at + 8);
-                            if (s.premium() && sentAt >= start && sentAt <= now) {
-                                latency.recordValue(now - sentAt);
-                            }
-                        }
-                    }
-                }
-            }
-            rx.count = n;
-            rx.freeAll();
         }
     }
 
@@ -256,7 +216,7 @@ final class OverloadLoad implements AutoCloseable {
         byte[] payload = new byte[OverloadScenario.FRAME - TCP_PAYLOAD];
         payload[0] = (byte) s.marker;
         byte[] data = b.seq(1001 + identifying.length).flags(TcpFrameBuilder.ACK).payload(payload).build();
-        return new Paced(s, List.of(syn, hello), data, rate, start);
+        return new Paced(s, List.of(syn, hello), new byte[][] {data}, rate, start);
     }
 
     @Override
