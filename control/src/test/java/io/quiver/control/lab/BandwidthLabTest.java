@@ -2,7 +2,6 @@ package io.quiver.control.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quiver.control.daemon.QuiverProcess;
@@ -35,10 +34,7 @@ class BandwidthLabTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
-        for (String tool : new String[] {"ip", "ethtool", "iperf3"}) {
-            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
-        }
+        LabApi.assumeLab("ip", "ethtool", "iperf3");
         Path config = new NamespaceLab(2, "shared", dir).up();
         quiver = LabApi.start(config, "quiver-bw", dir);
         api = quiver.apiUrl(60);

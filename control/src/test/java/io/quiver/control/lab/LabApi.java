@@ -26,6 +26,26 @@ final class LabApi {
                 "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0");
     }
 
+    /** Skips the test class unless it runs as root with {@code tools} installed (bin/quiver-test installs them). */
+    static void assumeLab(String... tools) {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root: namespaces, veth pairs and DPDK's runtime folder");
+        for (String tool : tools) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(io.quiver.control.host.Shell.available(tool),
+                    tool + " is not installed (bin/quiver-test installs it)");
+        }
+    }
+
+    /** The {@code quiver} CLI with {@code args} against the daemon at {@code api}, run to its end. */
+    static QuiverProcess cli(String api, String... args) throws Exception {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of(args));
+        a.add("--api");
+        a.add(api);
+        QuiverProcess p = QuiverProcess.start(a.toArray(String[]::new));
+        p.waitFor();
+        return p;
+    }
+
     static Reply call(String api, String method, String path, String body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(api + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -2,7 +2,6 @@ package io.quiver.control.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quiver.control.daemon.QuiverProcess;
@@ -36,10 +35,7 @@ class PriorityLabTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
-        for (String tool : new String[] {"ip", "ethtool", "iperf3"}) {
-            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
-        }
+        LabApi.assumeLab("ip", "ethtool", "iperf3");
         Path config = new NamespaceLab(3, "shared", dir).up();
         java.nio.file.Files.copy(config, dir.resolve("lab.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         quiver = LabApi.start(config, "quiver-prio", dir);
@@ -151,11 +147,6 @@ class PriorityLabTest {
     }
 
     static QuiverProcess cli(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--api");
-        a.add(api);
-        QuiverProcess p = QuiverProcess.start(a.toArray(String[]::new));
-        p.waitFor();
-        return p;
+        return LabApi.cli(api, args);
     }
 }

@@ -3,7 +3,6 @@ package io.quiver.control.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quiver.control.daemon.QuiverProcess;
@@ -15,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -41,10 +39,7 @@ class VnsLabTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
-        for (String tool : new String[] {"ip", "ethtool", "ping", "traceroute", "tracepath", "iperf3"}) {
-            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
-        }
+        LabApi.assumeLab("ip", "ethtool", "ping", "traceroute", "tracepath", "iperf3");
         Path config = new VnsLab(dir).up();
         quiver = LabApi.start(config, "quiver-vns", dir);
         api = quiver.apiUrl(60);
@@ -77,12 +72,7 @@ class VnsLabTest {
     }
 
     static QuiverProcess cli(String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--api");
-        a.add(api);
-        QuiverProcess p = QuiverProcess.start(a.toArray(String[]::new));
-        p.waitFor();
-        return p;
+        return LabApi.cli(api, args);
     }
 
     static long counter(String vns, String name) throws Exception {
