@@ -272,6 +272,12 @@ public final class ConfigFile {
                 throw new IllegalArgumentException("flow " + f.name() + ": " + e.getMessage(), e);
             }
         }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Subscription s : out) {
+            if (!names.add(s.name())) { // the store would keep only the last one of the name
+                throw new IllegalArgumentException("two subscription levels or flows are named '" + s.name() + "'");
+            }
+        }
         out.sort(java.util.Comparator.comparingInt(Subscription::rank).thenComparing(Subscription::name));
         return out;
     }

@@ -208,7 +208,11 @@ public final class RestApi implements AutoCloseable {
             }
             case "connections" -> {
                 if (p.length == 2 && method.equals("GET")) {
-                    return service.connections(q.get("level"), q.get("address"), (int) number(q, "limit", 100));
+                    long limit = number(q, "limit", 100);
+                    if (limit < 0 || limit > 100_000) {
+                        throw ServiceException.badRequest("'limit' is 0..100000, not " + limit);
+                    }
+                    return service.connections(q.get("level"), q.get("address"), (int) limit);
                 }
             }
             case "audit" -> {

@@ -119,6 +119,11 @@ class ConfigFileTest {
         Files.writeString(f, "ports: [ { name: up, devargs: x } ]\nuplink: { port: up }\n"
                 + "flows: [ { name: f, vnic: web1, match: \"remote-port=80\" } ]\n");
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("transport"));
+        Files.writeString(f, "ports: [ { name: up, devargs: x } ]\nuplink: { port: up }\n"
+                + "subscriptions: [ { name: gold, rules: [\"prefix=10.0.0.0/8\"] } ]\n"
+                + "flows: [ { name: gold, vnic: web1, match: \"transport=tcp\" } ]\n");
+        assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("two subscription"),
+                "one name twice: the store would keep only the last");
     }
 
     @Test

@@ -185,7 +185,8 @@ final class RingDelivery implements PollTask {
                 int n = deliver(s, vnic, ring, left, c, 0);
                 left -= n;
                 if (low.hasWork()) {
-                    lowestOwed[v] += n * s.lowestShare;
+                    // owed at most a visit's budget: a shaper that holds the lowest class back must not let it pile up
+                    lowestOwed[v] = Math.min(lowestOwed[v] + n * s.lowestShare, 100 * budget);
                 }
             }
         }
