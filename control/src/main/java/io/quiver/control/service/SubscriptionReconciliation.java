@@ -1,8 +1,6 @@
 package io.quiver.control.service;
 
-import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
-import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.Subscription;
 import java.util.List;
@@ -30,7 +28,7 @@ final class SubscriptionReconciliation {
         Set<String> named = fromFile.stream().map(Subscription::name).collect(Collectors.toSet());
         for (Subscription s : store.subscriptions()) {
             if (!named.contains(s.name())) {
-                orFail(store.deleteSubscription(Requester.admin("config-file (--reset-state)"), s.name(), s.kind()), s.name());
+                VnsReconciliation.orFail(store.deleteSubscription(Requester.admin("config-file (--reset-state)"), s.name(), s.kind()), s.name());
             }
         }
     }
@@ -47,16 +45,10 @@ final class SubscriptionReconciliation {
                 LOG.info("{} {}: the configuration file's settings replace the stored ones ({} -> {})", file.kind().word(),
                         file.name(), stored, file);
                 if (stored.kind() != file.kind()) {
-                    orFail(store.deleteSubscription(who, stored.name(), stored.kind()), stored.name());
+                    VnsReconciliation.orFail(store.deleteSubscription(who, stored.name(), stored.kind()), stored.name());
                 }
             }
-            orFail(store.putSubscription(who, file), file.kind().word() + " " + file.name());
-        }
-    }
-
-    private static void orFail(ChangeResult r, String what) {
-        if (!r.committed()) {
-            throw new ConfigException("configuration file: " + what + ": " + r.decision().message());
+            VnsReconciliation.orFail(store.putSubscription(who, file), file.kind().word() + " " + file.name());
         }
     }
 }

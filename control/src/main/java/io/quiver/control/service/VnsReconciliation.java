@@ -72,7 +72,8 @@ final class VnsReconciliation {
         }
     }
 
-    private static void orFail(ChangeResult r, String what) {
+    /** Stops the start with the store's reason when it refused what the configuration file asked for. */
+    static void orFail(ChangeResult r, String what) {
         if (!r.committed()) {
             throw new ConfigException("configuration file: " + what + ": " + r.decision().message());
         }

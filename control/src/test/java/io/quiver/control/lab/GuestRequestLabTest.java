@@ -47,10 +47,7 @@ class GuestRequestLabTest {
 
     @BeforeAll
     static void up() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: namespaces, veth pairs and DPDK's runtime folder");
-        for (String tool : new String[] {"ip", "ethtool", "ping"}) {
-            assumeTrue(Shell.available(tool), tool + " is not installed (bin/quiver-test installs it)");
-        }
+        LabApi.assumeLab("ip", "ethtool", "ping");
         Path config = new NamespaceLab(3, "shared", dir).up();
         quiver = QuiverProcess.start("run", "--config", config.toString(), "--file-prefix", "quiver-glab-" + ProcessHandle.current().pid(),
                 "--state-dir", dir.resolve("state").toString(), "--api", "127.0.0.1:0"); // the default placement: auto

@@ -46,6 +46,13 @@ final class LabApi {
         return p;
     }
 
+    /** A call that must succeed (2xx): its body; otherwise the test fails with the status and body. */
+    static JsonNode ok(String api, String method, String path, String body) throws Exception {
+        Reply r = call(api, method, path, body);
+        org.junit.jupiter.api.Assertions.assertTrue(r.status() < 300, method + " " + path + ": " + r.status() + " " + r.body());
+        return r.body();
+    }
+
     static Reply call(String api, String method, String path, String body) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(api + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

@@ -19,21 +19,12 @@ public class PriorityCommands extends VnsCommands {
             description = {"Create a subscription level: connections its rules identify run at its priority class, within",
                     "its limits. Rules are tried in rank order: first-packet rules, then SNI, then payload tokens.",
                     "e.g. create-subscription gold --priority high --maxbw 50M --rule prefix=10.8.0.0/16 --rule sni=*.gold.example"})
-    int createSubscription(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name,
-                           @Option(names = "--priority", description = "low, medium, high (default) or critical") String priority,
-                           @Option(names = "--maxbw", description = "the level's limit in bit/s of frames, e.g. 50M (policed)") String maxbw,
-                           @Option(names = "--maxpps", description = "the level's limit in packets/s, e.g. 10k (policed)") String maxpps,
-                           @Option(names = "--rank", description = "lower ranks are tried first (default 100)") Integer rank,
+    int createSubscription(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name, @Mixin LevelSettings settings,
                            @Option(names = "--rule", required = true, paramLabel = "CONDITIONS",
                                    description = "key=value[,key=value...]: vnic, prefix, local-ip, remote-ip, transport, "
                                            + "local-port, remote-port, sni, token, token-hex, within; repeatable (any rule matches)")
                            List<String> rules) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("priority", priority);
-        body.put("maxbw", maxbw);
-        body.put("maxpps", maxpps);
-        body.put("rank", rank);
+        Map<String, Object> body = settings.body(name);
         body.put("rules", rules);
         return print(c, c.client().post("/v1/subscriptions", body), j -> levelTable(List.of(j), false));
     }
@@ -59,18 +50,10 @@ public class PriorityCommands extends VnsCommands {
     int addFlow(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name,
                 @Option(names = {"--vnic", "-l"}, required = true, description = "the VNIC") String vnic,
                 @Option(names = {"--match", "-a"}, description = "transport, local-port, remote-port, local-ip, remote-ip") String match,
-                @Option(names = "--priority", description = "low, medium, high (default) or critical") String priority,
-                @Option(names = "--maxbw", description = "the flow's limit in bit/s of frames, e.g. 50M (policed)") String maxbw,
-                @Option(names = "--maxpps", description = "the flow's limit in packets/s (policed)") String maxpps,
-                @Option(names = "--rank", description = "lower ranks are tried first (default 100)") Integer rank) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
+                @Mixin LevelSettings settings) {
+        Map<String, Object> body = settings.body(name);
         body.put("vnic", vnic);
         body.put("match", match);
-        body.put("priority", priority);
-        body.put("maxbw", maxbw);
-        body.put("maxpps", maxpps);
-        body.put("rank", rank);
         return print(c, c.client().post("/v1/flows", body), j -> levelTable(List.of(j), false));
     }
 
@@ -114,6 +97,28 @@ public class PriorityCommands extends VnsCommands {
                     + j.get("full").asText() + " packets of connections the full table could not admit; identified "
                     + j.get("identified").toString();
         });
+    }
+
+    /** What a subscription level and a flow both take: its class, limits and rank. */
+    public static final class LevelSettings {
+        @Option(names = "--priority", description = "low, medium, high (default) or critical")
+        String priority;
+        @Option(names = "--maxbw", description = "the limit in bit/s of frames, e.g. 50M (policed)")
+        String maxbw;
+        @Option(names = "--maxpps", description = "the limit in packets/s, e.g. 10k (policed)")
+        String maxpps;
+        @Option(names = "--rank", description = "lower ranks are tried first (default 100)")
+        Integer rank;
+
+        Map<String, Object> body(String name) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("priority", priority);
+            body.put("maxbw", maxbw);
+            body.put("maxpps", maxpps);
+            body.put("rank", rank);
+            return body;
+        }
     }
 
     private static String levelTable(List<JsonNode> levels, boolean counters) {
