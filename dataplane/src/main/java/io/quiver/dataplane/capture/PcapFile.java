@@ -36,6 +36,15 @@ public final class PcapFile {
 
     /** Reads every frame of a pcap file (either byte order, micro- or nanosecond timestamps). */
     public static List<byte[]> read(Path file) throws IOException {
+        return readTimed(file).stream().map(Record::frame).toList();
+    }
+
+    /** One frame and when it was captured (or sent, for DPDK's net_pcap TX): nanoseconds since the epoch. */
+    public record Record(long nanos, byte[] frame) {
+    }
+
+    /** As {@link #read}, with each frame's timestamp. */
+    public static List<Record> readTimed(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         if (b.remaining() < 24) {
             throw new IOException(file + " is not a pcap file: " + b.remaining() + " bytes");
@@ -48,11 +57,12 @@ public final class PcapFile {
                 throw new IOException(file + " is not a pcap file (magic " + Integer.toHexString(magic) + ")");
             }
         }
+        long fractionNanos = magic == MAGIC_NANOS ? 1 : 1000;
         b.position(24);
-        List<byte[]> frames = new ArrayList<>();
+        List<Record> frames = new ArrayList<>();
         while (b.remaining() >= 16) {
-            b.getInt();
-            b.getInt();
+            long seconds = Integer.toUnsignedLong(b.getInt());
+            long fraction = Integer.toUnsignedLong(b.getInt());
             int captured = b.getInt();
             b.getInt();
             if (captured < 0 || captured > b.remaining()) {
@@ -60,7 +70,7 @@ public final class PcapFile {
             }
             byte[] f = new byte[captured];
             b.get(f);
-            frames.add(f);
+            frames.add(new Record(seconds * 1_000_000_000L + fraction * fractionNanos, f));
         }
         return frames;
     }
