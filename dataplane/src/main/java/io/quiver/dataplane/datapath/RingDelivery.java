@@ -175,9 +175,8 @@ final class RingDelivery implements PollTask {
         int left = budget;
         int owed = lowestOwed[v] / 100;
         if (owed > 0 && low.hasWork()) {
-            // the share is paid from any token, the reserve's too: waiting above the reserve held the higher classes
-            // back (they wait while it is owed) for the reserve's worth of refill, 0.5 ms at 50 Mbit/s, once in every
-            // 100 / lowestShare of their packets; they now wait only while a saturated shaper has less than its frame
+            // paid from any token, the reserve's too: the higher classes wait while the share is owed, and a share
+            // waiting above the reserve would hold them back for the reserve's whole refill
             int n = deliver(s, vnic, low, Math.min(owed, left), s.defaultClass[v], 0);
             lowestOwed[v] -= 100 * n;
             left -= n;
