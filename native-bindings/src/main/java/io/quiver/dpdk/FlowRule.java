@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One rte_flow rule: attributes, a pattern (ETH [+ VLAN] [+ IPV4]) and actions (QUEUE or DROP), laid out in native
+ * One rte_flow rule: attributes, a pattern (ETH [+ VLAN] [+ IPV4 [+ TCP | UDP]]) and actions (QUEUE or DROP), laid out in native
  * memory with the compiler's offsets. Rules are built on the control path; the structures live in this rule's own
  * arena until {@link #close()}.
  */
@@ -21,6 +21,10 @@ public final class FlowRule implements AutoCloseable {
     private static final int ITEM_ETH = Layout.intOf("RTE_FLOW_ITEM_TYPE_ETH");
     private static final int ITEM_VLAN = Layout.intOf("RTE_FLOW_ITEM_TYPE_VLAN");
     private static final int ITEM_IPV4 = Layout.intOf("RTE_FLOW_ITEM_TYPE_IPV4");
+    private static final int ITEM_TCP = Layout.intOf("RTE_FLOW_ITEM_TYPE_TCP");
+    private static final int ITEM_UDP = Layout.intOf("RTE_FLOW_ITEM_TYPE_UDP");
+    private static final int TCP = 6;
+    private static final int UDP = 17;
     private static final int ACTION_END = Layout.intOf("RTE_FLOW_ACTION_TYPE_END");
     private static final int ACTION_QUEUE = Layout.intOf("RTE_FLOW_ACTION_TYPE_QUEUE");
     private static final int ACTION_DROP = Layout.intOf("RTE_FLOW_ACTION_TYPE_DROP");
@@ -78,8 +82,45 @@ public final class FlowRule implements AutoCloseable {
         spec.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.dst_addr"), address);
         mask.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.dst_addr"), -1);
         item(ITEM_IPV4, spec, mask);
-        description.append(" ipv4 dst ").append((address >>> 24) & 255).append('.').append((address >>> 16) & 255)
-                .append('.').append((address >>> 8) & 255).append('.').append(address & 255);
+        description.append(" ipv4 dst ").append(ipText(address));
+        return this;
+    }
+
+    /** Matches any frame (a pattern must start at L2; an ETH item without spec matches every one). */
+    public FlowRule ethAny() {
+        item(ITEM_ETH, MemorySegment.NULL, MemorySegment.NULL);
+        description.append(" eth");
+        return this;
+    }
+
+    /** Matches the IPv4 source and destination addresses exactly (host order). */
+    public FlowRule ipv4(int source, int destination) {
+        MemorySegment spec = arena.allocate(Layout.of("sizeof.rte_flow_item_ipv4"), 8);
+        MemorySegment mask = arena.allocate(Layout.of("sizeof.rte_flow_item_ipv4"), 8);
+        spec.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.src_addr"), source);
+        mask.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.src_addr"), -1);
+        spec.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.dst_addr"), destination);
+        mask.set(BE32, Layout.of("rte_flow_item_ipv4.hdr.dst_addr"), -1);
+        item(ITEM_IPV4, spec, mask);
+        description.append(" ipv4 src ").append(ipText(source)).append(" dst ").append(ipText(destination));
+        return this;
+    }
+
+    /** Matches a TCP (protocol 6) or UDP (17) header's ports exactly. */
+    public FlowRule ports(int protocol, int sourcePort, int destinationPort) {
+        if (protocol != TCP && protocol != UDP) {
+            throw new IllegalArgumentException("ports are matched for TCP (6) and UDP (17), not protocol " + protocol);
+        }
+        String type = protocol == TCP ? "rte_flow_item_tcp" : "rte_flow_item_udp";
+        MemorySegment spec = arena.allocate(Layout.of("sizeof." + type), 8);
+        MemorySegment mask = arena.allocate(Layout.of("sizeof." + type), 8);
+        spec.set(BE16, Layout.of(type + ".hdr.src_port"), (short) sourcePort);
+        mask.set(BE16, Layout.of(type + ".hdr.src_port"), (short) -1);
+        spec.set(BE16, Layout.of(type + ".hdr.dst_port"), (short) destinationPort);
+        mask.set(BE16, Layout.of(type + ".hdr.dst_port"), (short) -1);
+        item(protocol == TCP ? ITEM_TCP : ITEM_UDP, spec, mask);
+        description.append(protocol == TCP ? " tcp" : " udp").append(" src ").append(sourcePort & 0xFFFF)
+                .append(" dst ").append(destinationPort & 0xFFFF);
         return this;
     }
 
@@ -141,6 +182,10 @@ public final class FlowRule implements AutoCloseable {
         MemorySegment t = arena.allocate(JAVA_INT);
         t.set(JAVA_INT, 0, type);
         items.add(new MemorySegment[] {t, spec, mask});
+    }
+
+    private static String ipText(int address) {
+        return ((address >>> 24) & 255) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "." + (address & 255);
     }
 
     private static String macText(byte[] mac) {

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +126,48 @@ class BindingsTest {
             EthDev.close(port);
             EthDev.hotplugRemove("vdev", "net_null8");
         }
+    }
+
+    /**
+     * A connection's rule as the NIC reads it: ETH, IPV4, TCP, END, each spec in network order at the compiler's
+     * offsets with a full mask; a device without rte_flow refuses it with DPDK's reason.
+     */
+    @Test
+    void aConnectionRuleIsLaidOutInNetworkOrderAtTheCompilersOffsets() {
+        try (FlowRule rule = FlowRule.ingress(0).ethAny().ipv4(0x0a080005, 0x0a000001).ports(6, 40001, 443).toQueue(2)) {
+            MemorySegment pattern = rule.pattern().reinterpret(Layout.of("sizeof.rte_flow_item") * 4);
+            long item = Layout.of("sizeof.rte_flow_item");
+            int[] types = new int[4];
+            for (int k = 0; k < 4; k++) {
+                types[k] = pattern.get(ValueLayout.JAVA_INT, k * item + Layout.of("rte_flow_item.type"));
+            }
+            assertArrayEquals(new int[] {Layout.intOf("RTE_FLOW_ITEM_TYPE_ETH"), Layout.intOf("RTE_FLOW_ITEM_TYPE_IPV4"),
+                    Layout.intOf("RTE_FLOW_ITEM_TYPE_TCP"), Layout.intOf("RTE_FLOW_ITEM_TYPE_END")}, types);
+            assertEquals(MemorySegment.NULL, pattern.get(ValueLayout.ADDRESS, Layout.of("rte_flow_item.spec")), "any frame");
+            MemorySegment ipv4 = pattern.get(ValueLayout.ADDRESS, item + Layout.of("rte_flow_item.spec"))
+                    .reinterpret(Layout.of("sizeof.rte_flow_item_ipv4"));
+            ValueLayout.OfInt be32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+            assertEquals(0x0a080005, ipv4.get(be32, Layout.of("rte_flow_item_ipv4.hdr.src_addr")));
+            assertEquals(0x0a000001, ipv4.get(be32, Layout.of("rte_flow_item_ipv4.hdr.dst_addr")));
+            MemorySegment tcp = pattern.get(ValueLayout.ADDRESS, 2 * item + Layout.of("rte_flow_item.spec"))
+                    .reinterpret(Layout.of("sizeof.rte_flow_item_tcp"));
+            MemorySegment tcpMask = pattern.get(ValueLayout.ADDRESS, 2 * item + Layout.of("rte_flow_item.mask"))
+                    .reinterpret(Layout.of("sizeof.rte_flow_item_tcp"));
+            ValueLayout.OfShort be16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+            assertEquals(40001, tcp.get(be16, Layout.of("rte_flow_item_tcp.hdr.src_port")) & 0xFFFF);
+            assertEquals(443, tcp.get(be16, Layout.of("rte_flow_item_tcp.hdr.dst_port")) & 0xFFFF);
+            assertEquals((short) -1, tcpMask.get(be16, Layout.of("rte_flow_item_tcp.hdr.dst_port")));
+            assertEquals("ingress eth ipv4 src 10.8.0.5 dst 10.0.0.1 tcp src 40001 dst 443 -> queue 2", rule.toString());
+            EthDev.probe("net_null9");
+            int port = EthDev.portByName("net_null9").orElseThrow();
+            try {
+                assertTrue(Flows.validate(port, rule).isPresent(), "net_null has no rte_flow support");
+            } finally {
+                EthDev.close(port);
+                EthDev.hotplugRemove("vdev", "net_null9");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> FlowRule.ingress(0).ports(1, 0, 0));
     }
 
     @Test
