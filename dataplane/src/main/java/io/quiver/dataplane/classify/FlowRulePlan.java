@@ -14,14 +14,22 @@ import java.util.List;
  * The rte_flow rules that make a NIC do {@link SoftwareClassifier}'s job, as data: for each VNIC MAC (primary and
  * secondary, with the VNIC's VLAN) three rules, highest priority first:
  * <ol>
- *   <li>priority 0: destination MAC + destination IPv4 = one of the VNIC's addresses -> the VNIC's local queue;</li>
- *   <li>priority 1: destination MAC + any IPv4 -> its forwarding queue;</li>
- *   <li>priority 2: destination MAC -> its local queue (ARP and other ethertypes).</li>
+ *   <li>priority 1: destination MAC + destination IPv4 = one of the VNIC's addresses -> the VNIC's local queue;</li>
+ *   <li>priority 2: destination MAC + any IPv4 -> its forwarding queue;</li>
+ *   <li>priority 3: destination MAC -> its local queue (ARP and other ethertypes).</li>
  * </ol>
- * Unmatched frames (broadcast, unknown MACs) land on queue 0, where the software classifier decides. VNIC v's local
- * queue is {@code 1 + 2v}, its forwarding queue {@code 2 + 2v}, so a queue number minus one is the classifier result.
+ * Priority 0 is left to the connections that subscription levels identify ({@link ConnectionRules}), which go to a
+ * class queue: 1 for medium, 2 for high, 3 for critical. Unmatched frames (broadcast, unknown MACs) land on queue 0.
+ * On queue 0 and the class queues the software classifier decides. VNIC v's local queue is {@code 4 + 2v}, its
+ * forwarding queue {@code 5 + 2v}.
  */
 public final class FlowRulePlan {
+    /** The rte_flow priority of an identified connection's rule: above every VNIC rule. */
+    public static final int CONNECTION_PRIORITY = 0;
+    /** Queues 1..3: the class queues, one per class above the lowest ({@code PriorityClass} 1..3). */
+    public static final int CLASS_QUEUES = 3;
+    private static final int FIRST_VNIC_QUEUE = 1 + CLASS_QUEUES;
+
     /** One rule; {@code ipv4Dst} null with {@code anyIpv4} false matches any ethertype. */
     public record Rule(int priority, long dstMac, int vlan, Integer ipv4Dst, boolean anyIpv4, int queue) {
         boolean matches(ParsedBurst b, int i, int frameVlan) {
@@ -54,36 +62,67 @@ public final class FlowRulePlan {
             }
             for (long mac : WireAddresses.macs(spec)) {
                 for (int address : WireAddresses.ipv4(spec)) {
-                    r.add(new Rule(0, mac, spec.vlan(), address, false, localQueue(v)));
+                    r.add(new Rule(1, mac, spec.vlan(), address, false, localQueue(v)));
                 }
-                r.add(new Rule(1, mac, spec.vlan(), null, true, forwardingQueue(v)));
-                r.add(new Rule(2, mac, spec.vlan(), null, false, localQueue(v)));
+                r.add(new Rule(2, mac, spec.vlan(), null, true, forwardingQueue(v)));
+                r.add(new Rule(3, mac, spec.vlan(), null, false, localQueue(v)));
             }
         }
         r.sort(Comparator.comparingInt(Rule::priority));
         this.rules = List.copyOf(r);
-        this.queues = 1 + 2 * vnics.size();
+        this.queues = FIRST_VNIC_QUEUE + 2 * vnics.size();
     }
 
     public static int localQueue(int vnic) {
-        return 1 + 2 * vnic;
+        return FIRST_VNIC_QUEUE + 2 * vnic;
     }
 
     public static int forwardingQueue(int vnic) {
-        return 2 + 2 * vnic;
+        return FIRST_VNIC_QUEUE + 1 + 2 * vnic;
     }
 
-    /** The classifier result a queue other than 0 stands for: its VNIC's local or forwarding ring. */
+    /** The queue an identified connection of class {@code cls} (1..3) is steered to. */
+    public static int classQueue(int cls) {
+        if (cls < 1 || cls > CLASS_QUEUES) {
+            throw new IllegalArgumentException("class queues are for classes 1.." + CLASS_QUEUES + ", not " + cls);
+        }
+        return cls;
+    }
+
+    /** Whether frames on {@code queue} are classified in software: unmatched ones, and the class queues'. */
+    static boolean classifiedInSoftware(int queue) {
+        return queue < FIRST_VNIC_QUEUE;
+    }
+
+    /** The classifier result a VNIC queue stands for: its VNIC's local or forwarding ring. */
     static int resultOfQueue(int queue) {
-        int vnic = (queue - 1) >> 1;
-        return ((queue - 1) & 1) == 0 ? Classifier.local(vnic) : Classifier.forwarding(vnic);
+        int vnic = (queue - FIRST_VNIC_QUEUE) >> 1;
+        return ((queue - FIRST_VNIC_QUEUE) & 1) == 0 ? Classifier.local(vnic) : Classifier.forwarding(vnic);
+    }
+
+    /**
+     * The order an ingress polls a port programmed with a plan of {@code queues} queues: the class queues first,
+     * the highest class first, then queue 0 and the VNIC queues. A premium packet then waits for no best-effort
+     * burst of the same poll, and a NIC's full best-effort queue never drops it.
+     */
+    public static int[] pollOrder(int queues) {
+        int[] order = new int[queues];
+        int k = 0;
+        for (int q = CLASS_QUEUES; q >= 1; q--) {
+            order[k++] = q;
+        }
+        order[k++] = 0;
+        for (int q = FIRST_VNIC_QUEUE; q < queues; q++) {
+            order[k++] = q;
+        }
+        return order;
     }
 
     public List<Rule> rules() {
         return rules;
     }
 
-    /** RX queues the port needs: queue 0 for unmatched frames and two per VNIC. */
+    /** RX queues the port needs: queue 0 for unmatched frames, the class queues, and two per VNIC. */
     public int queues() {
         return queues;
     }

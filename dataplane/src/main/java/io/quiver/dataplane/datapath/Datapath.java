@@ -6,6 +6,7 @@ import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.priority.Levels;
 import io.quiver.dataplane.antispoof.SpoofWarnings;
+import io.quiver.dataplane.classify.FlowRulePlan;
 import io.quiver.dataplane.classify.UplinkClassification;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.guest.GuestRequestQueue;
@@ -309,7 +310,8 @@ public final class Datapath implements AutoCloseable {
                 counters[q] = p.rxCounters(q);
             }
             PortIngress ingress = p.id() == uplink.id()
-                    ? new UplinkIngress(p.id(), p.rxQueues(), pool, state, classification.classifier(), counters, rxTx, pending, arena, burst)
+                    ? new UplinkIngress(p.id(), classification.inHardware() ? FlowRulePlan.pollOrder(p.rxQueues()) : PortIngress.inOrder(p.rxQueues()),
+                            pool, state, classification.classifier(), counters, rxTx, pending, arena, burst)
                     : new GuestEgress(p.id(), p.rxQueues(), uplink.id(), pool, state, counters, rxTx, pending, guestRequests, arena, burst);
             if (config.mode() == ThreadingMode.SHARED) {
                 ingress.routeInline(router);

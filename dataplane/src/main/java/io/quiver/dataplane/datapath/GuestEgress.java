@@ -36,7 +36,7 @@ final class GuestEgress extends PortIngress {
     GuestEgress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, GuestRequestQueue guestRequests,
                 Arena arena, int burstSize) {
-        super(port, rxQueues, uplinkPort, pool, state, rxCounters, tx, pending, arena, burstSize);
+        super(port, inOrder(rxQueues), uplinkPort, pool, state, rxCounters, tx, pending, arena, burstSize);
         this.guestRequests = guestRequests;
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 abstract class PortIngress implements PollTask {
     final int port;
-    private final int rxQueues;
+    /** The RX queues, in the order each poll takes them. */
+    private final int[] queues;
     final int uplinkPort;
     final long pool;
     private final AtomicReference<DatapathState> state;
@@ -51,10 +52,10 @@ abstract class PortIngress implements PollTask {
     long now;
     int tick;
 
-    PortIngress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
+    PortIngress(int port, int[] queues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
         this.port = port;
-        this.rxQueues = rxQueues;
+        this.queues = queues.clone();
         this.uplinkPort = uplinkPort;
         this.pool = pool;
         this.state = state;
@@ -79,7 +80,7 @@ abstract class PortIngress implements PollTask {
         final DatapathState s = state.get();
         onState(s);
         int total = 0;
-        for (int q = 0; q < rxQueues; q++) {
+        for (int q : queues) {
             int n = EthDev.rxBurst(port, q, rx.segment(), rx.capacity());
             if (n == 0) {
                 continue;
@@ -132,6 +133,15 @@ abstract class PortIngress implements PollTask {
         if (inlineRouter != null) {
             inlineRouter.publishStaged();
         }
+    }
+
+    /** Queues 0..{@code count - 1}, in order. */
+    static int[] inOrder(int count) {
+        int[] order = new int[count];
+        for (int q = 0; q < count; q++) {
+            order[q] = q;
+        }
+        return order;
     }
 
     /** Routes forwarding-ring traffic inline (shared mode: {@code router} runs on this task's lcore). */

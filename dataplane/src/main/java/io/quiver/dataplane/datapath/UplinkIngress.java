@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class UplinkIngress extends PortIngress {
     private final Classifier classifier;
 
-    UplinkIngress(int port, int rxQueues, long pool, AtomicReference<DatapathState> state, Classifier classifier,
+    /** @param queues the RX queues in the order to poll them (the class queues first, where the NIC classifies) */
+    UplinkIngress(int port, int[] queues, long pool, AtomicReference<DatapathState> state, Classifier classifier,
                   QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
-        super(port, rxQueues, port, pool, state, rxCounters, tx, pending, arena, burstSize);
+        super(port, queues, port, pool, state, rxCounters, tx, pending, arena, burstSize);
         this.classifier = classifier;
     }
 

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.classify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,9 @@ class ClassifierEquivalenceTest {
                 int software = SoftwareClassifier.INSTANCE.classify(t, b, k, 0, vlan);
                 int hardware = FlowRuleClassifier.INSTANCE.classify(t, b, k, queue, vlan);
                 assertEquals(software, hardware, "packet " + k + " (queue " + queue + ")");
+                // an identified connection's rule may steer any VNIC's packet to a class queue: software decides there
+                int onClassQueue = FlowRuleClassifier.INSTANCE.classify(t, b, k, FlowRulePlan.classQueue(1 + k % 3), vlan);
+                assertEquals(software, onClassQueue, "packet " + k + " on a class queue");
                 if (queue > 0) {
                     steeredByHardware++;
                 }
@@ -83,8 +87,10 @@ class ClassifierEquivalenceTest {
         int macs = specs.stream().mapToInt(v -> 1 + v.secondaryMacs().size()).sum();
         int perMacIps = specs.stream().mapToInt(v -> (1 + v.secondaryMacs().size()) * v.ipv4Addresses().size()).sum();
         assertEquals(2 * macs + perMacIps, plan.rules().size());
-        assertEquals(13, plan.queues());
-        assertEquals(0, plan.rules().get(0).priority());
+        assertEquals(1 + FlowRulePlan.CLASS_QUEUES + 2 * 6, plan.queues());
+        assertEquals(FlowRulePlan.CONNECTION_PRIORITY + 1, plan.rules().get(0).priority(), "priority 0 is the connections'");
+        assertArrayEquals(new int[] {3, 2, 1, 0, 4, 5, 6}, FlowRulePlan.pollOrder(7), "the highest class queue first");
+        assertThrows(IllegalArgumentException.class, () -> FlowRulePlan.classQueue(0), "the lowest class has no queue");
         assertTrue(plan.rules().get(0).toString().contains("ipv4 dst"));
     }
 
