@@ -112,8 +112,17 @@ final class MetricsExporter {
         var refused = CounterSnapshot.builder().name("quiver_connection_table_full")
                 .help("Packets of new connections the full connection table could not admit (they stay at their default class)");
         refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(s.connectionsRefused()).build());
+        var rules = GaugeSnapshot.builder().name("quiver_connection_rules")
+                .help("Identified connections the NIC re-steers with an rte_flow rule (0 where the uplink classifies in software)");
+        rules.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.connectionSteering().rules()).build());
+        var rulesRefused = CounterSnapshot.builder().name("quiver_connection_rules_refused")
+                .help("Connection rules not made: refused by the NIC, or by the lcore's full request ring (those keep their class in software)");
+        rulesRefused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("by", "nic"))
+                .value(s.connectionSteering().refusedByNic()).build());
+        rulesRefused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("by", "ring"))
+                .value(s.connectionSteering().refusedByRing()).build());
         return MetricSnapshots.of(levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
-                connections.build(), refused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
+                connections.build(), refused.build(), rules.build(), rulesRefused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
                 vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
     }
 }

@@ -6,6 +6,7 @@ import io.quiver.configstore.model.Ipv4Address;
 import io.quiver.configstore.model.PriorityClass;
 import io.quiver.configstore.model.Subscription;
 import io.quiver.dataplane.priority.ConnectionTable;
+import io.quiver.dataplane.classify.ConnectionRules;
 import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.priority.LevelCounters;
 import io.quiver.dataplane.priority.Levels;
@@ -82,10 +83,11 @@ final class Priorities {
      * The connection table as the RX lcore has it now (read while it changes: each entry is a snapshot of its own),
      * filtered by level name and by an address either endpoint has, at most {@code limit} connections.
      */
-    static Views.ConnectionTable connections(Identifier id, Levels levels, Map<Integer, String> vnsNames, String level,
-                                             String address, int limit) {
+    static Views.ConnectionTable connections(Identifier id, Levels levels, ConnectionRules rules, Map<Integer, String> vnsNames,
+                                             String level, String address, int limit) {
+        Views.Steering steering = steering(rules);
         if (id == null) {
-            return new Views.ConnectionTable(0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), 0, 0, List.of());
+            return new Views.ConnectionTable(0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of(), 0, 0, steering, List.of());
         }
         Integer wanted = null;
         if (address != null) {
@@ -114,7 +116,7 @@ final class Priorities {
             out.add(new Views.Connection(vnsNames.getOrDefault(t.vnsOf(slot), "?"),
                     protocol == 6 ? "tcp" : protocol == 17 ? "udp" : Integer.toString(protocol),
                     endpoint(t.lowIpOf(slot), t.lowPortOf(slot), protocol), endpoint(t.highIpOf(slot), t.highPortOf(slot), protocol),
-                    levelName, PriorityClass.byCode(t.priorityOf(slot)).word(), t.isInspecting(slot) ? "inspecting" : "decided",
+                    levelName, PriorityClass.byCode(t.priorityOf(slot)).word(), t.isInspecting(slot) ? "inspecting" : t.isSteered(slot) ? "steered" : "decided",
                     t.packetsOf(slot), t.bytesOf(slot), Math.max(0, t.idleOf(slot, tick))));
         }
         Map<String, Long> identified = new LinkedHashMap<>();
@@ -126,7 +128,14 @@ final class Priorities {
             most.put(METHODS.get(k), id.mostPacketsToIdentify[k]);
         }
         return new Views.ConnectionTable(t.size(), t.capacity(), t.inserted, t.expired, t.full, identified, mean, most,
-                id.unmatched, id.noBuffer, out);
+                id.unmatched, id.noBuffer, steering, out);
+    }
+
+    /** Where identified connections are re-steered, and how the NIC's rules fare. */
+    static Views.Steering steering(ConnectionRules rules) {
+        return rules == null ? new Views.Steering("software", 0, 0, 0, 0, 0, "")
+                : new Views.Steering("rte_flow", rules.active(), rules.created(), rules.destroyed(), rules.refusedByNic(),
+                        rules.refusedByRing(), rules.lastRefusal());
     }
 
     private static String endpoint(int ip, int port, int protocol) {

@@ -530,7 +530,8 @@ public final class QuiverService implements AutoCloseable {
         if (limit < 0 || limit > 100_000) {
             throw ServiceException.badRequest("limit is 0..100000, not " + limit);
         }
-        return Priorities.connections(datapath.identifier(), datapath.levels(), datapath.vnsNamesByIndex(), level, address, limit);
+        return Priorities.connections(datapath.identifier(), datapath.levels(), datapath.connectionRules(), datapath.vnsNamesByIndex(),
+                level, address, limit);
     }
 
     // ---- ports and statistics ---------------------------------------------------------------------------------
@@ -568,7 +569,7 @@ public final class QuiverService implements AutoCloseable {
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
                 datapath.guestRequests().overflows, latency, stages, vnses(), subscriptions(Subscription.Kind.SUBSCRIPTION),
                 subscriptions(Subscription.Kind.FLOW), datapath.identifier() == null ? 0 : datapath.identifier().table().size(),
-                datapath.identifier() == null ? 0 : datapath.identifier().table().full);
+                datapath.identifier() == null ? 0 : datapath.identifier().table().full, Priorities.steering(datapath.connectionRules()));
     }
 
     private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {

@@ -27,7 +27,8 @@ public final class Views {
     public record Stats(List<Port> ports, List<Vnic> vnics, long guestRequestsAccepted, long guestRequestsDenied,
                         long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
                         Latency guestRequestLatency, Map<String, Latency> guestRequestStages, List<Vns> vnses,
-                        List<Subscription> subscriptions, List<Subscription> flows, long connections, long connectionsRefused) {
+                        List<Subscription> subscriptions, List<Subscription> flows, long connections, long connectionsRefused,
+                        Steering connectionSteering) {
     }
 
     /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */
@@ -96,6 +97,14 @@ public final class Views {
     public record ConnectionTable(int size, int capacity, long inserted, long expired, long full,
                                   Map<String, Long> identified, Map<String, Double> meanPacketsToIdentify,
                                   Map<String, Long> mostPacketsToIdentify, long inspectionsUnmatched, long inspectionsWithoutBuffer,
-                                  List<Connection> connections) {
+                                  Steering steering, List<Connection> connections) {
+    }
+
+    /**
+     * Where identified connections are re-steered: {@code path} is "rte_flow" (a NIC rule per connection to its
+     * class's queue, besides the software class rings) or "software" (the uplink classifies in software).
+     */
+    public record Steering(String path, long rules, long created, long destroyed, long refusedByNic, long refusedByRing,
+                           String lastRefusal) {
     }
 }

@@ -110,6 +110,9 @@ class PriorityLabTest {
         assertTrue(level.get("counters").get("connections").asLong() >= 2, "iperf3's control and data connections: " + level);
         JsonNode table = LabApi.call(api, "GET", "/v1/connections?level=premium", null).body();
         assertTrue(table.get("identified").get("first-packet").asLong() >= 2, table.toString());
+        // the lab's uplink is af_packet, which has no rte_flow: the class rings alone re-steer, and the API says so
+        assertEquals("software", table.get("steering").get("path").asText(), table.toString());
+        assertEquals(0, table.get("steering").get("rules").asLong());
         JsonNode audit = LabApi.call(api, "GET", "/v1/audit?after=0&limit=1000", null).body();
         boolean audited = false;
         for (JsonNode a : audit) {
@@ -145,6 +148,7 @@ class PriorityLabTest {
         assertTrue(flows.contains("iperf-data") && flows.contains("critical") && flows.contains("local-port=5201"), flows);
         String connections = cli("show-connection", "--level", "premium").stdout();
         assertTrue(connections.contains("of") && connections.contains("connections"), connections);
+        assertTrue(connections.contains("re-steering: software"), connections);
         QuiverProcess refused = cli("add-flow", "bad", "--vnic", "g3", "--match", "remote-port=80");
         assertTrue(refused.waitFor() != 0, "a port without a transport is refused");
         quiver.stop();

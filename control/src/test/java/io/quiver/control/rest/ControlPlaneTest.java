@@ -217,6 +217,8 @@ class ControlPlaneTest {
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("quiver_vnic_rx_packets_total{vnic=\"vm1\"}"), metrics.body());
         assertTrue(metrics.body().contains("quiver_port_link_up{port=\"uplink\",role=\"uplink\"} 1.0"), metrics.body());
+        assertTrue(metrics.body().contains("quiver_connection_rules 0.0"), "a software uplink holds no connection rules");
+        assertTrue(metrics.body().contains("quiver_connection_rules_refused_total{by=\"nic\"} 0.0"), metrics.body());
         JsonNode openapi = call("GET", "/openapi.json", null).body();
         assertEquals("3.0.3", openapi.get("openapi").asText());
         assertTrue(openapi.get("paths").has("/v1/vnics/{name}/props/{parameter}"));

@@ -10,10 +10,10 @@ import java.util.Optional;
 
 /** The rte_flow rules of a {@link FlowRulePlan} as programmed on one port: created together, destroyed together. */
 public final class FlowRules {
-    private final int port;
+    private final PortFlows port;
     private final List<Long> flows = new ArrayList<>();
 
-    private FlowRules(int port) {
+    private FlowRules(PortFlows port) {
         this.port = port;
     }
 
@@ -21,8 +21,8 @@ public final class FlowRules {
      * Validates every rule of {@code plan} on {@code port}, then creates them all. Empty when the device refused a
      * rule (nothing is left programmed), with DPDK's reason through {@code refusal}.
      */
-    public static Optional<FlowRules> program(int port, FlowRulePlan plan, StringBuilder refusal) {
-        Optional<String> refused = refusal(port, plan);
+    public static Optional<FlowRules> program(PortFlows port, FlowRulePlan plan, StringBuilder refusal) {
+        Optional<String> refused = refusal(port.port(), plan);
         if (refused.isPresent()) {
             refusal.append(refused.get());
             return Optional.empty();
@@ -31,7 +31,7 @@ public final class FlowRules {
         try {
             for (FlowRulePlan.Rule r : plan.rules()) {
                 try (FlowRule rule = toFlowRule(r)) {
-                    programmed.flows.add(Flows.create(port, rule));
+                    programmed.flows.add(port.create(rule));
                 }
             }
         } catch (DpdkException e) {
@@ -69,13 +69,16 @@ public final class FlowRules {
         return rule.toQueue(r.queue());
     }
 
-    /** Destroys the rules (every one; a flush when the driver fails to destroy one). */
+    /**
+     * Destroys the rules. When the driver fails to destroy one, the port is flushed: a stale VNIC rule would steer
+     * frames to a queue that names another VNIC, so it must go even at the cost of the connections' rules.
+     */
     public void remove() {
         for (long f : flows) {
             try {
-                Flows.destroy(port, f);
+                port.destroy(f);
             } catch (DpdkException e) {
-                Flows.flush(port);
+                port.flush();
                 break;
             }
         }

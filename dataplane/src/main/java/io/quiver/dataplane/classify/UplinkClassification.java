@@ -22,14 +22,18 @@ public final class UplinkClassification implements AutoCloseable {
     private final String uplink;
     private final DpdkRuntime runtime;
     private final Classifier classifier;
+    /** The uplink's rte_flow rules, null where it classifies in software. */
+    private final PortFlows flows;
     private FlowRules rules;
     /** Written under this object's lock, read by the API without it. */
     private volatile String reason;
 
-    private UplinkClassification(String uplink, DpdkRuntime runtime, Classifier classifier, FlowRules rules, String reason) {
+    private UplinkClassification(String uplink, DpdkRuntime runtime, Classifier classifier, PortFlows flows, FlowRules rules,
+                                 String reason) {
         this.uplink = uplink;
         this.runtime = runtime;
         this.classifier = classifier;
+        this.flows = flows;
         this.rules = rules;
         this.reason = reason;
     }
@@ -40,7 +44,7 @@ public final class UplinkClassification implements AutoCloseable {
      */
     public static UplinkClassification choose(DpdkRuntime runtime, String uplink, ClassifierChoice choice, List<VnicConfig> vnics) {
         if (choice == ClassifierChoice.SOFTWARE) {
-            return new UplinkClassification(uplink, runtime, SoftwareClassifier.INSTANCE, null, "chosen in the configuration");
+            return new UplinkClassification(uplink, runtime, SoftwareClassifier.INSTANCE, null, null, "chosen in the configuration");
         }
         Port port = runtime.port(uplink);
         FlowRulePlan plan = new FlowRulePlan(vnics);
@@ -52,11 +56,12 @@ public final class UplinkClassification implements AutoCloseable {
             PortConfig pc = port.config();
             Port multi = runtime.reopen(pc.withRxQueues(plan.queues()));
             StringBuilder why = new StringBuilder();
-            Optional<FlowRules> programmed = FlowRules.program(multi.id(), plan, why);
+            PortFlows flows = new PortFlows(multi.id());
+            Optional<FlowRules> programmed = FlowRules.program(flows, plan, why);
             if (programmed.isPresent()) {
                 String reason = programmed.get().count() + " rte_flow rules on " + info.driverName();
                 LOG.info("uplink {}: hardware classification, {}", uplink, reason);
-                return new UplinkClassification(uplink, runtime, FlowRuleClassifier.INSTANCE, programmed.get(), reason);
+                return new UplinkClassification(uplink, runtime, FlowRuleClassifier.INSTANCE, flows, programmed.get(), reason);
             }
             refusal = why.toString();
             runtime.reopen(pc);
@@ -66,12 +71,17 @@ public final class UplinkClassification implements AutoCloseable {
         }
         String reason = "rte_flow refused: " + refusal;
         LOG.info("uplink {}: software classification ({})", uplink, reason);
-        return new UplinkClassification(uplink, runtime, SoftwareClassifier.INSTANCE, null, reason);
+        return new UplinkClassification(uplink, runtime, SoftwareClassifier.INSTANCE, null, null, reason);
     }
 
     /** What the uplink's ingress classifies with; it never changes while the datapath runs. */
     public Classifier classifier() {
         return classifier;
+    }
+
+    /** The uplink's rte_flow rules (identified connections' rules join them), or null where it classifies in software. */
+    public PortFlows flows() {
+        return flows;
     }
 
     /** Whether the NIC classifies (its RX queues name the rings). */
@@ -110,7 +120,7 @@ public final class UplinkClassification implements AutoCloseable {
         }
         rules.remove();
         StringBuilder why = new StringBuilder();
-        rules = FlowRules.program(uplinkId(), new FlowRulePlan(vnics), why).orElseThrow(
+        rules = FlowRules.program(flows, new FlowRulePlan(vnics), why).orElseThrow(
                 () -> new IllegalStateException("uplink " + uplink + " refused the updated rules: " + why));
     }
 
@@ -120,8 +130,11 @@ public final class UplinkClassification implements AutoCloseable {
      * still correct.
      */
     public synchronized void restore(List<VnicConfig> vnics) {
+        if (flows == null) {
+            return;
+        }
         StringBuilder why = new StringBuilder();
-        Optional<FlowRules> restored = FlowRules.program(uplinkId(), new FlowRulePlan(vnics), why);
+        Optional<FlowRules> restored = FlowRules.program(flows, new FlowRulePlan(vnics), why);
         if (restored.isPresent()) {
             rules = restored.get();
             return;

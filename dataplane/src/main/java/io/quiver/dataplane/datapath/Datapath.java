@@ -5,7 +5,9 @@ import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.priority.Levels;
+import io.quiver.dataplane.priority.SteeringRequests;
 import io.quiver.dataplane.antispoof.SpoofWarnings;
+import io.quiver.dataplane.classify.ConnectionRules;
 import io.quiver.dataplane.classify.FlowRulePlan;
 import io.quiver.dataplane.classify.UplinkClassification;
 import io.quiver.dataplane.config.Defaults;
@@ -84,8 +86,12 @@ public final class Datapath implements AutoCloseable {
     private Levels levels;
     /** Made with the first level: the RX lcore's connection table and inspection buffers. */
     private Identifier identifier;
+    /** Identified connections' rte_flow rules, where the uplink classifies in hardware; null otherwise. */
+    private ConnectionRules connectionRules;
     /** Inspection buffers (2 KiB each): connections whose first payload bytes are looked at, at once. */
     private static final int INSPECTION_BUFFERS = 512;
+    /** Connections identified at once that may wait for their rte_flow rule (the control thread drains every ms). */
+    private static final int STEERING_REQUESTS = 4096;
 
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
@@ -111,6 +117,7 @@ public final class Datapath implements AutoCloseable {
             datapath.putSubscriptions(config.priority().levels());
             datapath.classification = UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
                     config.vnics().stream().map(AttachedVnic::config).toList());
+            datapath.steerConnectionsInHardware();
             datapath.startLoops();
             datapath.spoofWarnings.start();
             datapath.linkMonitor.start();
@@ -255,6 +262,26 @@ public final class Datapath implements AutoCloseable {
         publishState();
     }
 
+    /**
+     * Where the NIC classifies, identified connections are re-steered there too: the RX lcore asks, a control thread
+     * programs the rules ({@link ConnectionRules}). The identifier may not exist yet (no levels): it gets the ring
+     * when it is made.
+     */
+    private synchronized void steerConnectionsInHardware() {
+        if (!classification.inHardware()) {
+            return;
+        }
+        connectionRules = ConnectionRules.start(classification.flows(), new SteeringRequests(STEERING_REQUESTS));
+        if (identifier != null) {
+            identifier.steerWith(connectionRules.requests());
+        }
+    }
+
+    /** Identified connections' rules, or null where the uplink classifies in software. */
+    public synchronized ConnectionRules connectionRules() {
+        return connectionRules;
+    }
+
     /** Compiles the levels against today's VNICs and gives each VNIC the class rings they need. */
     private void compileLevels() {
         if (subscriptions.isEmpty()) {
@@ -269,6 +296,9 @@ public final class Datapath implements AutoCloseable {
         }, levels, System.nanoTime());
         if (identifier == null) {
             identifier = new Identifier(config.priority().connections(), INSPECTION_BUFFERS);
+            if (connectionRules != null) {
+                identifier.steerWith(connectionRules.requests());
+            }
         }
         for (Vnic v : vnics.values()) {
             addClassRings(v);
@@ -629,6 +659,9 @@ public final class Datapath implements AutoCloseable {
         vnses.values().forEach(VnsTable::close);
         if (router != null) {
             router.flush();
+        }
+        if (connectionRules != null) {
+            connectionRules.close();
         }
         if (classification != null) {
             classification.close();

@@ -23,6 +23,13 @@ public final class ConnectionTable {
     private static final byte RESET = 8;
     /** Still being inspected (its first payload bytes are looked at); its level field holds the inspection buffer. */
     private static final byte INSPECTING = 16;
+    /** Its packets are re-steered by a NIC rule, which must go when the entry does. */
+    private static final byte STEERED = 32;
+
+    /** Told of every steered connection the table removes. */
+    public interface SteeredRemoval {
+        void removed(long keyHigh, long keyLow);
+    }
 
     private static final int TCP = 6;
     private static final int UDP = 17;
@@ -50,6 +57,7 @@ public final class ConnectionTable {
     public long full;
     /** Whether the last {@link #track} made a new entry (the connection's first packet seen). */
     public boolean created;
+    private SteeredRemoval steeredRemoval;
 
     /**
      * @param maxEntries the most connections at once
@@ -158,6 +166,20 @@ public final class ConnectionTable {
         slots[4 * slot + 2] = meta(state(slot) | INSPECTING, DEFAULT_CLASS, buffer, (int) m);
     }
 
+    /** A NIC rule re-steers the connection: the table says so to {@link #onSteeredRemoval}'s listener when it goes. */
+    public void markSteered(int slot) {
+        slots[4 * slot + 2] |= (long) STEERED << 56;
+    }
+
+    public boolean isSteered(int slot) {
+        return (state(slot) & STEERED) != 0;
+    }
+
+    /** Who is told when a steered connection is removed; set before the lcore runs. */
+    public void onSteeredRemoval(SteeredRemoval listener) {
+        this.steeredRemoval = listener;
+    }
+
     public boolean isInspecting(int slot) {
         return (state(slot) & INSPECTING) != 0;
     }
@@ -260,6 +282,9 @@ public final class ConnectionTable {
             boolean closed = (s & RESET) != 0 || (s & (FIN_LOW | FIN_HIGH)) == (FIN_LOW | FIN_HIGH);
             int idle = closed ? closingIdle : protocol == TCP ? tcpIdle : protocol == UDP ? udpIdle : otherIdle;
             if (tick - (int) slots[4 * slot + 2] >= idle) {
+                if ((s & STEERED) != 0 && steeredRemoval != null) {
+                    steeredRemoval.removed(slots[4 * slot], slots[4 * slot + 1]);
+                }
                 remove(slot);
                 removed++;
                 expired++;

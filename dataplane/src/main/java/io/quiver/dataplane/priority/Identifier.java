@@ -44,6 +44,8 @@ public final class Identifier {
     private final int[] inspectedPackets;
     private final boolean[] fromLower;
     private int probe;
+    /** Where identified connections are asked to be re-steered by the NIC; null where the uplink classifies in software. */
+    private SteeringRequests steering;
 
     /** Connections identified, by how ({@link Levels}'s rule kinds: first packet, SNI, token). */
     public final long[] identified = new long[3];
@@ -67,6 +69,15 @@ public final class Identifier {
         this.inspectedPackets = new int[inspectionBuffers];
         this.fromLower = new boolean[inspectionBuffers];
         java.util.Arrays.fill(takenAt, -1);
+    }
+
+    /**
+     * Asks the NIC, through {@code requests}, to re-steer every connection identified from now on to its class's RX
+     * queue, and to let go when the table removes it. Set before the lcore runs (the uplink classifies in hardware).
+     */
+    public void steerWith(SteeringRequests requests) {
+        this.steering = requests;
+        table.onSteeredRemoval(requests::release);
     }
 
     public ConnectionTable table() {
@@ -128,7 +139,7 @@ public final class Identifier {
         if (table.created) {
             int r = levels.firstPacket(vnic, protocol, localIp, remoteIp, localPort, remotePort);
             if (r >= 0) {
-                decide(levels, slot, r);
+                decide(levels, slot, r, protocol, localIp, remoteIp, localPort, remotePort);
             } else if (levels.wantsPayload(vnic, protocol, localIp, remoteIp, localPort, remotePort)) {
                 table.inspect(slot, -1);
             } else {
@@ -154,9 +165,16 @@ public final class Identifier {
         return levels.levelClass[level];
     }
 
-    private void decide(Levels levels, int slot, int rule) {
+    private void decide(Levels levels, int slot, int rule, int protocol, int localIp, int remoteIp, int localPort,
+                        int remotePort) {
         int level = levels.level[rule];
-        table.upgrade(slot, levels.levelClass[level], level);
+        int cls = levels.levelClass[level];
+        table.upgrade(slot, cls, level);
+        if (steering != null && cls != ConnectionTable.DEFAULT_CLASS && (protocol == TCP || protocol == UDP)
+                && !table.isSteered(slot)
+                && steering.steer(table.keyHigh(slot), table.keyLow(slot), protocol, remoteIp, localIp, remotePort, localPort, cls)) {
+            table.markSteered(slot);
+        }
         levels.counters[level].connections++;
         int how = levels.kind[rule];
         long packets = table.packetsOf(slot);
@@ -211,7 +229,7 @@ public final class Identifier {
         int r = levels.payload(vnic, protocol, localIp, remoteIp, localPort, remotePort, sni.buffer(), sni.nameOffset(),
                 nameLength, data, have);
         if (r >= 0) {
-            decide(levels, slot, r);
+            decide(levels, slot, r, protocol, localIp, remoteIp, localPort, remotePort);
             takenAt[k] = -1;
         } else if (nameSettled && levels.tokensSettled(have) || have >= data.length
                 || inspectedPackets[k] >= MAX_INSPECTED_PACKETS) {

@@ -95,8 +95,19 @@ public class PriorityCommands extends VnsCommands {
             return table(List.of("VNS", "PROTO", "ENDPOINT", "ENDPOINT", "LEVEL", "CLASS", "STATE", "PACKETS", "BYTES", "IDLE"), rows)
                     + "\n" + j.get("size").asText() + " of " + j.get("capacity").asText() + " connections; "
                     + j.get("full").asText() + " packets of connections the full table could not admit; identified "
-                    + j.get("identified").toString();
+                    + j.get("identified").toString() + "\n" + steering(j.get("steering"));
         });
+    }
+
+    private static String steering(JsonNode s) {
+        if (!"rte_flow".equals(s.get("path").asText())) {
+            return "re-steering: software (the uplink classifies in software; identified connections use the class rings)";
+        }
+        String refused = s.get("refusedByNic").asLong() + s.get("refusedByRing").asLong() == 0 ? ""
+                : "; refused " + s.get("refusedByNic").asText() + " by the NIC (" + s.get("lastRefusal").asText() + "), "
+                        + s.get("refusedByRing").asText() + " by a full request ring";
+        return "re-steering: rte_flow, " + s.get("rules").asText() + " connection rules on the NIC (" + s.get("created").asText()
+                + " made, " + s.get("destroyed").asText() + " removed" + refused + ")";
     }
 
     /** What a subscription level and a flow both take: its class, limits and rank. */
