@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds a tiny VM guest from Debian packages: the distribution kernel (linux-image-amd64) and an initramfs of
-# busybox (busybox-static) and socat, the virtio-net modules in the order they must load, and an /init that brings eth0 up with
+# busybox (busybox-static) and socat, the virtio-net and bonding modules in the order they must load, and an /init that brings eth0 up with
 # the given address and then serves a shell on the serial console for the test to drive.
 #   build-guest.sh OUT_DIR IPV4/LEN
 set -eu
@@ -15,8 +15,9 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/sbin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/modules"
 cp "$busybox" "$root/bin/busybox"
-# the load order matters: virtio_net needs net_failover, which needs failover; the PCI transport before the device
-order="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net"
+# the load order matters: virtio_net needs net_failover, which needs failover; the PCI transport before the device;
+# bonding (which needs tls) makes the guest a Linux bond peer for the aggregation tests
+order="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci failover net_failover virtio_net tls bonding"
 n=0
 for m in $order; do
   f=$(find "$modules" -name "$m.ko*" | head -n 1)
