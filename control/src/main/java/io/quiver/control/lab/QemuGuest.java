@@ -41,6 +41,23 @@ public final class QemuGuest implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Why no guest can be built and booted here (what to install), or null: QEMU, busybox-static, cpio and a kernel in
+     * /boot. bin/quiver-test installs them.
+     */
+    public static String unavailable() {
+        if (!Shell.available(QEMU)) {
+            return "qemu-system-x86 is not installed (bin/quiver-test installs it)";
+        }
+        if (!Shell.available("busybox") || !Shell.available("cpio")) {
+            return "busybox-static and cpio are not installed (bin/quiver-test installs them)";
+        }
+        if (Shell.run(List.of("sh", "-c", "ls /boot/vmlinuz-*"), 10).exitCode() != 0) {
+            return "no kernel in /boot (linux-image-amd64; bin/quiver-test installs it)";
+        }
+        return null;
+    }
+
     /** Builds the guest's kernel and initramfs into {@code dir}; the guest takes {@code address} (a.b.c.d/len) on eth0. */
     public static Path build(Path dir, String address) throws IOException {
         Path script = Files.createTempFile("quiver-build-guest", ".sh");

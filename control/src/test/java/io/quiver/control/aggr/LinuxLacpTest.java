@@ -64,12 +64,9 @@ class LinuxLacpTest {
     @BeforeAll
     static void up() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: TAP devices, packet capture");
-        assumeTrue(Shell.available(QemuGuest.QEMU), "qemu-system-x86 is not installed (bin/quiver-test installs it)");
-        assumeTrue(Shell.available("busybox") && Shell.available("cpio"), "busybox-static and cpio are not installed");
+        assumeTrue(QemuGuest.unavailable() == null, QemuGuest.unavailable());
         assumeTrue(Shell.available("tcpdump") && Shell.available("tshark") && Shell.available("python3"),
                 "tcpdump, tshark and python3 are not installed (bin/quiver-test installs them)");
-        assumeTrue(Shell.run(List.of("sh", "-c", "ls /boot/vmlinuz-*"), 10).exitCode() == 0,
-                "no kernel in /boot (linux-image-amd64; bin/quiver-test installs it)");
         Path guest = QemuGuest.build(dir.resolve("guest"), "192.0.2.51/24");
         vm = QemuGuest.bootOnTaps(guest, TAPS, GUEST_MACS, dir.resolve("vm-console.log"));
         vm.awaitReady(180);
@@ -279,6 +276,14 @@ class LinuxLacpTest {
         assertTrue(bonding.contains("Number of ports: 2"), "one aggregator of both members: " + bonding);
     }
 
+    /** Seconds from {@code since} until {@code done} holds, polled every 20 ms for at most 10 s. */
+    private static double secondsUntil(java.util.function.BooleanSupplier done, long since) throws InterruptedException {
+        while (!done.getAsBoolean() && System.nanoTime() - since < 10_000_000_000L) {
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - since) / 1e9;
+    }
+
     @Test
     @Order(3)
     void aMemberWhosePartnerGoesSilentLeavesWithinTheShortTimeout() throws Exception {
@@ -287,10 +292,7 @@ class LinuxLacpTest {
         QemuGuest.Result down = vm.run("ip link set eth1 down", 10);
         long downAt = System.nanoTime();
         assertEquals(0, down.exitCode(), down.output());
-        while (lacp.carrying(1) && System.nanoTime() - downAt < 10_000_000_000L) {
-            Thread.sleep(20);
-        }
-        double seconds = (System.nanoTime() - downAt) / 1e9;
+        double seconds = secondsUntil(() -> !lacp.carrying(1), downAt);
         assertTrue(!lacp.carrying(1) && seconds >= 1.5 && seconds <= 3.6, "member 2 left " + seconds
                 + " s after its partner went silent (2-3 s: the 3 s short timeout after the last LACPDU): " + lacp.describe());
         assertTrue(lacp.carrying(0), "member 1 carries on: " + lacp.describe());
@@ -306,10 +308,7 @@ class LinuxLacpTest {
         QemuGuest.Result released = vm.run("echo -eth1 > /sys/class/net/bond0/bonding/slaves", 10);
         long releasedAt = System.nanoTime();
         assertEquals(0, released.exitCode(), released.output());
-        while (lacp.carrying(1) && System.nanoTime() - releasedAt < 10_000_000_000L) {
-            Thread.sleep(20);
-        }
-        double afterRelease = (System.nanoTime() - releasedAt) / 1e9;
+        double afterRelease = secondsUntil(() -> !lacp.carrying(1), releasedAt);
         assertTrue(!lacp.carrying(1) && afterRelease <= 3.6, "released: member 2 left after " + afterRelease + " s");
         System.out.printf("LACP release: member 2 left %.2f s after Linux released it%n", afterRelease);
     }

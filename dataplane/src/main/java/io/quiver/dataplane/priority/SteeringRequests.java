@@ -50,11 +50,10 @@ public final class SteeringRequests {
     /** Lcore: asks for connection ({@code keyHigh}, {@code keyLow}) to be steered; false when the ring is full. */
     public boolean steer(long keyHigh, long keyLow, int protocol, int remoteIp, int localIp, int remotePort, int localPort,
                          int cls) {
-        if (!ring.hasAvailableCapacity(1)) {
-            refused++;
+        long seq = claim();
+        if (seq < 0) {
             return false;
         }
-        long seq = ring.next();
         Request r = ring.get(seq);
         r.op = STEER;
         r.keyHigh = keyHigh;
@@ -71,17 +70,25 @@ public final class SteeringRequests {
 
     /** Lcore: the connection is gone; false when the ring is full (its rule then stays until the datapath stops). */
     public boolean release(long keyHigh, long keyLow) {
-        if (!ring.hasAvailableCapacity(1)) {
-            refused++;
+        long seq = claim();
+        if (seq < 0) {
             return false;
         }
-        long seq = ring.next();
         Request r = ring.get(seq);
         r.op = RELEASE;
         r.keyHigh = keyHigh;
         r.keyLow = keyLow;
         ring.publish(seq);
         return true;
+    }
+
+    /** The next slot's sequence, or -1 (counted) when the control side has not caught up. */
+    private long claim() {
+        if (!ring.hasAvailableCapacity(1)) {
+            refused++;
+            return -1;
+        }
+        return ring.next();
     }
 
     /** Control side: hands every published request to {@code handler}, in order; returns how many there were. */
