@@ -89,6 +89,11 @@ public final class LacpPort {
         return partner;
     }
 
+    /** When the partner's last LACPDU arrived (the clock {@link #receive} was given), or 0 before any. */
+    public long lastHeard() {
+        return partnerHeardAt;
+    }
+
     public Mux mux() {
         return mux;
     }
