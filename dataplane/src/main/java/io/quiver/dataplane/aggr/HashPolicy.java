@@ -55,17 +55,14 @@ public enum HashPolicy {
 
     /**
      * Source and destination port in one int; 0 when the frame has no TCP/UDP/SCTP header in it, and for every piece
-     * of a fragmented IPv4 datagram, so that its pieces, only the first of which has ports, leave by one member (as
-     * Linux's layer3+4 does).
+     * of a fragmented datagram, IPv4 or IPv6, so that its pieces, only the first of which has ports, leave by one
+     * member (as Linux's layer3+4 does).
      */
     private static int ports(ParsedBurst b, int i) {
         int protocol = b.op[i];
         int l4 = b.l4[i];
-        if (l4 == 0 || (protocol != TCP && protocol != UDP && protocol != SCTP) || b.length[i] < l4 + 4) {
+        if (l4 == 0 || b.fragment[i] || (protocol != TCP && protocol != UDP && protocol != SCTP) || b.length[i] < l4 + 4) {
             return 0;
-        }
-        if (b.kind[i] == PacketKind.IPV4 && (PacketParser.be16(b.frame[i] + b.l3[i] + 6) & 0x3FFF) != 0) {
-            return 0; // more fragments, or not the first
         }
         return PacketParser.be16(b.frame[i] + l4) << 16 | PacketParser.be16(b.frame[i] + l4 + 2);
     }

@@ -107,8 +107,10 @@ public final class PacketParser {
         b.op[i] = M.get(ValueLayout.JAVA_BYTE, ip + 9) & 0xff;
         b.srcIp[i] = be32(ip + 12);
         b.dstIp[i] = be32(ip + 16);
-        // a later fragment carries no L4 header; the offset bits are 13 of the flags word
-        b.l4[i] = (be16(ip + 6) & 0x1fff) == 0 ? b.l3[i] + ihl : 0;
+        // a later fragment carries no L4 header; the offset bits are 13 of the flags word, more-fragments above them
+        int flags = be16(ip + 6);
+        b.l4[i] = (flags & 0x1fff) == 0 ? b.l3[i] + ihl : 0;
+        b.fragment[i] = (flags & 0x3fff) != 0;
         return PacketKind.IPV4;
     }
 
@@ -141,6 +143,7 @@ public final class PacketParser {
         b.dst6Lo[i] = be64(ip + 32);
         int next = M.get(ValueLayout.JAVA_BYTE, ip + 6) & 0xff;
         int at = IPV6_HEADER_LENGTH; // from the IPv6 header's start
+        boolean fragment = false;
         for (int k = 0; ; k++) {
             if (next == 0 || next == 43 || next == 60) { // hop-by-hop, routing, destination options
                 if (k == MAX_EXTENSION_HEADERS || at + 8 > room) {
@@ -155,6 +158,7 @@ public final class PacketParser {
                 }
                 int offset = be16(ip + at + 2) & 0xfff8;
                 next = offset == 0 ? M.get(ValueLayout.JAVA_BYTE, ip + at) & 0xff : NO_L4;
+                fragment = true;
                 at += 8;
             } else {
                 break;
@@ -165,6 +169,7 @@ public final class PacketParser {
         }
         b.op[i] = next;
         b.l4[i] = next == NO_L4 ? 0 : l3 + at;
+        b.fragment[i] = fragment;
         return PacketKind.IPV6;
     }
 

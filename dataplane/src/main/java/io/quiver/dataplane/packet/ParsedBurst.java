@@ -27,6 +27,11 @@ public final class ParsedBurst {
     public final int[] l3;
     /** Offset of the L4 header from the frame start (after IPv4 options, IPv6 extension headers), 0 when none. */
     public final int[] l4;
+    /**
+     * For IPv4 and IPv6: whether the packet is a piece of a fragmented datagram (IPv4's more-fragments flag or a
+     * fragment offset; an IPv6 fragment header), the first piece included.
+     */
+    public final boolean[] fragment;
     /** IPv4 source/destination (host order), or for ARP the sender/target protocol address. */
     public final int[] srcIp;
     public final int[] dstIp;
@@ -55,6 +60,7 @@ public final class ParsedBurst {
         innerVlan = new int[capacity];
         l3 = new int[capacity];
         l4 = new int[capacity];
+        fragment = new boolean[capacity];
         srcIp = new int[capacity];
         dstIp = new int[capacity];
         src6Hi = new long[capacity];

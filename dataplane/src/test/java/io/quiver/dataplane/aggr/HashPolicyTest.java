@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quiver.configstore.model.Ipv6Address;
+import io.quiver.dataplane.packet.Ipv6Frames;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.packet.ParsedFrames;
 import io.quiver.dataplane.packet.TcpFrameBuilder;
@@ -104,6 +106,18 @@ class HashPolicyTest {
         later[34] = 0x55;
         int[] h = hashes(HashPolicy.L3L4, List.of(first, later));
         assertEquals(h[0], h[1]);
+
+        // IPv6: a fragment header before the UDP header in the first piece, before payload alone in a later one
+        Ipv6Address src = Ipv6Address.parse("2001:db8::1");
+        Ipv6Address dst = Ipv6Address.parse("2001:db8::2");
+        byte[] firstHeader = {17, 0, 0, 1, 0, 0, 0, 7}; // next UDP, offset 0, more fragments, id 7
+        byte[] laterHeader = {17, 0, 0, (byte) 0x80, 0, 0, 0, 7}; // offset 16 x 8 bytes, the last piece
+        byte[] first6 = Ipv6Frames.frame(B, A, src, dst, 44, Ipv6Frames.concat(firstHeader, Ipv6Frames.udp(7000, 53)));
+        byte[] later6 = Ipv6Frames.frame(B, A, src, dst, 44, Ipv6Frames.concat(laterHeader, new byte[] {0x55, 0x55, 0, 1, 2, 3, 4, 5}));
+        byte[] whole6 = Ipv6Frames.frame(B, A, src, dst, 17, Ipv6Frames.udp(7001, 53));
+        int[] h6 = hashes(HashPolicy.L3L4, List.of(first6, later6, whole6, Ipv6Frames.frame(B, A, src, dst, 17, Ipv6Frames.udp(7002, 53))));
+        assertEquals(h6[0], h6[1], "both IPv6 pieces by address alone");
+        assertNotEquals(h6[2], h6[3], "an unfragmented datagram by its ports too");
     }
 
     @Test

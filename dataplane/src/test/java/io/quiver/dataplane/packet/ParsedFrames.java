@@ -46,7 +46,7 @@ public final class ParsedFrames {
     }
 
     private static long[] fields(ParsedBurst b, int i) {
-        return new long[] {b.kind[i], b.dstMac[i], b.srcMac[i], b.tags[i], b.vlan[i], b.innerVlan[i], b.l3[i], b.l4[i], b.srcIp[i],
-            b.dstIp[i], b.src6Hi[i], b.src6Lo[i], b.dst6Hi[i], b.dst6Lo[i], b.op[i]};
+        return new long[] {b.kind[i], b.dstMac[i], b.srcMac[i], b.tags[i], b.vlan[i], b.innerVlan[i], b.l3[i], b.l4[i],
+            b.fragment[i] ? 1 : 0, b.srcIp[i], b.dstIp[i], b.src6Hi[i], b.src6Lo[i], b.dst6Hi[i], b.dst6Lo[i], b.op[i]};
     }
 }
