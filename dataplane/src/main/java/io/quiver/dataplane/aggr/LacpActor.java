@@ -35,6 +35,17 @@ public record LacpActor(int systemPriority, long system, int key, int portPriori
         }
     }
 
+    /** The same end with {@code bits} as its state. */
+    public LacpActor withState(int bits) {
+        return new LacpActor(systemPriority, system, key, portPriority, port, bits);
+    }
+
+    /** Whether {@code other} names the same end of a link: system, key and port, their priorities too (not the state). */
+    public boolean sameEnd(LacpActor other) {
+        return systemPriority == other.systemPriority && system == other.system && key == other.key
+                && portPriority == other.portPriority && port == other.port;
+    }
+
     public boolean has(int bit) {
         return (state & bit) != 0;
     }

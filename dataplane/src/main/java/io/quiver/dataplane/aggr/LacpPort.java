@@ -24,11 +24,12 @@ public final class LacpPort {
         DETACHED, ATTACHED, COLLECTING_DISTRIBUTING
     }
 
-    private final int systemPriority;
-    private final long system;
-    private final int key;
-    private final int portPriority;
-    private final int port;
+    /** The state bits the partner's LACPDU must repeat about us, or it has to hear us again (802.1AX 6.4.9). */
+    private static final int REPEATED = LacpActor.ACTIVITY | LacpActor.SHORT_TIMEOUT | LacpActor.AGGREGATION
+            | LacpActor.SYNCHRONIZATION;
+
+    /** Who this member is (its state bits unused): system, key, port. */
+    private final LacpActor identity;
     private final boolean active;
     private final boolean fast;
 
@@ -43,7 +44,7 @@ public final class LacpPort {
     private long windowStart;
     private int sentInWindow;
 
-    /** LACPDUs received, sent, and refused as malformed (counted by the caller that decodes them). */
+    /** LACPDUs received and sent. */
     public long received;
     public long sent;
 
@@ -56,12 +57,7 @@ public final class LacpPort {
         if (port < 1 || port > 0xFFFF) {
             throw new IllegalArgumentException("LACP port numbers are 1..65535, not " + port);
         }
-        new LacpActor(systemPriority, system, key, portPriority, port, 0); // the same bounds
-        this.systemPriority = systemPriority;
-        this.system = system;
-        this.key = key;
-        this.portPriority = portPriority;
-        this.port = port;
+        this.identity = new LacpActor(systemPriority, system, key, portPriority, port, 0);
         this.active = active;
         this.fast = fast;
     }
@@ -81,7 +77,7 @@ public final class LacpPort {
         if (expired) {
             state |= LacpActor.EXPIRED;
         }
-        return new LacpActor(systemPriority, system, key, portPriority, port, state);
+        return identity.withState(state);
     }
 
     /** The partner as last heard, or null (defaulted: none heard, or its information expired). */
@@ -115,12 +111,7 @@ public final class LacpPort {
         if (partner == null || !partner.equals(heard)) {
             ntt = true;
         }
-        // the partner's view of us must match what we say, or it has to hear us again
-        LacpActor us = actor();
-        if (aboutUs.system() != us.system() || aboutUs.systemPriority() != us.systemPriority() || aboutUs.key() != us.key()
-                || aboutUs.port() != us.port() || aboutUs.portPriority() != us.portPriority()
-                || (aboutUs.state() & (LacpActor.ACTIVITY | LacpActor.SHORT_TIMEOUT | LacpActor.AGGREGATION | LacpActor.SYNCHRONIZATION))
-                != (us.state() & (LacpActor.ACTIVITY | LacpActor.SHORT_TIMEOUT | LacpActor.AGGREGATION | LacpActor.SYNCHRONIZATION))) {
+        if (!aboutUs.sameEnd(identity) || (aboutUs.state() & REPEATED) != (actor().state() & REPEATED)) {
             ntt = true;
         }
         partner = heard;

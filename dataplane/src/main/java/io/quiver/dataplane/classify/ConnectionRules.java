@@ -95,11 +95,11 @@ public final class ConnectionRules implements AutoCloseable {
     private void destroy(long flow) {
         try {
             port.destroy(flow);
+            destroyed++;
         } catch (DpdkException e) {
-            // left on the NIC: harmless (its frames are classified in software on the class queue), gone at stop
+            // left on the NIC until the port closes: harmless, its frames are classified in software on the class queue
             LOG.warn("port {}: a connection's rte_flow rule could not be destroyed: {}", port.port(), e.getMessage());
         }
-        destroyed++;
     }
 
     /** Connections with a rule now (a flush after a failed VNIC rule update may have taken some: see {@link PortFlows}). */
@@ -112,7 +112,7 @@ public final class ConnectionRules implements AutoCloseable {
         return created;
     }
 
-    /** Rules destroyed because their connection ended (or the datapath stopped). */
+    /** Rules gone because their connection ended or the datapath stopped (a flush may have taken them first). */
     public long destroyed() {
         return destroyed;
     }
