@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.quiver.dataplane.aggr.AggregationConfig;
+import io.quiver.dataplane.aggr.HashPolicy;
 import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.datapath.DatapathConfig;
@@ -46,7 +48,16 @@ public final class ConfigFile {
     /** The file's shape; every field optional except what a port and a path cannot do without. */
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
                            Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath,
-                           List<SubscriptionLevel> subscriptions, List<Flow> flows) {
+                           List<SubscriptionLevel> subscriptions, List<Flow> flows, List<Aggregation> aggregations) {
+    }
+
+    /**
+     * A link aggregation of ports, which the uplink names like a port ({@code create-aggr}'s options; docs/aggregation.md):
+     * {@code policy} L2|L3|L4|L3,L4, {@code lacp} off|active|passive, {@code lacpTimer} short|long, {@code mode}
+     * balance|active-backup, {@code primary} a member, {@code lacpFallback} active-backup|none, {@code mac}.
+     */
+    public record Aggregation(String name, List<String> ports, String policy, String lacp, String lacpTimer, String mac,
+                              String mode, String primary, String lacpFallback) {
     }
 
     /**
@@ -239,7 +250,35 @@ public final class ConfigFile {
                         : Defaults.LOCAL_RING), or(dp.forwardingRing(), Defaults.FORWARDING_RING),
                 classifier, dp.idle(), vnses, routes, new PrioritySettings(
                         or(dp.connections(), PrioritySettings.DEFAULT.connections()),
-                        or(dp.lowestShare(), PrioritySettings.DEFAULT.lowestShare()), levels(d)));
+                        or(dp.lowestShare(), PrioritySettings.DEFAULT.lowestShare()), levels(d)), aggregations(d));
+    }
+
+    /** The file's aggregations, each field checked by {@link AggregationConfig}'s parsers. */
+    static List<AggregationConfig> aggregations(Document d) {
+        List<AggregationConfig> out = new ArrayList<>();
+        for (Aggregation a : or(d.aggregations(), List.<Aggregation>of())) {
+            if (a.name() == null || a.ports() == null) {
+                throw new IllegalArgumentException("every aggregation needs a 'name' and 'ports'");
+            }
+            try {
+                out.add(aggregation(a.name(), a.ports(), a.policy(), a.lacp(), a.lacpTimer(), a.mac(), a.mode(), a.primary(),
+                        a.lacpFallback()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("aggregation " + a.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** An aggregation from {@code create-aggr}'s texts; null texts take the defaults ({@link AggregationConfig#of}). */
+    public static AggregationConfig aggregation(String name, List<String> ports, String policy, String lacp, String timer, String mac,
+                                                String mode, String primary, String fallback) {
+        AggregationConfig base = AggregationConfig.of(name, ports);
+        return new AggregationConfig(name, ports, policy == null ? base.policy() : HashPolicy.parse(policy),
+                lacp == null ? base.lacp() : AggregationConfig.Lacp.parse(lacp),
+                timer == null ? base.timer() : AggregationConfig.Timer.parse(timer),
+                mac == null ? 0 : AggregationConfig.parseMac(mac), mode == null ? base.mode() : AggregationConfig.Mode.parse(mode),
+                primary, fallback == null ? base.fallback() : AggregationConfig.parseFallback(fallback));
     }
 
     /** The file's subscription levels and flows, in rank order (as the datapath tries them). */

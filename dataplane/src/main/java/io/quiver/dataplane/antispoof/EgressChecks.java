@@ -4,6 +4,7 @@ import io.quiver.configstore.model.LinkProtection;
 import io.quiver.dataplane.classify.ClassifierTables;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.packet.Icmpv6;
+import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 
@@ -32,6 +33,9 @@ public final class EgressChecks {
         }
         if (b.pktLen[i] > t.frameLimitOf(vnic)) {
             return DropReason.MTU_EXCEEDED;
+        }
+        if (b.dstMac[i] == Ethernet.SLOW_PROTOCOLS) { // a guest's LACPDU would speak for the appliance's links
+            return DropReason.SLOW_PROTOCOLS;
         }
         int protection = t.protectionOf(vnic);
         if (kind == PacketKind.IPV4) {

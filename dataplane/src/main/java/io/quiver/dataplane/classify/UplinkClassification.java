@@ -74,6 +74,12 @@ public final class UplinkClassification implements AutoCloseable {
         return new UplinkClassification(uplink, runtime, SoftwareClassifier.INSTANCE, null, null, reason);
     }
 
+    /** Software classification, for {@code reason} (the uplink is not one port the NIC's rules could be on). */
+    public static UplinkClassification inSoftware(String uplink, String reason) {
+        LOG.info("uplink {}: software classification ({})", uplink, reason);
+        return new UplinkClassification(uplink, null, SoftwareClassifier.INSTANCE, null, null, reason);
+    }
+
     /** What the uplink's ingress classifies with; it never changes while the datapath runs. */
     public Classifier classifier() {
         return classifier;

@@ -43,7 +43,14 @@ public enum DropReason {
     /** Routed: cross-VNS routes led through more VNSes than a route may (a loop between VNSes' routes). */
     ROUTING_LOOP("routing-loop"),
     /** A guest sent faster than its VNIC's bandwidth-limit: policed (nothing queues a guest's transmissions). */
-    OVER_LIMIT("over-limit");
+    OVER_LIMIT("over-limit"),
+    /**
+     * A frame to the slow-protocols address (LACP, markers): from a guest (it would speak for the appliance's links),
+     * or on an uplink that does not aggregate. Never forwarded.
+     */
+    SLOW_PROTOCOLS("slow-protocols"),
+    /** Received on an aggregation's member that does not collect (standby, or LACP not yet agreed). */
+    STANDBY_MEMBER("standby-member");
 
     private final String label;
 

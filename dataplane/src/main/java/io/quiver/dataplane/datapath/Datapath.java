@@ -6,7 +6,11 @@ import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.priority.Identifier;
 import io.quiver.dataplane.priority.Levels;
 import io.quiver.dataplane.priority.SteeringRequests;
+import io.quiver.dataplane.aggr.Aggregation;
+import io.quiver.dataplane.aggr.AggregationConfig;
 import io.quiver.dataplane.antispoof.SpoofWarnings;
+import io.quiver.dataplane.packet.Announcements;
+import io.quiver.dataplane.vnic.WireAddresses;
 import io.quiver.dataplane.classify.ConnectionRules;
 import io.quiver.dataplane.classify.FlowRulePlan;
 import io.quiver.dataplane.classify.UplinkClassification;
@@ -45,6 +49,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +99,12 @@ public final class Datapath implements AutoCloseable {
     private static final int INSPECTION_BUFFERS = 512;
     /** Connections identified at once that may wait for their rte_flow rule (the control thread drains every ms). */
     private static final int STEERING_REQUESTS = 4096;
+    /** What the uplink is: its port, or the aggregation that took its place (at start or live). */
+    private UplinkTarget uplinkTarget;
+    /** Runs the aggregation's control: its members' links, LACP, who distributes. */
+    private ScheduledExecutorService aggregationTimer;
+    /** Every task's choice of uplink port: where frames without a member are counted. */
+    private final List<UplinkChoice> uplinkChoices = new ArrayList<>();
 
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
@@ -110,17 +123,21 @@ public final class Datapath implements AutoCloseable {
         Datapath datapath = new Datapath(config, runtime);
         try {
             datapath.matchRxQueuesToDriver();
+            datapath.createAggregation();
             datapath.createRouter();
             datapath.createVnses();
             datapath.createVnics();
             datapath.installVnsRoutes();
             datapath.putSubscriptions(config.priority().levels());
-            datapath.classification = UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
-                    config.vnics().stream().map(AttachedVnic::config).toList());
+            datapath.classification = datapath.uplinkTarget.aggregation != null
+                    ? UplinkClassification.inSoftware(config.uplink(), "the uplink is an aggregation: its members are classified alike")
+                    : UplinkClassification.choose(runtime, config.uplink(), config.classifier(),
+                            config.vnics().stream().map(AttachedVnic::config).toList());
             datapath.steerConnectionsInHardware();
             datapath.startLoops();
             datapath.spoofWarnings.start();
             datapath.linkMonitor.start();
+            datapath.startAggregationTimer();
             return datapath;
         } catch (RuntimeException e) {
             datapath.close();
@@ -146,6 +163,155 @@ public final class Datapath implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // The uplink's aggregation
+
+    private void createAggregation() {
+        AggregationConfig a = config.uplinkAggregation();
+        if (a == null) {
+            uplinkTarget = new UplinkTarget(runtime.port(config.uplink()).id(), null);
+            return;
+        }
+        if (config.classifier() == io.quiver.dataplane.classify.ClassifierChoice.RTE_FLOW) {
+            throw new IllegalArgumentException("aggregation " + a.name() + ": the uplink is classified in software"
+                    + " (rte_flow rules would be needed on every member alike); classifier: rte_flow cannot be required");
+        }
+        uplinkTarget = new UplinkTarget(-1, newAggregation(a));
+    }
+
+    private Aggregation newAggregation(AggregationConfig a) {
+        int maxPort = runtime.ports().values().stream().mapToInt(Port::id).max().orElse(0);
+        return new Aggregation(a, a.members().stream().map(runtime::port).toList(), injections::offerToPort,
+                this::announcements, maxPort);
+    }
+
+    private void startAggregationTimer() {
+        Aggregation aggregation = uplinkTarget.aggregation;
+        if (aggregation == null) {
+            return;
+        }
+        aggregationTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "quiver-aggregation");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Defaults.AGGREGATION_TICK.toNanos();
+        aggregationTimer.scheduleAtFixedRate(() -> {
+            try {
+                aggregation.tick(System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.warn("aggregation {}: {}", aggregation.config().name(), e.toString());
+            }
+        }, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Turns the uplink port into aggregation {@code a}'s member, live (Crossbow's create-aggr over a link in use):
+     * the uplink's traffic goes on through the aggregation from the lcores' next packet. The uplink port must be a
+     * member; refused where the uplink classifies in hardware (its rules are on that one port) or an aggregation
+     * exists already.
+     */
+    public synchronized AggregationConfig createAggregation(AggregationConfig a) {
+        if (uplinkTarget.aggregation != null) {
+            throw new IllegalStateException("the uplink is aggregation " + uplinkTarget.aggregation.config().name()
+                    + " already: change it with modify-aggr, add-aggr and remove-aggr");
+        }
+        String uplinkPort = config.uplink();
+        if (!a.members().contains(uplinkPort)) {
+            throw new IllegalArgumentException("aggregation " + a.name() + ": the uplink port " + uplinkPort + " must be a member"
+                    + " (create-aggr turns the uplink into the aggregation), not only " + a.members());
+        }
+        if (runtime.ports().containsKey(a.name())) {
+            throw new IllegalArgumentException("aggregation " + a.name() + ": a port has that name already");
+        }
+        if (classification.inHardware()) {
+            throw new IllegalStateException("the uplink classifies in hardware (rte_flow rules on " + uplinkPort + "):"
+                    + " an aggregation needs a restart with it in the configuration file");
+        }
+        DatapathConfig.checkMembers(config.runtime(), a, liveAttachments());
+        uplinkTarget.aggregation = newAggregation(a);
+        startAggregationTimer();
+        LOG.info("aggregation {} created live: {}", a.name(), a);
+        return a;
+    }
+
+    private List<AttachedVnic> liveAttachments() {
+        return vnics.values().stream().map(v -> new AttachedVnic(v.config(), v.port())).toList();
+    }
+
+    /**
+     * Every address behind the uplink, announced on an active-backup change: each VNIC's IPv4 addresses (a
+     * gratuitous ARP each) and IPv6 addresses, its link-local ones included (an unsolicited neighbour advertisement
+     * each, so that even a VNIC without an address moves in the switches' tables), and each VNS router's uplink
+     * address.
+     */
+    private List<byte[]> announcements() {
+        List<byte[]> out = new ArrayList<>();
+        List<Vnic> all;
+        synchronized (this) {
+            all = List.copyOf(vnics.values());
+        }
+        for (Vnic v : all) {
+            VnicConfig c = v.config();
+            long mac = WireAddresses.primaryMac(c);
+            for (int ip : WireAddresses.ipv4(c)) {
+                out.add(Announcements.gratuitousArp(mac, ip, c.vlan()));
+            }
+            long[] v6 = WireAddresses.ipv6(c);
+            for (int k = 0; k < v6.length; k += 2) {
+                out.add(Announcements.unsolicitedNa(mac, v6[k], v6[k + 1], c.vlan()));
+            }
+        }
+        DatapathState s = state.get();
+        if (s != null) {
+            for (VnsState v : s.vnses) {
+                if (v != null && v.uplinkIp != 0) {
+                    out.add(Announcements.gratuitousArp(v.routerMac, v.uplinkIp, v.uplinkVlan));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The uplink's aggregation, or null when the uplink is a port. */
+    public Aggregation aggregation() {
+        return uplinkTarget.aggregation;
+    }
+
+    /**
+     * Moves the uplink's aggregation to {@code next} live: members join and leave (only the connections of the
+     * entries that move change member), the policy, LACP's settings and the mode change. Refused, with nothing
+     * changed, when a new member is not a port, is used by a VNIC, or has another MTU, or when no member would be
+     * left.
+     */
+    public synchronized AggregationConfig updateAggregation(AggregationConfig next) {
+        Aggregation aggregation = uplinkTarget.aggregation;
+        if (aggregation == null || !aggregation.config().name().equals(next.name())) {
+            throw new IllegalArgumentException("no aggregation named '" + next.name() + "'"
+                    + (aggregation == null ? " (the uplink is a port)" : " (the uplink's is " + aggregation.config().name() + ")"));
+        }
+        DatapathConfig.checkMembers(config.runtime(), next, liveAttachments());
+        aggregation.apply(next, next.members().stream().map(runtime::port).toList(), System.nanoTime());
+        LOG.info("aggregation {}: {}", next.name(), next);
+        return next;
+    }
+
+    /** Frames no aggregation member could carry (all down, or LACP not agreed), summed over the lcores. */
+    public long noMemberDrops() {
+        long n = 0;
+        for (UplinkChoice c : uplinkChoices) {
+            n += c.noMember;
+        }
+        return n;
+    }
+
+    /** A task's own choice of uplink port (the uplink port, or the aggregation's member by hash). */
+    private UplinkChoice uplinkChoice() {
+        UplinkChoice c = new UplinkChoice(uplinkTarget);
+        uplinkChoices.add(c);
+        return c;
+    }
+
     /** The routing lcore's TX queues and router: made before the VNSes, whose neighbour tables send through it. */
     private void createRouter() {
         int burst = config.runtime().burstSize();
@@ -153,7 +319,7 @@ public final class Datapath implements AutoCloseable {
         boolean shared = config.mode() == ThreadingMode.SHARED;
         pending = shared ? new PendingVnics() : null;
         routingTx = shared ? rxTx : new LcoreTx(runtime.ports().values(), 1, runtime.arena(), burst);
-        router = new Router(runtime.pool().address(), runtime.port(config.uplink()).id(), routingTx,
+        router = new Router(runtime.pool().address(), uplinkChoice(), routingTx,
                 new MbufBurst(runtime.arena(), burst), pending, runtime.arena());
     }
 
@@ -328,7 +494,9 @@ public final class Datapath implements AutoCloseable {
     }
 
     private void startLoops() {
-        Port uplink = runtime.port(config.uplink());
+        Port uplink = uplinkTarget.aggregation == null ? runtime.port(config.uplink()) : null;
+        java.util.Set<String> vnicPorts = new java.util.HashSet<>();
+        config.vnics().forEach(v -> vnicPorts.add(v.port()));
         long pool = runtime.pool().address();
         int burst = config.runtime().burstSize();
         var arena = runtime.arena();
@@ -339,16 +507,30 @@ public final class Datapath implements AutoCloseable {
             for (int q = 0; q < counters.length; q++) {
                 counters[q] = p.rxCounters(q);
             }
-            PortIngress ingress = p.id() == uplink.id()
-                    ? new UplinkIngress(p.id(), classification.inHardware() ? FlowRulePlan.pollOrder(p.rxQueues()) : PortIngress.inOrder(p.rxQueues()),
-                            pool, state, classification.classifier(), counters, rxTx, pending, arena, burst)
-                    : new GuestEgress(p.id(), p.rxQueues(), uplink.id(), pool, state, counters, rxTx, pending, guestRequests, arena, burst);
-            if (config.mode() == ThreadingMode.SHARED) {
-                ingress.routeInline(router);
+            List<PortIngress> ingresses = new ArrayList<>();
+            if (uplink != null && p.id() == uplink.id()) {
+                ingresses.add(new UplinkIngress(p.id(), classification.inHardware() ? FlowRulePlan.pollOrder(p.rxQueues())
+                        : PortIngress.inOrder(p.rxQueues()), pool, state, classification.classifier(), counters, rxTx, pending,
+                        arena, burst, uplinkTarget));
+            } else if (!vnicPorts.contains(p.name())) {
+                // an aggregation's member, or a port that may become one live: the aggregation receives on it while it
+                // is a member, and it is a guest port while it is not
+                ingresses.add(new UplinkIngress(p.id(), PortIngress.inOrder(p.rxQueues()), pool, state, classification.classifier(),
+                        counters, rxTx, pending, arena, burst, uplinkTarget));
+                ingresses.add(new GuestEgress(p.id(), p.rxQueues(), uplinkChoice(), uplinkTarget, pool, state, counters, rxTx,
+                        pending, guestRequests, arena, burst));
+            } else {
+                ingresses.add(new GuestEgress(p.id(), p.rxQueues(), uplinkChoice(), null, pool, state, counters, rxTx, pending,
+                        guestRequests, arena, burst));
             }
-            rxTasks.add(ingress);
+            for (PortIngress ingress : ingresses) {
+                if (config.mode() == ThreadingMode.SHARED) {
+                    ingress.routeInline(router);
+                }
+                rxTasks.add(ingress);
+            }
         }
-        rxTasks.add(new InjectTask(injections, state, pool, pending));
+        rxTasks.add(new InjectTask(injections, state, pool, pending, rxTx));
         if (config.mode() == ThreadingMode.SHARED) {
             rxTasks.add(new RingDelivery(state, 0, 1, rxTx, pending, arena, burst, router));
             runtime.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks, IdleStrategy.named(config.idle())).start());
@@ -408,6 +590,11 @@ public final class Datapath implements AutoCloseable {
         }
         if (attached.port().equals(config.uplink())) {
             throw new IllegalArgumentException("VNIC " + attached.name() + " cannot be attached to the uplink '" + config.uplink() + "'");
+        }
+        Aggregation aggregation = uplinkTarget.aggregation;
+        if (aggregation != null && aggregation.config().members().contains(attached.port())) {
+            throw new IllegalArgumentException("VNIC " + attached.name() + ": port " + attached.port() + " is a member of aggregation "
+                    + aggregation.config().name());
         }
         if (slots.size() >= Defaults.MAX_VNICS) {
             throw new IllegalStateException("at most " + Defaults.MAX_VNICS + " VNICs");
@@ -609,13 +796,17 @@ public final class Datapath implements AutoCloseable {
         return runtime.port(name);
     }
 
-    /** Every port but the uplink. */
+    /** Every port but the uplink (and its aggregation's members). */
     public List<Port> guestPorts() {
-        return runtime.ports().values().stream().filter(p -> !p.name().equals(config.uplink())).toList();
+        Aggregation aggregation = uplinkTarget == null ? null : uplinkTarget.aggregation;
+        return runtime.ports().values().stream().filter(p -> !p.name().equals(config.uplink())
+                && (aggregation == null || !aggregation.config().members().contains(p.name()))).toList();
     }
 
+    /** The uplink port; where the uplink is an aggregation, its first member. */
     public Port uplink() {
-        return runtime.port(config.uplink());
+        Aggregation aggregation = uplinkTarget.aggregation;
+        return aggregation == null ? runtime.port(config.uplink()) : runtime.port(aggregation.config().members().get(0));
     }
 
     public DpdkRuntime runtime() {
@@ -643,6 +834,9 @@ public final class Datapath implements AutoCloseable {
 
     @Override
     public void close() {
+        if (aggregationTimer != null) {
+            aggregationTimer.shutdownNow();
+        }
         spoofWarnings.close();
         linkMonitor.close();
         runtime.stopLoops();

@@ -4,6 +4,7 @@ import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsRoute;
+import io.quiver.dataplane.aggr.AggregationConfig;
 import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.lcore.BusySpinIdleStrategy;
 import io.quiver.dataplane.lcore.IdleStrategy;
@@ -33,11 +34,21 @@ import java.util.Set;
  * @param vnses              the VNSes besides {@code default} (which always exists; listed, it takes these settings)
  * @param vnsRoutes          their routes
  * @param priority           the connection table, the lowest class's share, the subscription levels at start
+ * @param aggregations       link aggregations of ports; the uplink may name one instead of a port
  */
 public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
                              List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
                              int forwardingRingSize, ClassifierChoice classifier, String idle, List<VnsConfig> vnses,
-                             List<VnsRoute> vnsRoutes, PrioritySettings priority) {
+                             List<VnsRoute> vnsRoutes, PrioritySettings priority, List<AggregationConfig> aggregations) {
+    /** A datapath without aggregations. */
+    public DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
+                          List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
+                          int forwardingRingSize, ClassifierChoice classifier, String idle, List<VnsConfig> vnses,
+                          List<VnsRoute> vnsRoutes, PrioritySettings priority) {
+        this(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize, forwardingRingSize, classifier,
+                idle, vnses, vnsRoutes, priority, List.of());
+    }
+
     /** A datapath without subscription levels at start. */
     public DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Prefix> uplinkRoutes, String gatewayMac,
                           List<AttachedVnic> vnics, ThreadingMode mode, List<Integer> cpus, int localRingSize,
@@ -68,9 +79,11 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
         classifier = classifier == null ? ClassifierChoice.AUTO : classifier;
         idle = idle == null ? BusySpinIdleStrategy.NAME : idle;
         IdleStrategy.named(idle);
+        aggregations = List.copyOf(aggregations == null ? List.of() : aggregations);
         List<String> ports = runtime.portNames();
-        if (!ports.contains(uplink)) {
-            throw new IllegalArgumentException("the uplink '" + uplink + "' is not a port (ports: " + ports + ")");
+        checkAggregations(runtime, uplink, aggregations, vnics);
+        if (!ports.contains(uplink) && aggregations.stream().noneMatch(a -> a.name().equals(uplink))) {
+            throw new IllegalArgumentException("the uplink '" + uplink + "' is neither a port (ports: " + ports + ") nor an aggregation");
         }
         Set<String> names = new HashSet<>();
         for (AttachedVnic v : vnics) {
@@ -106,6 +119,52 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
         }
     }
 
+    /**
+     * An aggregation is the uplink's: at most one, named by the uplink, its members configured ports of one MTU that
+     * no VNIC uses (what it needs of each member is checked again where a member is added live).
+     */
+    private static void checkAggregations(RuntimeConfig runtime, String uplink, List<AggregationConfig> aggregations,
+                                          List<AttachedVnic> vnics) {
+        if (aggregations.size() > 1) {
+            throw new IllegalArgumentException("one aggregation, the uplink's, not " + aggregations.size());
+        }
+        for (AggregationConfig a : aggregations) {
+            if (!a.name().equals(uplink)) {
+                throw new IllegalArgumentException("aggregation " + a.name() + " is not the uplink ('" + uplink + "'):"
+                        + " an aggregation is the uplink's");
+            }
+            if (runtime.portNames().contains(a.name())) {
+                throw new IllegalArgumentException("aggregation " + a.name() + ": a port has that name already");
+            }
+            checkMembers(runtime, a, vnics);
+        }
+    }
+
+    /** The members' own checks: each a configured port no VNIC uses, all of one MTU. */
+    public static void checkMembers(RuntimeConfig runtime, AggregationConfig a, List<AttachedVnic> vnics) {
+        Integer mtu = null;
+        for (String m : a.members()) {
+            PortConfig p = runtime.ports().stream().filter(c -> c.name().equals(m)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("aggregation " + a.name() + ": member '" + m + "' is not a port (ports: "
+                            + runtime.portNames() + ")"));
+            for (AttachedVnic v : vnics) {
+                if (v.port().equals(m)) {
+                    throw new IllegalArgumentException("aggregation " + a.name() + ": port " + m + " is in use by VNIC " + v.name());
+                }
+            }
+            if (mtu != null && p.mtu() != mtu) {
+                throw new IllegalArgumentException("aggregation " + a.name() + ": members' MTUs differ (" + m + " has " + p.mtu()
+                        + ", " + a.members().get(0) + " " + mtu + "): every member must carry the same frames");
+            }
+            mtu = p.mtu();
+        }
+    }
+
+    /** The uplink's aggregation, or null when the uplink is a port. */
+    public AggregationConfig uplinkAggregation() {
+        return aggregations.stream().filter(a -> a.name().equals(uplink)).findFirst().orElse(null);
+    }
+
     /** Parses route texts ({@code 198.51.100.0/24}); an {@link IllegalArgumentException} names the one that is wrong. */
     public static List<Ipv4Prefix> routes(List<String> texts) {
         return (texts == null ? List.<String>of() : texts).stream().map(t -> {
@@ -130,24 +189,30 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
     /** The same datapath with other VNICs (as the database holds them at start). */
     public DatapathConfig withVnics(List<AttachedVnic> replaced) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, replaced, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority, aggregations);
     }
 
     /** The same datapath with other VNSes and routes (as the database holds them at start). */
     public DatapathConfig withVnses(List<VnsConfig> replaced, List<VnsRoute> routes) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, replaced, routes, priority);
+                forwardingRingSize, classifier, idle, replaced, routes, priority, aggregations);
     }
 
     /** The same datapath with other priority settings (the levels as the database holds them at start). */
     public DatapathConfig withPriority(PrioritySettings replaced) {
         return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, vnses, vnsRoutes, replaced);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, replaced, aggregations);
+    }
+
+    /** The same datapath with other aggregations. */
+    public DatapathConfig withAggregations(List<AggregationConfig> replaced) {
+        return new DatapathConfig(runtime, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority, replaced);
     }
 
     /** The same datapath on another runtime (another EAL file prefix, say). */
     public DatapathConfig withRuntime(RuntimeConfig replaced) {
         return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
-                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority);
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority, aggregations);
     }
 }

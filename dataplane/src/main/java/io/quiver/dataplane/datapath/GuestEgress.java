@@ -1,5 +1,6 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.aggr.Aggregation;
 import io.quiver.dataplane.antispoof.EgressChecks;
 import io.quiver.dataplane.antispoof.SourceMacCheck;
 import io.quiver.dataplane.classify.Classifier;
@@ -33,11 +34,21 @@ final class GuestEgress extends PortIngress {
     /** The source MACs of this port's VNICs under the state of the current burst. */
     private SourceMacCheck sources;
 
-    GuestEgress(int port, int rxQueues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
+    /** What the uplink is, where this port may become an aggregation's member (then the aggregation receives on it); else null. */
+    private final UplinkTarget target;
+
+    GuestEgress(int port, int rxQueues, UplinkChoice uplink, UplinkTarget target, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, GuestRequestQueue guestRequests,
                 Arena arena, int burstSize) {
-        super(port, inOrder(rxQueues), uplinkPort, pool, state, rxCounters, tx, pending, arena, burstSize);
+        super(port, inOrder(rxQueues), uplink, pool, state, rxCounters, tx, pending, arena, burstSize);
         this.guestRequests = guestRequests;
+        this.target = target;
+    }
+
+    @Override
+    boolean receivesNow() {
+        Aggregation aggregation = target == null ? null : target.aggregation;
+        return aggregation == null || !aggregation.distribution().isMember(port);
     }
 
     @Override
@@ -91,7 +102,7 @@ final class GuestEgress extends PortIngress {
         } else if (steering == Classifier.OTHER_VNS) {
             vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
         } else {
-            toUplink(m, vlan, vc, cls);
+            toUplink(m, vlan, vc, cls, b, i);
         }
     }
 

@@ -29,7 +29,8 @@ abstract class PortIngress implements PollTask {
     final int port;
     /** The RX queues, in the order each poll takes them. */
     private final int[] queues;
-    final int uplinkPort;
+    /** Where frames for the network leave: the uplink, or an aggregation's member. */
+    final UplinkChoice uplink;
     final long pool;
     private final AtomicReference<DatapathState> state;
     private final QueueCounters[] rxCounters;
@@ -52,11 +53,11 @@ abstract class PortIngress implements PollTask {
     long now;
     int tick;
 
-    PortIngress(int port, int[] queues, int uplinkPort, long pool, AtomicReference<DatapathState> state,
+    PortIngress(int port, int[] queues, UplinkChoice uplink, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
         this.port = port;
         this.queues = queues.clone();
-        this.uplinkPort = uplinkPort;
+        this.uplink = uplink;
         this.pool = pool;
         this.state = state;
         this.rxCounters = rxCounters;
@@ -75,8 +76,19 @@ abstract class PortIngress implements PollTask {
     void onState(DatapathState s) {
     }
 
+    /**
+     * Whether this task receives on its port now: a port that has become an aggregation's member is received by the
+     * aggregation's ingress, no longer as a guest port, and one that left is no longer the aggregation's.
+     */
+    boolean receivesNow() {
+        return true;
+    }
+
     @Override
     public final int poll() {
+        if (!receivesNow()) {
+            return 0;
+        }
         final DatapathState s = state.get();
         onState(s);
         int total = 0;
@@ -240,19 +252,23 @@ abstract class PortIngress implements PollTask {
             toRing(s, Classifier.local(w), copy, tagged, b, i);
         }
         if (alsoUplink) {
-            toUplink(m, vlan, except >= 0 ? s.counters[except] : null);
+            toUplink(m, vlan, except >= 0 ? s.counters[except] : null, 0, b, i);
         } else if (receivers == 0) { // no one to deliver to (cannot happen with today's flood domains): counted
             addDrop(m);
         }
     }
 
-    /** Sends to the uplink, tagged with {@code vlan} when it is not 0; a failure is charged to {@code charge}. */
-    final void toUplink(long m, int vlan, VnicCounters charge) {
-        toUplink(m, vlan, charge, 0);
-    }
-
-    /** Sends to the uplink at priority class {@code cls} within the TX burst. */
-    final void toUplink(long m, int vlan, VnicCounters charge, int cls) {
+    /**
+     * Sends packet {@code i} to the uplink (its member for the packet's connection, when the uplink is an
+     * aggregation) at priority class {@code cls} within the TX burst, tagged with {@code vlan} when it is not 0; a
+     * failure is charged to {@code charge}.
+     */
+    final void toUplink(long m, int vlan, VnicCounters charge, int cls, ParsedBurst b, int i) {
+        int out = uplink.portFor(b, i);
+        if (out < 0) {
+            addDrop(m);
+            return;
+        }
         if (vlan != 0 && !Vlan.insert(m, vlan)) {
             if (charge != null) {
                 vnicDrop(charge, DropReason.MALFORMED, m);
@@ -261,7 +277,7 @@ abstract class PortIngress implements PollTask {
             }
             return;
         }
-        tx.to(uplinkPort).add(m, Mbufs.pktLen(m), cls);
+        tx.to(out).add(m, Mbufs.pktLen(m), cls);
     }
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {

@@ -41,7 +41,8 @@ final class Router {
     private static final int PROTOCOL_ICMP = 1;
 
     private final long pool;
-    private final int uplinkPort;
+    /** Where routed frames for the network leave: the uplink, or an aggregation's member. */
+    private final UplinkChoice uplink;
     private final LcoreTx tx;
     private final MbufBurst drop;
     private final PendingVnics pending;
@@ -55,9 +56,9 @@ final class Router {
     private final VnicRing[] staged;
     private int stagedCount;
 
-    Router(long pool, int uplinkPort, LcoreTx tx, MbufBurst drop, PendingVnics pending, Arena arena) {
+    Router(long pool, UplinkChoice uplink, LcoreTx tx, MbufBurst drop, PendingVnics pending, Arena arena) {
         this.pool = pool;
-        this.uplinkPort = uplinkPort;
+        this.uplink = uplink;
         this.tx = tx;
         this.drop = drop;
         this.pending = pending;
@@ -329,7 +330,12 @@ final class Router {
             drop.freeLater(m);
             return;
         }
-        tx.to(uplinkPort).add(m);
+        int out = uplink.portFor(m);
+        if (out < 0) {
+            drop.freeLater(m);
+            return;
+        }
+        tx.to(out).add(m);
     }
 
     /** Whether the packet fits {@code mtu}; if not it is dropped, with a fragmentation-needed when DF is set. */

@@ -1,7 +1,10 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.aggr.Aggregation;
+import io.quiver.dataplane.aggr.Distribution;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.port.LcoreTx;
@@ -18,16 +21,47 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class UplinkIngress extends PortIngress {
     private final Classifier classifier;
+    private final UplinkTarget target;
+    /** The uplink's aggregation and its distribution for the current burst; null while the uplink is a port. */
+    private Aggregation aggregation;
+    private Distribution distribution;
 
-    /** @param queues the RX queues in the order to poll them (the class queues first, where the NIC classifies) */
+    /**
+     * @param queues the RX queues in the order to poll them (the class queues first, where the NIC classifies)
+     * @param target what the uplink is: this port receives while it is the uplink port or the aggregation's member
+     */
     UplinkIngress(int port, int[] queues, long pool, AtomicReference<DatapathState> state, Classifier classifier,
-                  QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize) {
-        super(port, queues, port, pool, state, rxCounters, tx, pending, arena, burstSize);
+                  QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize, UplinkTarget target) {
+        super(port, queues, new UplinkChoice(target), pool, state, rxCounters, tx, pending, arena, burstSize);
         this.classifier = classifier;
+        this.target = target;
+    }
+
+    @Override
+    boolean receivesNow() {
+        aggregation = target.aggregation;
+        if (aggregation == null) {
+            return port == target.port;
+        }
+        distribution = aggregation.distribution();
+        return distribution.isMember(port);
     }
 
     @Override
     void steer(DatapathState s, ParsedBurst b, int i, int q, QueueCounters c) {
+        if (b.dstMac[i] == Ethernet.SLOW_PROTOCOLS) {
+            if (aggregation != null) { // LACP's, on the control side: a copy is queued, the mbuf goes back at once
+                aggregation.slowFrames().offer(port, b.frame[i], b.length[i]);
+                release(b.mbuf[i]);
+            } else {
+                portDrop(c, DropReason.SLOW_PROTOCOLS, b.mbuf[i]);
+            }
+            return;
+        }
+        if (aggregation != null && !distribution.collects(port)) {
+            portDrop(c, DropReason.STANDBY_MEMBER, b.mbuf[i]);
+            return;
+        }
         if (b.tags[i] == 2) {
             steerStacked(s, b, i, c);
             return;

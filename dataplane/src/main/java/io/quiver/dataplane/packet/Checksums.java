@@ -32,6 +32,14 @@ public final class Checksums {
         return ~fold(s) & 0xFFFF;
     }
 
+    /** The ICMPv6 checksum with the IPv6 pseudo-header (RFC 8200 8.1): source and destination, length, next header 58. */
+    public static int icmpv6(byte[] frame, int ipOffset, int icmpOffset, int icmpLength) {
+        long s = sum(frame, ipOffset + 8, 32, 0);
+        s += icmpLength + Icmpv6.PROTOCOL;
+        s = sum(frame, icmpOffset, icmpLength, s);
+        return ~fold(s) & 0xFFFF;
+    }
+
     /** The one's-complement checksum of {@code length} bytes at absolute {@code address}. */
     public static int internet(long address, int length) {
         long s = 0;

@@ -14,6 +14,11 @@ import java.lang.foreign.ValueLayout;
 public final class Ethernet {
     public static final int HEADER_LENGTH = 14;
     public static final long MAC_MASK = 0xFFFF_FFFF_FFFFL;
+    /**
+     * 01:80:C2:00:00:02 in this class's long form: the slow-protocols group address (LACP, markers), which is a
+     * link's own business and is never forwarded.
+     */
+    public static final long SLOW_PROTOCOLS = 0x0200_00C2_8001L;
 
     private static final MemorySegment M = NativeMemory.ALL;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
