@@ -30,6 +30,18 @@ int quiver_link_up(int port)
 	return link.link_status == RTE_ETH_LINK_UP;
 }
 
+/* The link's speed in Mbit/s (0 where the driver reports none, as virtual devices may), or DPDK's negative error
+ * code: an aggregation's members are compared by it. */
+int quiver_link_speed(int port)
+{
+	struct rte_eth_link link;
+	memset(&link, 0, sizeof(link));
+	int rc = rte_eth_link_get_nowait((uint16_t)port, &link);
+	if (rc != 0)
+		return rc;
+	return link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : (int)link.link_speed;
+}
+
 static const struct quiver_layout_entry ethdev_layout[] = {
 	QUIVER_SIZE(rte_eth_dev_info),
 	QUIVER_OFF(rte_eth_dev_info, device),

@@ -606,6 +606,32 @@ public final class ConfigStore extends OpenStore {
         return new ChangeResult(Decision.ALLOWED, seq, null, null);
     }
 
+    /**
+     * Audits an administrator's change of the uplink's aggregation ({@code command}: create-aggr, add-aggr, ...),
+     * committed with {@code value} (the aggregation after) or refused by {@code denial}: the journal gets the record,
+     * the maps nothing (aggregations are ports, kept by the control side).
+     */
+    public ChangeResult auditAggregation(Requester admin, String name, String command, String value, Decision denial) {
+        requireAdmin(admin);
+        commitLock.lock();
+        try {
+            ensureWritable();
+            if (denial != null) {
+                return deny(admin, Action.AGGREGATION_PUT, name, command, value, denial);
+            }
+            long seq = journal.lastSequence() + 1;
+            JournalRecord record = new JournalRecord(seq, nowMicros(), admin, Action.AGGREGATION_PUT, text(name),
+                    JournalRecord.clip(command, MAX_PARAMETER_CHARS), JournalRecord.clip(value, JournalRecord.MAX_VALUE_CHARS),
+                    null, "administrator " + (command.startsWith("create") ? "created" : "changed") + " the aggregation",
+                    null, null, null, null);
+            append(record);
+            afterCommit(record, seq);
+            return new ChangeResult(Decision.ALLOWED, seq, null, null);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
     private static void requireAdmin(Requester admin) {
         if (admin == null || !admin.isAdmin()) {
             throw new IllegalArgumentException("only an administrator may do this, not " + admin);

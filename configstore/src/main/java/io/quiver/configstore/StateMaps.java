@@ -194,6 +194,7 @@ final class StateMaps implements AutoCloseable {
             case SUBSCRIPTION_PUT -> write(subscriptionMap(), record.vnic(), seq,
                     SubscriptionCodec.encode(record.subscriptionAfter()), StateMaps::subscriptionRevision, crash);
             case SUBSCRIPTION_DELETE -> write(subscriptionMap(), record.vnic(), seq, null, StateMaps::subscriptionRevision, crash);
+            case AGGREGATION_PUT -> false; // audited here, kept in the control side's state folder
             case RECONCILE -> record.policyAfter() != null
                     ? write(policies, record.vnic(), seq, GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash)
                     : write(vnics, record.vnic(), seq, VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);

@@ -48,6 +48,7 @@ public final class EthDev {
     private static final MethodHandle MAC_SET = NativeLibrary.downcall("rte_eth_dev_default_mac_addr_set",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle LINK_UP = NativeLibrary.downcall("quiver_link_up", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LINK_SPEED = NativeLibrary.downcall("quiver_link_speed", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STATS_GET = NativeLibrary.downcall("rte_eth_stats_get",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, ADDRESS));
     private static final MethodHandle XSTATS_GET = NativeLibrary.downcall("rte_eth_xstats_get",
@@ -309,6 +310,19 @@ public final class EthDev {
             int rc = (int) LINK_UP.invokeExact(port);
             DpdkException.check(rc, "rte_eth_link_get_nowait", "port " + port);
             return rc == 1;
+        } catch (DpdkException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The link's speed in Mbit/s; 0 where the driver reports none. */
+    public static int linkSpeed(int port) {
+        try {
+            int rc = (int) LINK_SPEED.invokeExact(port);
+            DpdkException.check(rc, "rte_eth_link_get_nowait", "port " + port);
+            return rc;
         } catch (DpdkException e) {
             throw e;
         } catch (Throwable t) {

@@ -30,7 +30,13 @@ public enum Action {
     /** An administrator created or replaced a subscription level or flow (the record carries it whole). */
     SUBSCRIPTION_PUT(11),
     /** An administrator deleted a subscription level or flow. */
-    SUBSCRIPTION_DELETE(12);
+    SUBSCRIPTION_DELETE(12),
+    /**
+     * An administrator created or changed the uplink's link aggregation (the record's subject is its name, its
+     * parameter the command, its value the aggregation after). Aggregations are ports: the control side keeps them
+     * in its state folder; the journal is where their changes are audited, and none is replayed into these maps.
+     */
+    AGGREGATION_PUT(13);
 
     private final int code;
 

@@ -63,6 +63,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(DatapathConfig config, Options options) throws IOException {
         Path stateDir = options.stateDir();
         Files.createDirectories(stateDir);
+        config = QuiverService.aggregationAtStart(stateDir, config, options.resetState());
         QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
                 config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes(), config.priority().levels());
         Datapath datapath;

@@ -177,6 +177,12 @@ public final class RestApi implements AutoCloseable {
                     return result;
                 }
             }
+            case "aggregations" -> {
+                Object result = aggregations(method, p, x, who);
+                if (result != NOT_FOUND) {
+                    return result;
+                }
+            }
             case "subscriptions", "flows" -> {
                 Subscription.Kind kind = resource.equals("flows") ? Subscription.Kind.FLOW : Subscription.Kind.SUBSCRIPTION;
                 if (p.length == 2) {
@@ -241,6 +247,34 @@ public final class RestApi implements AutoCloseable {
     }
 
     private static final Object NOT_FOUND = new Object();
+
+    /** {@code /v1/aggregations[/NAME[/ports[/PORT]]]}: show-aggr, create-aggr, modify-aggr, add-aggr, remove-aggr. */
+    private Object aggregations(String method, String[] p, HttpExchange x, String who) throws IOException {
+        if (p.length == 2) {
+            return switch (method) {
+                case "GET" -> service.aggregations();
+                case "POST" -> service.createAggregation(JSON.readValue(body(x), Views.AggregationRequest.class), who);
+                default -> throw notAllowed(method, x);
+            };
+        }
+        String name = decode(p[2]);
+        if (p.length == 3) {
+            return switch (method) {
+                case "GET" -> service.aggregation(name);
+                case "PUT" -> service.modifyAggregation(name, JSON.readValue(body(x), Views.AggregationRequest.class), who);
+                default -> throw notAllowed(method, x);
+            };
+        }
+        if (p[3].equals("ports")) {
+            if (p.length == 4 && method.equals("POST")) {
+                return service.addAggregationMember(name, JSON.readValue(body(x), Views.AggregationPort.class).port(), who);
+            }
+            if (p.length == 5 && method.equals("DELETE")) {
+                return service.removeAggregationMember(name, decode(p[4]), who);
+            }
+        }
+        return NOT_FOUND;
+    }
 
     /** {@code /v1/vns[/NAME[/props[/PROP]|/routes[/PREFIX]|/neighbours]]}; a prefix's '/' is written %2F. */
     private Object vns(String method, String[] p, HttpExchange x, String who) throws IOException {

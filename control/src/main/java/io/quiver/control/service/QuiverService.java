@@ -18,6 +18,7 @@ import io.quiver.dataplane.vns.VnsCounters;
 import io.quiver.configstore.policy.GuestPolicy;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.port.Port;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.vnic.AttachedVnic;
@@ -46,6 +47,7 @@ public final class QuiverService implements AutoCloseable {
     private final ConfigStore store;
     private final Attachments attachments;
     private final Object changes = new Object();
+    private final Aggregations aggregations;
     private volatile Consumer<Notification> notifier = n -> { };
 
     /** A committed host-side change the VNIC's guest is told about. */
@@ -57,10 +59,11 @@ public final class QuiverService implements AutoCloseable {
                                long commitNanos, long applyNanos) {
     }
 
-    private QuiverService(Datapath datapath, ConfigStore store, Attachments attachments) {
+    private QuiverService(Datapath datapath, ConfigStore store, Attachments attachments, Path stateDir) {
         this.datapath = datapath;
         this.store = store;
         this.attachments = attachments;
+        this.aggregations = new Aggregations(datapath, store, stateDir);
     }
 
     /**
@@ -68,7 +71,7 @@ public final class QuiverService implements AutoCloseable {
      * configuration file before the datapath started.
      */
     public static QuiverService over(Datapath datapath, Prepared prepared) {
-        return new QuiverService(datapath, prepared.store, prepared.attachments);
+        return new QuiverService(datapath, prepared.store, prepared.attachments, prepared.stateDir);
     }
 
     /** The database opened and reconciled with the configuration file, and the VNICs the datapath is to start with. */
@@ -76,8 +79,10 @@ public final class QuiverService implements AutoCloseable {
         private final ConfigStore store;
         private final Attachments attachments;
         private final List<AttachedVnic> vnics;
+        private final Path stateDir;
 
-        private Prepared(ConfigStore store, Attachments attachments, List<AttachedVnic> vnics) {
+        private Prepared(ConfigStore store, Attachments attachments, List<AttachedVnic> vnics, Path stateDir) {
+            this.stateDir = stateDir;
             this.store = store;
             this.attachments = attachments;
             this.vnics = vnics;
@@ -137,7 +142,7 @@ public final class QuiverService implements AutoCloseable {
                     new FileIntent(stateDir), ports, reset);
             VnsReconciliation.putRoutes(fileVnses, fileRoutes, store, reset);
             SubscriptionReconciliation.put(fileLevels, store, reset);
-            return new Prepared(store, attachments, vnics);
+            return new Prepared(store, attachments, vnics, stateDir);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -534,15 +539,52 @@ public final class QuiverService implements AutoCloseable {
                 level, address, limit);
     }
 
+    // ---- the uplink's aggregation -------------------------------------------------------------------------------
+
+    /**
+     * The datapath to start from the configuration file's {@code fromFile}: with the aggregation a live change left in
+     * the state folder, while the file's uplink is what it was then ({@link Aggregations}).
+     */
+    public static DatapathConfig aggregationAtStart(Path stateDir, DatapathConfig fromFile, boolean reset) {
+        return Aggregations.atStart(stateDir, fromFile, reset);
+    }
+
+    public List<Views.Aggregation> aggregations() {
+        return aggregations.list();
+    }
+
+    public Views.Aggregation aggregation(String name) {
+        return aggregations.get(name);
+    }
+
+    public Views.Aggregation createAggregation(Views.AggregationRequest request, String who) {
+        return aggregations.create(request, who);
+    }
+
+    public Views.Aggregation modifyAggregation(String name, Views.AggregationRequest request, String who) {
+        return aggregations.modify(name, request, who);
+    }
+
+    public Views.Aggregation addAggregationMember(String name, String port, String who) {
+        return aggregations.addMember(name, port, who);
+    }
+
+    public Views.Aggregation removeAggregationMember(String name, String port, String who) {
+        return aggregations.removeMember(name, port, who);
+    }
+
     // ---- ports and statistics ---------------------------------------------------------------------------------
 
     public List<Views.Port> ports() {
         List<Views.Port> out = new ArrayList<>();
         for (Port p : datapath.ports().values()) {
-            boolean uplink = p.id() == datapath.uplink().id();
+            io.quiver.dataplane.aggr.Aggregation aggregation = datapath.aggregation();
+            boolean member = aggregation != null && aggregation.config().members().contains(p.name());
+            boolean uplink = member || (aggregation == null && p.name().equals(datapath.config().uplink()));
             QueueCounters.Totals rx = p.rxTotals();
             QueueCounters.Totals tx = p.txTotals();
-            out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(), uplink ? "uplink" : "guests",
+            out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(),
+                    member ? "uplink (aggregation " + aggregation.config().name() + ")" : uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
                     p.linkUp(), p.linkChanges, rx.packets(), rxByQueue(p), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
                     dropMap(rx.drops()), dropMap(tx.drops()), malformedMap(rx.malformed())));

@@ -58,6 +58,42 @@ public final class Views {
     public record CreateVns(String name, Map<String, String> properties) {
     }
 
+    /**
+     * The uplink's link aggregation, as show-aggr shows it: its settings, who carries ({@code balance},
+     * {@code active-backup}, or {@code none}), its changes, and its members ({@code -x}, {@code -L}).
+     */
+    public record Aggregation(String name, List<String> ports, String policy, String lacp, String lacpTimer, String mode,
+                              String primary, String lacpFallback, String mac, String system, int key, String carrying,
+                              String activePort, long changes, String lastChange, long announcements, long noMemberDrops,
+                              long badLacpdus, List<String> warnings, List<AggregationMember> members) {
+    }
+
+    /**
+     * One member: its LACP port number, link, whether it carries ({@code attached}), waits ({@code standby}) or is
+     * {@code down}, its share of the 256 hash entries, its speed (Mbit/s, 0 when the driver says none), since when
+     * (seconds), packets, what it dropped as a non-collecting member, and LACP's view (null with LACP off).
+     */
+    public record AggregationMember(String port, int lacpPort, boolean linkUp, String state, int share, int speed,
+                                    double sinceSeconds, long rxPackets, long txPackets, long standbyDrops, AggregationLacp lacp) {
+    }
+
+    /** A member's LACP: its own state bits, its mux, and the partner as last heard (empty when none is). */
+    public record AggregationLacp(String actorState, String mux, String partnerSystem, int partnerKey, int partnerPort,
+                                  String partnerState, long received, long sent) {
+    }
+
+    /**
+     * create-aggr's and modify-aggr's body (modify-aggr: fields left out keep their values; an empty primary clears
+     * it), and what the state folder keeps.
+     */
+    public record AggregationRequest(String name, List<String> ports, String policy, String lacp, String lacpTimer, String mac,
+                                     String mode, String primary, String lacpFallback) {
+    }
+
+    /** add-aggr's body. */
+    public record AggregationPort(String port) {
+    }
+
     /** A route of a VNS, in add-route's words. */
     public record Route(String vns, String prefix, String nextHop) {
     }

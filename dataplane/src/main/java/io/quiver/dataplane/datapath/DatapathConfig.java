@@ -210,6 +210,12 @@ public record DatapathConfig(RuntimeConfig runtime, String uplink, List<Ipv4Pref
                 forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority, replaced);
     }
 
+    /** The same datapath with {@code a} as its uplink (its only aggregation). */
+    public DatapathConfig withUplinkAggregation(AggregationConfig a) {
+        return new DatapathConfig(runtime, a.name(), uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
+                forwardingRingSize, classifier, idle, vnses, vnsRoutes, priority, List.of(a));
+    }
+
     /** The same datapath on another runtime (another EAL file prefix, say). */
     public DatapathConfig withRuntime(RuntimeConfig replaced) {
         return new DatapathConfig(replaced, uplink, uplinkRoutes, gatewayMac, vnics, mode, cpus, localRingSize,
