@@ -173,8 +173,10 @@ public final class Port implements AutoCloseable {
         return EthDev.macAddress(id);
     }
 
+    /** The link: the driver's view, or the kernel interface's carrier where the driver's says nothing ({@link KernelLink}). */
     public boolean linkUp() {
-        return EthDev.linkUp(id);
+        String iface = KernelLink.interfaceOf(config);
+        return iface != null ? KernelLink.up(iface) : EthDev.linkUp(id);
     }
 
     /** How often the link went up or down since the port started: written by the {@link LinkMonitor} alone. */
