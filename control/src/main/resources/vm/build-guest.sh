@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds a tiny VM guest from Debian packages: the distribution kernel (linux-image-amd64) and an initramfs of
-# busybox (busybox-static) and socat, the virtio-net and bonding modules in the order they must load, and an /init that brings eth0 up with
+# busybox (busybox-static), socat and iperf3, the virtio-net and bonding modules in the order they must load, and an /init that brings eth0 up with
 # the given address and then serves a shell on the serial console for the test to drive.
 #   build-guest.sh OUT_DIR IPV4/LEN
 set -eu
@@ -29,15 +29,17 @@ for m in $order; do
   esac
   n=$((n + 1))
 done
-# socat, for the guest protocol's UDP (busybox nc speaks TCP only), with the libraries it links
-if socat=$(command -v socat); then
+# socat, for the guest protocol's UDP (busybox nc speaks TCP only), and iperf3, for TCP through an aggregation, each
+# with the libraries it links
+for tool in socat iperf3; do
+  bin=$(command -v "$tool") || continue
   mkdir -p "$root/usr/bin"
-  cp "$socat" "$root/usr/bin/socat"
-  for lib in $(ldd "$socat" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
+  cp "$bin" "$root/usr/bin/$tool"
+  for lib in $(ldd "$bin" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }'); do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
-fi
+done
 cat > "$root/init" <<INIT
 #!/bin/busybox sh
 export PATH=/sbin:/usr/sbin:/bin:/usr/bin

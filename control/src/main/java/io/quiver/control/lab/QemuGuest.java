@@ -24,6 +24,12 @@ public final class QemuGuest implements AutoCloseable {
     /** Where QEMU runs: the main lcore's CPU (Quiver's default lcore is CPU 1). */
     private static final String QEMU_CPUS = "0";
     private static final Pattern READY = Pattern.compile("QUIVER-GUEST-READY");
+    /**
+     * A guest on a TAP must fill its own checksums and send no super-frames: offloaded, its TCP would reach a packet
+     * socket (Quiver's af_packet member) with the checksum left for hardware, and the far end would drop it.
+     */
+    private static final String NO_OFFLOADS = ",csum=off,gso=off,guest_csum=off,guest_tso4=off,guest_tso6=off,guest_ecn=off"
+            + ",guest_ufo=off,host_tso4=off,host_tso6=off,host_ecn=off,host_ufo=off";
 
     private final Process qemu;
     private final StringBuffer console = new StringBuffer();
@@ -31,9 +37,16 @@ public final class QemuGuest implements AutoCloseable {
     /** Where the console is copied as it arrives (for a failed test's reader). */
     private final Path log;
     private int commands;
+    /** QEMU's human monitor, where a guest booted on TAPs has one (its NICs' links are set there); else null. */
+    private final Path monitor;
 
     private QemuGuest(Process qemu, Path log) {
+        this(qemu, log, null);
+    }
+
+    private QemuGuest(Process qemu, Path log, Path monitor) {
         this.qemu = qemu;
+        this.monitor = monitor;
         this.input = qemu.getOutputStream();
         this.log = log;
         Thread reader = new Thread(() -> pump(qemu.getInputStream()), "qemu-console");
@@ -106,11 +119,27 @@ public final class QemuGuest implements AutoCloseable {
                 "-initrd", guestDir.resolve("initramfs.gz").toString(), "-append", "console=ttyS0 panic=-1 quiet loglevel=3"));
         for (int k = 0; k < taps.size(); k++) {
             cmd.addAll(List.of("-netdev", "tap,id=net" + k + ",ifname=" + taps.get(k) + ",script=no,downscript=no",
-                    "-device", "virtio-net-pci,netdev=net" + k + ",mac=" + macs.get(k) + ",speed=10000,duplex=full"));
+                    "-device", "virtio-net-pci,netdev=net" + k + ",mac=" + macs.get(k) + ",speed=10000,duplex=full" + NO_OFFLOADS));
         }
-        cmd.addAll(List.of("-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot"));
+        Path monitor = guestDir.resolve("monitor-" + ProcessHandle.current().pid() + ".sock");
+        Files.deleteIfExists(monitor);
+        cmd.addAll(List.of("-display", "none", "-monitor", "unix:" + monitor + ",server=on,wait=off", "-serial", "stdio", "-no-reboot"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        return new QemuGuest(p, log);
+        return new QemuGuest(p, log, monitor);
+    }
+
+    /**
+     * Sets the link of the guest's NIC {@code k} (booted on TAPs) up or down, as a cable plugged or pulled on the
+     * guest's side: the guest's driver sees the carrier change (QEMU's {@code set_link}).
+     */
+    public void setLink(int k, boolean up) throws IOException, InterruptedException {
+        if (monitor == null) {
+            throw new IllegalStateException("only a guest booted on TAPs has a monitor");
+        }
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(monitor))) {
+            channel.write(java.nio.ByteBuffer.wrap(("set_link net" + k + " " + (up ? "on" : "off") + "\n").getBytes(StandardCharsets.UTF_8)));
+            Thread.sleep(200); // the monitor answers with its prompt; closing at once could cut the command
+        }
     }
 
     private void pump(InputStream in) {
