@@ -307,7 +307,7 @@ public final class Datapath implements AutoCloseable {
 
     /** A task's own choice of uplink port (the uplink port, or the aggregation's member by hash). */
     private UplinkChoice uplinkChoice() {
-        UplinkChoice c = new UplinkChoice(uplinkTarget);
+        UplinkChoice c = new UplinkChoice(uplinkTarget, true);
         uplinkChoices.add(c);
         return c;
     }

@@ -91,6 +91,7 @@ abstract class PortIngress implements PollTask {
         }
         final DatapathState s = state.get();
         onState(s);
+        uplink.refresh();
         int total = 0;
         for (int q : queues) {
             int n = EthDev.rxBurst(port, q, rx.segment(), rx.capacity());
@@ -121,6 +122,7 @@ abstract class PortIngress implements PollTask {
                     c.malformed[b.malformed[i]]++;
                 }
             }
+            uplink.route(b, n);
             c.packets += n;
             c.bytes += bytes;
             for (int i = 0; i < n; i++) {
@@ -266,6 +268,7 @@ abstract class PortIngress implements PollTask {
     final void toUplink(long m, int vlan, VnicCounters charge, int cls, ParsedBurst b, int i) {
         int out = uplink.portFor(b, i);
         if (out < 0) {
+            uplink.noMember++;
             addDrop(m);
             return;
         }

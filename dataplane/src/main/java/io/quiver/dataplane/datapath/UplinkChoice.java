@@ -1,6 +1,7 @@
 package io.quiver.dataplane.datapath;
 
 import io.quiver.dataplane.aggr.Aggregation;
+import io.quiver.dataplane.aggr.Distribution;
 import io.quiver.dataplane.aggr.RedirectionTable;
 import io.quiver.dataplane.packet.PacketParser;
 import io.quiver.dataplane.packet.ParsedBurst;
@@ -13,31 +14,53 @@ import io.quiver.dpdk.Mbufs;
  */
 final class UplinkChoice {
     private final UplinkTarget target;
+    /** The aggregation's distribution for the current poll ({@link #refresh}), or null while the uplink is a port. */
+    private Distribution current;
     /** For a frame no one has parsed (the router's): parsed here to be hashed like every other. */
     private final ParsedBurst one = new ParsedBurst(1);
     /** Frames dropped because no member could carry them (every member down, or LACP not yet agreed). */
     long noMember;
 
-    UplinkChoice(UplinkTarget target) {
+    /** Whether its task sends to the uplink (a guest port's does; the uplink's own ingress never does). */
+    private final boolean sends;
+
+    UplinkChoice(UplinkTarget target, boolean sends) {
         this.target = target;
+        this.sends = sends;
     }
 
-    /** The port packet {@code i} leaves by; {@link RedirectionTable#NONE} (counted) when no member carries. */
+    /**
+     * Takes the uplink's distribution for the poll that begins: one volatile read a poll, not two a packet. A change
+     * published meanwhile applies from the next poll, as every other table's.
+     */
+    void refresh() {
+        Aggregation aggregation = sends ? target.aggregation : null;
+        current = aggregation == null ? null : aggregation.distribution();
+    }
+
+    /** For a burst just parsed, where the uplink is an aggregation: each packet's member ({@link ParsedBurst#uplinkPort}). */
+    void route(ParsedBurst b, int n) {
+        Distribution d = current;
+        if (d != null) {
+            d.route(b, n);
+        }
+    }
+
+    /**
+     * The port packet {@code i} of a burst {@link #route routed} in this poll leaves by; {@link RedirectionTable#NONE}
+     * when no member carries (the caller drops it and counts it in {@link #noMember}).
+     */
     int portFor(ParsedBurst b, int i) {
-        Aggregation aggregation = target.aggregation;
-        if (aggregation == null) {
-            return target.port;
-        }
-        int out = aggregation.distribution().portFor(b, i);
-        if (out == RedirectionTable.NONE) {
-            noMember++;
-        }
-        return out;
+        return current == null ? target.port : b.uplinkPort[i];
     }
 
-    /** The port the frame in mbuf {@code m} leaves by, parsing it first; NONE as above. */
+    /**
+     * The port the frame in mbuf {@code m} leaves by, parsing it first; NONE as above. The router's: it sends from
+     * several places of its own, so it takes the distribution afresh each time.
+     */
     int portFor(long m) {
-        if (target.aggregation == null) {
+        refresh();
+        if (current == null) {
             return target.port;
         }
         ParsedBurst b = one;
@@ -46,6 +69,10 @@ final class UplinkChoice {
         b.length[0] = Mbufs.dataLen(m);
         b.pktLen[0] = Mbufs.pktLen(m);
         PacketParser.parse(b, 0);
-        return portFor(b, 0);
+        int out = current.portFor(b, 0);
+        if (out == RedirectionTable.NONE) {
+            noMember++;
+        }
+        return out;
     }
 }

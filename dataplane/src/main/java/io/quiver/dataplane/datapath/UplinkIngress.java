@@ -32,7 +32,7 @@ final class UplinkIngress extends PortIngress {
      */
     UplinkIngress(int port, int[] queues, long pool, AtomicReference<DatapathState> state, Classifier classifier,
                   QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, Arena arena, int burstSize, UplinkTarget target) {
-        super(port, queues, new UplinkChoice(target), pool, state, rxCounters, tx, pending, arena, burstSize);
+        super(port, queues, new UplinkChoice(target, false), pool, state, rxCounters, tx, pending, arena, burstSize);
         this.classifier = classifier;
         this.target = target;
     }

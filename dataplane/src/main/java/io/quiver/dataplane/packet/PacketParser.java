@@ -187,6 +187,11 @@ public final class PacketParser {
         return M.get(ValueLayout.JAVA_BYTE, address) & 0xff;
     }
 
+    /** The 4 bytes at {@code address} as one int in the machine's order (for hashing, where order does not matter). */
+    public static int u32(long address) {
+        return M.get(U32, address);
+    }
+
     public static int be16(long address) {
         return Short.toUnsignedInt(Short.reverseBytes(M.get(U16, address)));
     }

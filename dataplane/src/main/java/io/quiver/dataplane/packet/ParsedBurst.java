@@ -32,6 +32,11 @@ public final class ParsedBurst {
      * fragment offset; an IPv6 fragment header), the first piece included.
      */
     public final boolean[] fragment;
+    /**
+     * Where the uplink is an aggregation: the member port each packet would leave by (its connection's, by the
+     * aggregation's policy), chosen for the whole burst in one loop after parsing; unset otherwise.
+     */
+    public final int[] uplinkPort;
     /** IPv4 source/destination (host order), or for ARP the sender/target protocol address. */
     public final int[] srcIp;
     public final int[] dstIp;
@@ -59,6 +64,7 @@ public final class ParsedBurst {
         vlan = new int[capacity];
         innerVlan = new int[capacity];
         l3 = new int[capacity];
+        uplinkPort = new int[capacity];
         l4 = new int[capacity];
         fragment = new boolean[capacity];
         srcIp = new int[capacity];

@@ -29,10 +29,25 @@ public final class TestPmd {
 
     /** Runs testpmd in {@code mode} (io, macswap) from {@code source} to a net_null sink; returns Mpps. */
     public static double run(String mode, String source, int mainCpu, int cpu, int warmupSeconds, int seconds, Path log) throws IOException, InterruptedException {
+        return run(mode, List.of(source, "net_null1,no-rx=1"), null, mainCpu, cpu, warmupSeconds, seconds, log);
+    }
+
+    /**
+     * Runs testpmd in {@code mode} over {@code vdevs} (the first is the source, port 0), forwarding between the ports
+     * {@code portmask} selects (null: all, paired in order); returns port 0's Mpps.
+     */
+    public static double run(String mode, List<String> vdevs, String portmask, int mainCpu, int cpu, int warmupSeconds, int seconds,
+                             Path log) throws IOException, InterruptedException {
         String prefix = "quiver-bench-testpmd-" + ProcessHandle.current().pid();
-        List<String> cmd = List.of("dpdk-testpmd", "--no-huge", "-m", "1024", "--no-pci", "-l", mainCpu + "," + cpu,
-                "--vdev", source, "--vdev", "net_null1,no-rx=1", "--file-prefix", prefix, "--log-level", "lib.eal:warning",
-                "--", "--total-num-mbufs=16384", "--forward-mode=" + mode, "--auto-start", "--stats-period", "1");
+        List<String> cmd = new ArrayList<>(List.of("dpdk-testpmd", "--no-huge", "-m", "1024", "--no-pci", "-l", mainCpu + "," + cpu));
+        for (String v : vdevs) {
+            cmd.addAll(List.of("--vdev", v));
+        }
+        cmd.addAll(List.of("--file-prefix", prefix, "--log-level", "lib.eal:warning",
+                "--", "--total-num-mbufs=16384", "--forward-mode=" + mode, "--auto-start", "--stats-period", "1"));
+        if (portmask != null) {
+            cmd.add("--portmask=" + portmask);
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         List<Double> measured = new ArrayList<>();

@@ -1,0 +1,118 @@
+package io.quiver.perf.aggr;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.dataplane.aggr.AggregationConfig;
+import io.quiver.dataplane.classify.ClassifierChoice;
+import io.quiver.dataplane.config.Defaults;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.dataplane.datapath.PrioritySettings;
+import io.quiver.dataplane.datapath.ThreadingMode;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.GuestTraffic;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.port.PortConfig;
+import io.quiver.dataplane.port.QueueCounters;
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.RuntimeConfig;
+import io.quiver.dataplane.vnic.AttachedVnic;
+import io.quiver.perf.measure.JvmWindow;
+import io.quiver.perf.measure.ResultFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One Quiver measurement of {@code bench aggr}, in its own JVM (the EAL initialises once per process): guests on one
+ * trunk port replaying the pcap send to the network through the full egress path (parse, anti-spoof, classify,
+ * uplink), the uplink one net_null port or a static L3,L4 aggregation of {@code --members} net_null ports, on one
+ * lcore. Prints one line {@code RESULT {json}} with Mpps and each member's share of what left.
+ */
+@Command(name = "aggr-run", hidden = true, description = "one Quiver aggregation measurement (used by bench aggr)")
+public final class AggregationRun implements Callable<Integer> {
+    @Option(names = "--members", required = true, description = "0: the uplink is one port; N: an aggregation of N ports")
+    int members;
+
+    @Option(names = "--guests", defaultValue = "4")
+    int guests;
+
+    @Option(names = "--pcap", required = true)
+    Path pcap;
+
+    @Option(names = "--seconds", defaultValue = "10")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3")
+    int warmup;
+
+    @Option(names = "--cpu", defaultValue = "1")
+    int cpu;
+
+    @Option(names = "--main-cpu", defaultValue = "0")
+    int mainCpu;
+
+    @Override
+    public Integer call() throws Exception {
+        List<AttachedVnic> specs = new ArrayList<>();
+        for (int i = 1; i <= guests; i++) {
+            specs.add(AttachedVnic.of("v" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
+                    List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
+        }
+        var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-aggr-" + ProcessHandle.current().pid(), List.of());
+        int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
+        List<PortConfig> ports = new ArrayList<>(List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")));
+        List<String> memberNames = new ArrayList<>();
+        if (members == 0) {
+            ports.add(PortConfig.of("uplink", "net_null0,no-rx=1"));
+        } else {
+            for (int k = 0; k < members; k++) {
+                ports.add(PortConfig.of("m" + k, "net_null" + k + ",no-rx=1"));
+                memberNames.add("m" + k);
+            }
+        }
+        var base = new RuntimeConfig(eal, 16383 + frames, 256, Defaults.DATAPATH_BURST, ports);
+        List<AggregationConfig> aggregations = members == 0 ? List.of() : List.of(AggregationConfig.of("aggr0", memberNames));
+        var config = new DatapathConfig(base, members == 0 ? "uplink" : "aggr0", List.of(), null, specs, ThreadingMode.SHARED,
+                List.of(cpu), 256, 16, ClassifierChoice.SOFTWARE, null, List.of(), List.of(), PrioritySettings.DEFAULT, aggregations);
+        try (Datapath dp = Datapath.start(config)) {
+            QueueCounters rx = dp.port("guests").rxCounters(0);
+            Thread.sleep(warmup * 1000L);
+            JvmWindow window = JvmWindow.open(dp.runtime().loops().get(0).threadId());
+            List<String> out = members == 0 ? List.of("uplink") : memberNames;
+            long[] sent0 = out.stream().mapToLong(n -> dp.port(n).txTotals().packets()).toArray();
+            long before = rx.packets;
+            long t0 = System.nanoTime();
+            Thread.sleep(seconds * 1000L);
+            long packets = rx.packets - before;
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long allocated = window.allocatedBytes();
+            long gcs = window.collections();
+            long[] sent = new long[out.size()];
+            long total = 0;
+            for (int k = 0; k < sent.length; k++) {
+                sent[k] = dp.port(out.get(k)).txTotals().packets() - sent0[k];
+                total += sent[k];
+            }
+            long noMember = dp.noMemberDrops();
+            dp.stopLoops();
+            ObjectNode r = ResultFile.JSON.createObjectNode();
+            r.put("members", members).put("mpps", packets / elapsed / 1e6).put("sentMpps", total / elapsed / 1e6)
+                    .put("allocatedBytes", allocated).put("gcCount", gcs).put("noMemberDrops", noMember);
+            var table = r.putArray("tableShares");
+            if (members > 0) {
+                for (String n : memberNames) {
+                    table.add(dp.aggregation().distribution().share(dp.port(n).id()));
+                }
+            }
+            var shares = r.putArray("memberShares");
+            for (long s : sent) {
+                shares.add(total == 0 ? 0 : (double) s / total);
+            }
+            System.out.println("RESULT " + ResultFile.JSON.writeValueAsString(r).replace('\n', ' '));
+        }
+        return 0;
+    }
+}
