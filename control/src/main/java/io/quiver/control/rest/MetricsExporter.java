@@ -121,7 +121,30 @@ final class MetricsExporter {
                 .value(s.connectionSteering().refusedByNic()).build());
         rulesRefused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("by", "ring"))
                 .value(s.connectionSteering().refusedByRing()).build());
-        return MetricSnapshots.of(levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
+        var attached = GaugeSnapshot.builder().name("quiver_aggregation_member_attached")
+                .help("1 while an aggregation's member carries traffic (attached), 0 while it is standby or down");
+        var changes = CounterSnapshot.builder().name("quiver_aggregation_changes")
+                .help("Times the members that carry an aggregation's traffic changed (failovers, joins, LACP agreements)");
+        var noMember = CounterSnapshot.builder().name("quiver_aggregation_no_member_drops")
+                .help("Packets for the network dropped because no member of the aggregation could carry them");
+        var lacpdus = CounterSnapshot.builder().name("quiver_aggregation_lacpdus").help("LACPDUs a member received and sent");
+        for (Views.Aggregation a : s.aggregations()) {
+            Labels al = Labels.of("aggregation", a.name());
+            changes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(al).value(a.changes()).build());
+            noMember.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(al).value(a.noMemberDrops()).build());
+            for (Views.AggregationMember m : a.members()) {
+                Labels ml = Labels.of("aggregation", a.name(), "port", m.port());
+                attached.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(ml)
+                        .value(m.state().equals("attached") ? 1 : 0).build());
+                if (m.lacp() != null) {
+                    lacpdus.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                            .labels(Labels.of("aggregation", a.name(), "port", m.port(), "direction", "received")).value(m.lacp().received()).build());
+                    lacpdus.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                            .labels(Labels.of("aggregation", a.name(), "port", m.port(), "direction", "sent")).value(m.lacp().sent()).build());
+                }
+            }
+        }
+        return MetricSnapshots.of(attached.build(), changes.build(), noMember.build(), lacpdus.build(), levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
                 connections.build(), refused.build(), rules.build(), rulesRefused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
                 vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
     }

@@ -611,7 +611,8 @@ public final class QuiverService implements AutoCloseable {
         return new Views.Stats(ports(), vnics(), guests.accepted, guests.denied, guests.rateLimited, guests.malformed,
                 datapath.guestRequests().overflows, latency, stages, vnses(), subscriptions(Subscription.Kind.SUBSCRIPTION),
                 subscriptions(Subscription.Kind.FLOW), datapath.identifier() == null ? 0 : datapath.identifier().table().size(),
-                datapath.identifier() == null ? 0 : datapath.identifier().table().full, Priorities.steering(datapath.connectionRules()));
+                datapath.identifier() == null ? 0 : datapath.identifier().table().full, Priorities.steering(datapath.connectionRules()),
+                aggregations());
     }
 
     private static Views.Latency latencyOf(org.HdrHistogram.Histogram h) {

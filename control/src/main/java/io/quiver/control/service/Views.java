@@ -28,7 +28,7 @@ public final class Views {
                         long guestRequestsRateLimited, long guestRequestsMalformed, long guestRequestOverflows,
                         Latency guestRequestLatency, Map<String, Latency> guestRequestStages, List<Vns> vnses,
                         List<Subscription> subscriptions, List<Subscription> flows, long connections, long connectionsRefused,
-                        Steering connectionSteering) {
+                        Steering connectionSteering, List<Aggregation> aggregations) {
     }
 
     /** Request-to-dataplane-effect latency of accepted guest requests, in microseconds. */

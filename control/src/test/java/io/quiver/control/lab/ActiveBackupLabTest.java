@@ -100,6 +100,9 @@ class ActiveBackupLabTest {
         assertTrue(show.stdout().matches("(?s).*aggr0\\s+m1\\s.*up\\s+standby\\s+0/256.*"), show.stdout());
         Shell.Result ping = NamespaceLab.exec(PEER, 30, "ping", "-c", "3", "-i", "0.2", "-W", "2", NamespaceLab.guestIp(1));
         assertEquals(0, ping.exitCode(), ping.output());
+        String metrics = Shell.check(List.of("curl", "-s", api + "/metrics"), 30);
+        assertTrue(metrics.contains("quiver_aggregation_member_attached{aggregation=\"aggr0\",port=\"m0\"} 1"), metrics);
+        assertTrue(metrics.contains("quiver_aggregation_member_attached{aggregation=\"aggr0\",port=\"m1\"} 0"), metrics);
     }
 
     @Test
