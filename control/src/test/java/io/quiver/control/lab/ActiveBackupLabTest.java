@@ -30,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ActiveBackupLabTest {
-    private static final String PEER = "qv-peer";
-    private static final String PEER_IP = NamespaceLab.SUBNET + "254";
+    private static final String PEER = BridgePeer.NAMESPACE;
     private static final String GUEST = NamespaceLab.guestNamespace(1);
     @TempDir
     static Path dir;
@@ -43,16 +42,7 @@ class ActiveBackupLabTest {
     static void up() throws Exception {
         LabApi.assumeLab("ip", "ethtool", "ping", "tcpdump");
         down();
-        Shell.check("ip", "netns", "add", PEER);
-        Shell.check("ip", "netns", "exec", PEER, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-        Shell.check("ip", "netns", "exec", PEER, "ip", "link", "add", "br0", "type", "bridge");
-        Shell.check("ip", "netns", "exec", PEER, "ip", "link", "set", "br0", "up");
-        Shell.check("ip", "netns", "exec", PEER, "ip", "address", "add", PEER_IP + "/24", "dev", "br0");
-        for (String m : List.of("qvm0", "qvm1")) {
-            Shell.check("ip", "link", "add", m + "h", "type", "veth", "peer", "name", m, "netns", PEER);
-            Shell.check("ip", "netns", "exec", PEER, "ip", "link", "set", m, "master", "br0", "up");
-            Shell.check("ip", "link", "set", m + "h", "up");
-        }
+        BridgePeer.up(List.of("qvm0", "qvm1"));
         // a spare port of another MTU, which cannot join
         Shell.check("ip", "link", "add", "qvsph", "mtu", "9000", "type", "veth", "peer", "name", "qvsp", "netns", PEER);
         Shell.check("ip", "link", "set", "qvsph", "up");
@@ -80,8 +70,7 @@ class ActiveBackupLabTest {
             quiver.stop();
             quiver = null;
         }
-        NamespaceLab.remove(PEER, "qvm0h");
-        Shell.quietly("ip", "link", "del", "qvm1h");
+        BridgePeer.down(List.of("qvm0", "qvm1"));
         Shell.quietly("ip", "link", "del", "qvsph");
         NamespaceLab.remove(GUEST, "qvg1h");
     }
@@ -116,7 +105,7 @@ class ActiveBackupLabTest {
                 NamespaceLab.guestIp(1)).redirectErrorStream(true).redirectOutput(dir.resolve("ping.txt").toFile()).start();
         aggregation(); // the HTTP client warmed up, so that polling measures the aggregation, not the first request
         Thread.sleep(1500);
-        Shell.check("ip", "netns", "exec", PEER, "ip", "link", "set", "qvm0", "down");
+        BridgePeer.cable("qvm0", false);
         long downAt = System.nanoTime();
         JsonNode a = aggregation();
         while (!a.get("activePort").asText().equals("m1") && System.nanoTime() - downAt < 5_000_000_000L) {
@@ -161,7 +150,7 @@ class ActiveBackupLabTest {
                 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(f, 38, 42), guestIp)).count();
         assertTrue(garps >= 1, "the bridge saw the guest's gratuitous ARP: " + Files.readString(dir.resolve("tcpdump.txt")));
         // the primary comes back with its cable
-        Shell.check("ip", "netns", "exec", PEER, "ip", "link", "set", "qvm0", "up");
+        BridgePeer.cable("qvm0", true);
         long upAt = System.nanoTime();
         while (!aggregation().get("activePort").asText().equals("m0") && System.nanoTime() - upAt < 5_000_000_000L) {
             Thread.sleep(20);

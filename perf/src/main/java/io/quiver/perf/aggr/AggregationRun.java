@@ -8,9 +8,7 @@ import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.PrioritySettings;
 import io.quiver.dataplane.datapath.ThreadingMode;
-import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.GuestTraffic;
-import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -22,7 +20,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.quiver.perf.measure.ChildWindow;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,26 +42,13 @@ public final class AggregationRun implements Callable<Integer> {
     @Option(names = "--pcap", required = true)
     Path pcap;
 
-    @Option(names = "--seconds", defaultValue = "10")
-    int seconds;
-
-    @Option(names = "--warmup", defaultValue = "3")
-    int warmup;
-
-    @Option(names = "--cpu", defaultValue = "1")
-    int cpu;
-
-    @Option(names = "--main-cpu", defaultValue = "0")
-    int mainCpu;
+    @Mixin
+    ChildWindow window;
 
     @Override
     public Integer call() throws Exception {
-        List<AttachedVnic> specs = new ArrayList<>();
-        for (int i = 1; i <= guests; i++) {
-            specs.add(AttachedVnic.of("v" + i, Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
-                    List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
-        }
-        var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-aggr-" + ProcessHandle.current().pid(), List.of());
+        List<AttachedVnic> specs = GuestTraffic.vnics(guests, "guests");
+        var eal = new EalOptions(window.mainCpu, 1024, false, false, "quiver-bench-aggr-" + ProcessHandle.current().pid(), List.of());
         int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
         List<PortConfig> ports = new ArrayList<>(List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1")));
         List<String> memberNames = new ArrayList<>();
@@ -76,20 +63,20 @@ public final class AggregationRun implements Callable<Integer> {
         var base = new RuntimeConfig(eal, 16383 + frames, 256, Defaults.DATAPATH_BURST, ports);
         List<AggregationConfig> aggregations = members == 0 ? List.of() : List.of(AggregationConfig.of("aggr0", memberNames));
         var config = new DatapathConfig(base, members == 0 ? "uplink" : "aggr0", List.of(), null, specs, ThreadingMode.SHARED,
-                List.of(cpu), 256, 16, ClassifierChoice.SOFTWARE, null, List.of(), List.of(), PrioritySettings.DEFAULT, aggregations);
+                List.of(window.cpu), 256, 16, ClassifierChoice.SOFTWARE, null, List.of(), List.of(), PrioritySettings.DEFAULT, aggregations);
         try (Datapath dp = Datapath.start(config)) {
             QueueCounters rx = dp.port("guests").rxCounters(0);
-            Thread.sleep(warmup * 1000L);
-            JvmWindow window = JvmWindow.open(dp.runtime().loops().get(0).threadId());
+            Thread.sleep(window.warmup * 1000L);
+            JvmWindow measured = JvmWindow.open(dp.runtime().loops().get(0).threadId());
             List<String> out = members == 0 ? List.of("uplink") : memberNames;
             long[] sent0 = out.stream().mapToLong(n -> dp.port(n).txTotals().packets()).toArray();
             long before = rx.packets;
             long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
+            Thread.sleep(window.seconds * 1000L);
             long packets = rx.packets - before;
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            long allocated = window.allocatedBytes();
-            long gcs = window.collections();
+            long allocated = measured.allocatedBytes();
+            long gcs = measured.collections();
             long[] sent = new long[out.size()];
             long total = 0;
             for (int k = 0; k < sent.length; k++) {

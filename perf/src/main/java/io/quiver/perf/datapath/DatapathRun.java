@@ -8,7 +8,6 @@ import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
 import io.quiver.dataplane.datapath.ThreadingMode;
 import io.quiver.dataplane.packet.GuestTraffic;
-import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.port.QueueCounters;
 import io.quiver.dataplane.runtime.EalOptions;
@@ -18,10 +17,11 @@ import io.quiver.dataplane.vnic.Vnic;
 import io.quiver.perf.measure.JvmWindow;
 import io.quiver.perf.measure.ResultFile;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.quiver.perf.measure.ChildWindow;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,50 +37,37 @@ public final class DatapathRun implements Callable<Integer> {
     @Option(names = "--pcap", required = true)
     Path pcap;
 
-    @Option(names = "--seconds", defaultValue = "10")
-    int seconds;
-
-    @Option(names = "--warmup", defaultValue = "3")
-    int warmup;
-
-    @Option(names = "--cpu", defaultValue = "1")
-    int cpu;
-
-    @Option(names = "--main-cpu", defaultValue = "0")
-    int mainCpu;
+    @Mixin
+    ChildWindow window;
 
     @Override
     public Integer call() throws Exception {
-        List<AttachedVnic> specs = new ArrayList<>(vnics);
-        for (int i = 1; i <= vnics; i++) {
-            specs.add(AttachedVnic.of("v" + i, io.quiver.dataplane.packet.Ethernet.formatMac(GuestTraffic.guestMac(i)), List.of(),
-                    List.of(UdpFrameBuilder.formatIpv4(GuestTraffic.guestIp(i)) + "/16"), 0, "guests"));
-        }
-        var eal = new EalOptions(mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
+        List<AttachedVnic> specs = GuestTraffic.vnics(vnics, "guests");
+        var eal = new EalOptions(window.mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
         // net_pcap's infinite_rx keeps every frame of the file in mbufs of the pool
         int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
         var base = new RuntimeConfig(eal, 16383 + frames, 256, Defaults.DATAPATH_BURST,
                 List.of(PortConfig.of("guests", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1"), PortConfig.of("uplink", "net_null0,no-rx=1")));
         int localRing = vnics <= 64 ? 256 : Defaults.DATAPATH_BURST; // a burst's worth each, at 4096 VNICs
-        var config = new DatapathConfig(base, "uplink", List.of(), null, specs, ThreadingMode.SHARED, List.of(cpu), localRing, 16,
+        var config = new DatapathConfig(base, "uplink", List.of(), null, specs, ThreadingMode.SHARED, List.of(window.cpu), localRing, 16,
                 ClassifierChoice.SOFTWARE, null);
         try (Datapath dp = Datapath.start(config)) {
             QueueCounters rx = dp.port("guests").rxCounters(0);
-            Thread.sleep(warmup * 1000L);
-            JvmWindow window = JvmWindow.open(dp.runtime().loops().get(0).threadId());
+            Thread.sleep(window.warmup * 1000L);
+            JvmWindow measured = JvmWindow.open(dp.runtime().loops().get(0).threadId());
             long before = rx.packets;
             long delivered0 = delivered(dp);
             long spoofed0 = spoofed(dp, rx);
             long ringFull0 = ringFull(dp);
             long t0 = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
+            Thread.sleep(window.seconds * 1000L);
             long packets = rx.packets - before;
             long delivered = delivered(dp) - delivered0;
             long spoofed = spoofed(dp, rx) - spoofed0;
             long ringFull = ringFull(dp) - ringFull0;
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            long allocated = window.allocatedBytes();
-            long gcs = window.collections();
+            long allocated = measured.allocatedBytes();
+            long gcs = measured.collections();
             dp.stopLoops();
             ObjectNode r = ResultFile.JSON.createObjectNode();
             r.put("vnics", vnics).put("mpps", packets / elapsed / 1e6).put("deliveredMpps", delivered / elapsed / 1e6)
