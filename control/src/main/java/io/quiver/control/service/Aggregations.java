@@ -233,7 +233,7 @@ final class Aggregations {
                 LacpActor p = l.partner();
                 lacp = new Views.AggregationLacp(l.actor().stateNames(), l.mux().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                         p == null ? "" : MacAddress.format(p.system()), p == null ? 0 : p.key(), p == null ? 0 : p.port(),
-                        p == null ? "" : p.stateNames(), l.received, l.sent);
+                        p == null ? "" : p.stateNames(), l.received, l.sent, l.lastHeard() == 0 ? -1 : (now - l.lastHeard()) / 1e9);
             }
             var rx = m.port().rxTotals();
             members.add(new Views.AggregationMember(m.port().name(), m.lacpPortNumber(), m.linkUp(),

@@ -77,9 +77,12 @@ public final class Views {
                                     double sinceSeconds, long rxPackets, long txPackets, long standbyDrops, AggregationLacp lacp) {
     }
 
-    /** A member's LACP: its own state bits, its mux, and the partner as last heard (empty when none is). */
+    /**
+     * A member's LACP: its own state bits, its mux, the partner as last heard (empty when none is), and how long ago
+     * its last LACPDU arrived (-1 before any; kept after its information expired).
+     */
     public record AggregationLacp(String actorState, String mux, String partnerSystem, int partnerKey, int partnerPort,
-                                  String partnerState, long received, long sent) {
+                                  String partnerState, long received, long sent, double heardSecondsAgo) {
     }
 
     /**
