@@ -13,7 +13,6 @@ import io.quiver.dataplane.aggr.LacpActor;
 import io.quiver.dataplane.aggr.LacpPort;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.datapath.DatapathConfig;
-import io.quiver.dpdk.EthDev;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -225,7 +224,7 @@ final class Aggregations {
         List<Integer> speeds = new ArrayList<>();
         for (Aggregation.Member m : a.members()) {
             int id = m.port().id();
-            int speed = EthDev.linkSpeed(id);
+            int speed = m.port().linkSpeed();
             speeds.add(speed);
             LacpPort l = m.lacp();
             Views.AggregationLacp lacp = null;

@@ -31,16 +31,6 @@ public final class GuestTraffic {
         return macs;
     }
 
-    /** The VNICs of guests 1..{@code guests} ({@code v1}, ...: each guest's MAC, its IPv4 in a /16), all on {@code port}. */
-    public static List<io.quiver.dataplane.vnic.AttachedVnic> vnics(int guests, String port) {
-        List<io.quiver.dataplane.vnic.AttachedVnic> out = new ArrayList<>(guests);
-        for (int i = 1; i <= guests; i++) {
-            out.add(io.quiver.dataplane.vnic.AttachedVnic.of("v" + i, Ethernet.formatMac(guestMac(i)), List.of(),
-                    List.of(UdpFrameBuilder.formatIpv4(guestIp(i)) + "/16"), 0, port));
-        }
-        return out;
-    }
-
     /** {@code count} frames over {@code guests} guests to the gateway; {@code forgedEvery} 0 forges none. */
     public static List<byte[]> frames(int count, int guests, int forgedEvery) {
         return frames(count, guests, forgedEvery, false);

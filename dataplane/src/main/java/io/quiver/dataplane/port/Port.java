@@ -184,8 +184,12 @@ public final class Port implements AutoCloseable {
 
     /** The device's own counters (DPDK's view, including no-mbuf and missed). */
     public DeviceStats deviceStats() {
-        EthDev.Stats s = EthDev.stats(id);
-        return new DeviceStats(s.rxPackets(), s.txPackets(), s.rxBytes(), s.txBytes(), s.rxMissed(), s.rxErrors(), s.txErrors(), s.rxNoMbuf());
+        return DeviceStats.of(id);
+    }
+
+    /** The link's speed in Mbit/s as the driver reports it; 0 where it reports none. */
+    public int linkSpeed() {
+        return EthDev.linkSpeed(id);
     }
 
     /** Stops, closes and (when this port probed it) detaches the device. Safe to call twice. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import io.quiver.perf.measure.ChildWindow;
+import io.quiver.perf.measure.GuestVnics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,7 +51,7 @@ public final class AggregationRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AttachedVnic> specs = GuestTraffic.vnics(guests, "guests");
+        List<AttachedVnic> specs = GuestVnics.on(guests, "guests");
         // net_bonding's members must exist before it probes, and must not be Quiver's ports: the EAL makes them
         List<String> extra = new ArrayList<>();
         List<String> slaves = new ArrayList<>();
@@ -132,8 +133,7 @@ public final class AggregationRun implements Callable<Integer> {
     private static long[] slaveTx(int members, boolean bonding) {
         long[] out = new long[bonding ? members : 0];
         for (int k = 0; k < out.length; k++) {
-            int port = io.quiver.dpdk.EthDev.portByName("net_null" + (10 + k)).orElseThrow();
-            out[k] = io.quiver.dpdk.EthDev.stats(port).txPackets();
+            out[k] = io.quiver.dataplane.port.DeviceStats.ofDevice("net_null" + (10 + k)).txPackets();
         }
         return out;
     }

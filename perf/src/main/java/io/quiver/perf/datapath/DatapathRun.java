@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import io.quiver.perf.measure.ChildWindow;
+import io.quiver.perf.measure.GuestVnics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +43,7 @@ public final class DatapathRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<AttachedVnic> specs = GuestTraffic.vnics(vnics, "guests");
+        List<AttachedVnic> specs = GuestVnics.on(vnics, "guests");
         var eal = new EalOptions(window.mainCpu, 1024, false, false, "quiver-bench-dp-" + ProcessHandle.current().pid(), List.of());
         // net_pcap's infinite_rx keeps every frame of the file in mbufs of the pool
         int frames = io.quiver.dataplane.capture.PcapFile.read(pcap).size();
