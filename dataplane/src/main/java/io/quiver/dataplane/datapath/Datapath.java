@@ -246,12 +246,17 @@ public final class Datapath implements AutoCloseable {
      * address.
      */
     private List<byte[]> announcements() {
+        // from the published state, not under this datapath's lock: the aggregation's timer calls this holding the
+        // aggregation's lock, which updateAggregation takes holding this one
         List<byte[]> out = new ArrayList<>();
-        List<Vnic> all;
-        synchronized (this) {
-            all = List.copyOf(vnics.values());
+        DatapathState s = state.get();
+        if (s == null) {
+            return out;
         }
-        for (Vnic v : all) {
+        for (Vnic v : s.vnics) {
+            if (v == null) {
+                continue;
+            }
             VnicConfig c = v.config();
             long mac = WireAddresses.primaryMac(c);
             for (int ip : WireAddresses.ipv4(c)) {
@@ -262,12 +267,9 @@ public final class Datapath implements AutoCloseable {
                 out.add(Announcements.unsolicitedNa(mac, v6[k], v6[k + 1], c.vlan()));
             }
         }
-        DatapathState s = state.get();
-        if (s != null) {
-            for (VnsState v : s.vnses) {
-                if (v != null && v.uplinkIp != 0) {
-                    out.add(Announcements.gratuitousArp(v.routerMac, v.uplinkIp, v.uplinkVlan));
-                }
+        for (VnsState v : s.vnses) {
+            if (v != null && v.uplinkIp != 0) {
+                out.add(Announcements.gratuitousArp(v.routerMac, v.uplinkIp, v.uplinkVlan));
             }
         }
         return out;
