@@ -128,10 +128,16 @@ final class MetricsExporter {
         var noMember = CounterSnapshot.builder().name("quiver_aggregation_no_member_drops")
                 .help("Packets for the network dropped because no member of the aggregation could carry them");
         var lacpdus = CounterSnapshot.builder().name("quiver_aggregation_lacpdus").help("LACPDUs a member received and sent");
+        var controlLost = CounterSnapshot.builder().name("quiver_aggregation_control_frames_lost")
+                .help("LACPDUs received while the control side lagged (in), and LACPDUs and announcements that never left (out)");
         for (Views.Aggregation a : s.aggregations()) {
             Labels al = Labels.of("aggregation", a.name());
             changes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(al).value(a.changes()).build());
             noMember.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(al).value(a.noMemberDrops()).build());
+            controlLost.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("aggregation", a.name(), "way", "in"))
+                    .value(a.lacpduOverflows()).build());
+            controlLost.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("aggregation", a.name(), "way", "out"))
+                    .value(a.framesNotSent()).build());
             for (Views.AggregationMember m : a.members()) {
                 Labels ml = Labels.of("aggregation", a.name(), "port", m.port());
                 attached.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(ml)
@@ -144,7 +150,7 @@ final class MetricsExporter {
                 }
             }
         }
-        return MetricSnapshots.of(attached.build(), changes.build(), noMember.build(), lacpdus.build(), levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
+        return MetricSnapshots.of(attached.build(), changes.build(), noMember.build(), lacpdus.build(), controlLost.build(), levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
                 connections.build(), refused.build(), rules.build(), rulesRefused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
                 vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
     }

@@ -172,15 +172,11 @@ final class Aggregations {
         }
     }
 
-    private interface Change {
-        AggregationConfig get();
-    }
-
     private AggregationConfig parsed(String name, String command, Views.AggregationRequest r, String who) {
         return parsedChange(name, command, who, () -> parse(r));
     }
 
-    private AggregationConfig parsedChange(String name, String command, String who, Change change) {
+    private AggregationConfig parsedChange(String name, String command, String who, java.util.function.Supplier<AggregationConfig> change) {
         try {
             return change.get();
         } catch (IllegalArgumentException e) {
@@ -250,6 +246,7 @@ final class Aggregations {
         Views.AggregationRequest r = request(c);
         return new Views.Aggregation(c.name(), c.members(), r.policy(), r.lacp(), r.lacpTimer(), r.mode(), r.primary(), r.lacpFallback(),
                 r.mac() == null ? "" : r.mac(), MacAddress.format(a.system()), a.key(), carrying, activePort, a.changes, a.lastChange(),
-                a.announcementsSent, datapath.noMemberDrops(), a.badLacpdus, warnings, members);
+                a.announcementsSent, datapath.noMemberDrops(), a.badLacpdus, a.slowFrames().overflows,
+                a.sendRefusals + datapath.portInjectionsWithoutMbuf(), warnings, members);
     }
 }

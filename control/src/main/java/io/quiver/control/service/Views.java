@@ -60,12 +60,15 @@ public final class Views {
 
     /**
      * The uplink's link aggregation, as show-aggr shows it: its settings, who carries ({@code balance},
-     * {@code active-backup}, or {@code none}), its changes, and its members ({@code -x}, {@code -L}).
+     * {@code active-backup}, or {@code none}), its changes, and its members ({@code -x}, {@code -L}). What its control
+     * lost is counted: LACPDUs received while the control side lagged ({@code lacpduOverflows}), and LACPDUs and
+     * announcements that never left (the injection queue full, or no mbuf: {@code framesNotSent}).
      */
     public record Aggregation(String name, List<String> ports, String policy, String lacp, String lacpTimer, String mode,
                               String primary, String lacpFallback, String mac, String system, int key, String carrying,
                               String activePort, long changes, String lastChange, long announcements, long noMemberDrops,
-                              long badLacpdus, List<String> warnings, List<AggregationMember> members) {
+                              long badLacpdus, long lacpduOverflows, long framesNotSent, List<String> warnings,
+                              List<AggregationMember> members) {
     }
 
     /**

@@ -92,6 +92,8 @@ class ActiveBackupLabTest {
         String metrics = Shell.check(List.of("curl", "-s", api + "/metrics"), 30);
         assertTrue(metrics.contains("quiver_aggregation_member_attached{aggregation=\"aggr0\",port=\"m0\"} 1"), metrics);
         assertTrue(metrics.contains("quiver_aggregation_member_attached{aggregation=\"aggr0\",port=\"m1\"} 0"), metrics);
+        JsonNode a = aggregation();
+        assertEquals(0, a.get("framesNotSent").asLong() + a.get("lacpduOverflows").asLong(), "the control side lost nothing: " + a);
     }
 
     @Test

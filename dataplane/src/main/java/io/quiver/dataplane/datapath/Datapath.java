@@ -103,6 +103,8 @@ public final class Datapath implements AutoCloseable {
     private UplinkTarget uplinkTarget;
     /** Runs the aggregation's control: its members' links, LACP, who distributes. */
     private ScheduledExecutorService aggregationTimer;
+    /** The RX lcore's injections: where port frames that found no mbuf are counted. */
+    private InjectTask injectTask;
     /** Every task's choice of uplink port: where frames without a member are counted. */
     private final List<UplinkChoice> uplinkChoices = new ArrayList<>();
 
@@ -305,6 +307,11 @@ public final class Datapath implements AutoCloseable {
             n += c.noMember;
         }
         return n;
+    }
+
+    /** Frames the control side built for a port (LACPDUs, announcements) that the lcore found no mbuf for. */
+    public long portInjectionsWithoutMbuf() {
+        return injectTask == null ? 0 : injectTask.portNoMbuf;
     }
 
     /** A task's own choice of uplink port (the uplink port, or the aggregation's member by hash). */
@@ -532,7 +539,8 @@ public final class Datapath implements AutoCloseable {
                 rxTasks.add(ingress);
             }
         }
-        rxTasks.add(new InjectTask(injections, state, pool, pending, rxTx));
+        injectTask = new InjectTask(injections, state, pool, pending, rxTx);
+        rxTasks.add(injectTask);
         if (config.mode() == ThreadingMode.SHARED) {
             rxTasks.add(new RingDelivery(state, 0, 1, rxTx, pending, arena, burst, router));
             runtime.addLoop(new LcoreLoop("datapath", cpus.get(0), rxTasks, IdleStrategy.named(config.idle())).start());

@@ -2,7 +2,6 @@ package io.quiver.dataplane.datapath;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +76,5 @@ class LacpFallbackTest extends AggregationFixture {
             out(m).stream().filter(f -> f[12] == (byte) 0x88).findFirst().ifPresent(f -> numbers.add(Lacpdu.decode(f).actor().port()));
         }
         assertEquals(Set.of(1, 2), numbers, "members numbered 1 and 2 in their configured order");
-        assertNotEquals(0, numbers.size());
     }
 }
