@@ -27,6 +27,11 @@ import io.quiver.dataplane.datapath.PrioritySettings;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
+import io.quiver.control.fabric.FabricOptions;
+import io.quiver.dataplane.fabric.FabricPeer;
+import io.quiver.dataplane.fabric.FabricSettings;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -48,7 +53,24 @@ public final class ConfigFile {
     /** The file's shape; every field optional except what a port and a path cannot do without. */
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
                            Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath,
-                           List<SubscriptionLevel> subscriptions, List<Flow> flows, List<Aggregation> aggregations) {
+                           List<SubscriptionLevel> subscriptions, List<Flow> flows, List<Aggregation> aggregations,
+                           Fabric fabric) {
+    }
+
+    /**
+     * This appliance in a fabric of appliances (docs/fabric.md): its name, its VXLAN tunnel endpoint on the uplink
+     * ({@code vtep}), the VXLAN UDP port and segment plan ({@code vniBase}: VLAN v travels as VNI vniBase + v), the
+     * etcd directory, and peers described here (a VTEP that is no Quiver, such as a Linux vxlan device).
+     */
+    public record Fabric(String appliance, String vtep, Integer vxlanPort, Integer vniBase, Etcd etcd, List<Peer> peers) {
+    }
+
+    /** The etcd cluster of the directory: client URLs, key prefix, lease TTL in seconds, TLS files (PEM). */
+    public record Etcd(List<String> endpoints, String prefix, Integer leaseTtl, String ca, String cert, String key) {
+    }
+
+    /** A peer the file describes: its name, its VTEP and that VTEP's MAC on the uplink, and the VNICs behind it. */
+    public record Peer(String name, String vtep, String mac, List<Vnic> vnics) {
     }
 
     /**
@@ -110,14 +132,14 @@ public final class ConfigFile {
 
     /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
     public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect, Map<String, String> guestPolicies,
-                         Map<String, GuestInterface> interfaces) {
+                         Map<String, GuestInterface> interfaces, FabricOptions fabric) {
         public Loaded {
             guestPolicies = Map.copyOf(guestPolicies == null ? Map.of() : guestPolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
         }
 
         public Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
-            this(datapath, crossConnect, Map.of(), Map.of());
+            this(datapath, crossConnect, Map.of(), Map.of(), null);
         }
 
         public boolean isDatapath() {
@@ -131,8 +153,8 @@ public final class ConfigFile {
         /** The same with another EAL file prefix. */
         public Loaded withFilePrefix(String prefix) {
             RuntimeConfig r = runtime().withEal(runtime().eal().withFilePrefix(prefix));
-            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies, interfaces)
-                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies, interfaces);
+            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies, interfaces, fabric)
+                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies, interfaces, fabric);
         }
     }
 
@@ -160,7 +182,7 @@ public final class ConfigFile {
             Document d = YAML.readValue(Files.readString(file), Document.class);
             RuntimeConfig runtime = toRuntime(d);
             return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
-                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d));
+                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d), fabric(d));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -251,6 +273,48 @@ public final class ConfigFile {
                 classifier, dp.idle(), vnses, routes, new PrioritySettings(
                         or(dp.connections(), PrioritySettings.DEFAULT.connections()),
                         or(dp.lowestShare(), PrioritySettings.DEFAULT.lowestShare()), levels(d)), aggregations(d));
+    }
+
+    /** The file's fabric section, or null when there is none (the appliance runs alone). */
+    static FabricOptions fabric(Document d) {
+        Fabric f = d.fabric();
+        if (f == null) {
+            return null;
+        }
+        String appliance = f.appliance() != null ? f.appliance() : hostName();
+        int vtep = f.vtep() == null ? 0 : UdpFrameBuilder.parseIpv4(f.vtep());
+        FabricSettings settings = new FabricSettings(appliance, vtep, or(f.vxlanPort(), FabricSettings.VXLAN_PORT),
+                or(f.vniBase(), FabricSettings.DEFAULT_VNI_BASE));
+        FabricOptions.EtcdOptions etcd = null;
+        if (f.etcd() != null) {
+            Etcd e = f.etcd();
+            etcd = new FabricOptions.EtcdOptions(e.endpoints(), e.prefix(), or(e.leaseTtl(), FabricOptions.EtcdOptions.DEFAULT_LEASE_TTL),
+                    e.ca(), e.cert(), e.key());
+        }
+        List<FabricOptions.StaticPeer> peers = new ArrayList<>();
+        for (Peer p : or(f.peers(), List.<Peer>of())) {
+            if (p.name() == null || p.vtep() == null || p.mac() == null) {
+                throw new IllegalArgumentException("every fabric peer needs 'name', 'vtep' and 'mac' (its VTEP's MAC on the uplink)");
+            }
+            if (p.name().equals(appliance)) {
+                throw new IllegalArgumentException("fabric peer " + p.name() + " has this appliance's own name");
+            }
+            List<VnicConfig> vnics = new ArrayList<>();
+            for (Vnic v : or(p.vnics(), List.<Vnic>of())) {
+                vnics.add(vnicConfig(v));
+            }
+            peers.add(new FabricOptions.StaticPeer(new FabricPeer(p.name(), UdpFrameBuilder.parseIpv4(p.vtep()),
+                    Ethernet.macToLong(Ethernet.parseMac(p.mac())), -1), vnics));
+        }
+        return new FabricOptions(settings, etcd, peers);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "-");
+        } catch (java.net.UnknownHostException e) {
+            return "quiver";
+        }
     }
 
     /** The file's aggregations, each field checked by {@link AggregationConfig}'s parsers. */

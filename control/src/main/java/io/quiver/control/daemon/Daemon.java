@@ -1,5 +1,7 @@
 package io.quiver.control.daemon;
 
+import io.quiver.control.fabric.FabricDirectory;
+import io.quiver.control.fabric.FabricOptions;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.control.rest.RestApi;
 import io.quiver.control.service.GuestRequestStats;
@@ -23,13 +25,15 @@ public final class Daemon implements AutoCloseable {
     private final QuiverService service;
     private final RestApi api;
     private final GuestRequestService guests;
+    private final FabricDirectory fabric;
     private boolean closed;
 
-    private Daemon(Datapath datapath, QuiverService service, RestApi api, GuestRequestService guests) {
+    private Daemon(Datapath datapath, QuiverService service, RestApi api, GuestRequestService guests, FabricDirectory fabric) {
         this.datapath = datapath;
         this.service = service;
         this.api = api;
         this.guests = guests;
+        this.fabric = fabric;
     }
 
     /**
@@ -42,9 +46,11 @@ public final class Daemon implements AutoCloseable {
      * @param filePolicies  the guest policies the configuration file gives, by VNIC
      * @param resetState    start from the configuration file alone (the database forgets run-time changes)
      * @param interfaces    the VNICs whose guests Quiver attaches itself (a VM's vhost-user, a container's TAP), by VNIC
+     * @param fabric        the fabric this appliance joins (docs/fabric.md); null: it runs alone
      */
     public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
-                          Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces) {
+                          Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces,
+                          FabricOptions fabric) {
         public Options {
             filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
@@ -52,7 +58,7 @@ public final class Daemon implements AutoCloseable {
 
         public Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                        Map<String, String> filePolicies, boolean resetState) {
-            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of());
+            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null);
         }
     }
 
@@ -97,15 +103,23 @@ public final class Daemon implements AutoCloseable {
         QuiverService service = null;
         RestApi api = null;
         GuestRequestService guests = null;
+        FabricDirectory fabric = null;
         try {
             service = QuiverService.over(datapath, prepared);
+            if (options.fabric() != null) {
+                fabric = FabricDirectory.start(datapath, options.fabric());
+                service.publishVnicsTo(fabric);
+            }
             GuestRequestStats guestStats = new GuestRequestStats();
             guests = new GuestRequestService(service, guestStats, guestSettings);
-            api = RestApi.start(apiHost, apiPort, token, service, guestStats);
-            return new Daemon(datapath, service, api, guests);
+            api = RestApi.start(apiHost, apiPort, token, service, guestStats, fabric);
+            return new Daemon(datapath, service, api, guests, fabric);
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
+            }
+            if (fabric != null) {
+                fabric.close();
             }
             if (guests != null) {
                 guests.close();
@@ -136,6 +150,9 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         api.close();
         guests.close();
+        if (fabric != null) { // first: its lease is revoked, so the peers drop this appliance's VNICs at once
+            fabric.close();
+        }
         datapath.stopLoops();
         service.close();
         datapath.close();

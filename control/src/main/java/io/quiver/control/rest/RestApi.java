@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
@@ -42,9 +43,12 @@ public final class RestApi implements AutoCloseable {
     private final MetricsExporter metrics;
     private final GuestRequestStats guestStats;
     private final byte[] token;
+    /** The fabric this appliance is in, or null. */
+    private final FabricDirectory fabric;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
-                    GuestRequestStats guestStats, String token) {
+                    GuestRequestStats guestStats, String token, FabricDirectory fabric) {
+        this.fabric = fabric;
         this.server = server;
         this.service = service;
         this.metrics = metrics;
@@ -64,12 +68,18 @@ public final class RestApi implements AutoCloseable {
      */
     public static RestApi start(String host, int port, String token, QuiverService service,
                                 GuestRequestStats guestStats) throws IOException {
+        return start(host, port, token, service, guestStats, null);
+    }
+
+    /** The same, for an appliance in fabric {@code fabric} (null: alone), which {@code /v1/fabric} shows. */
+    public static RestApi start(String host, int port, String token, QuiverService service,
+                                GuestRequestStats guestStats, FabricDirectory fabric) throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats), guestStats, token);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats), guestStats, token, fabric);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -175,6 +185,14 @@ public final class RestApi implements AutoCloseable {
                 Object result = vns(method, p, x, who);
                 if (result != NOT_FOUND) {
                     return result;
+                }
+            }
+            case "fabric" -> {
+                if (p.length == 2 && method.equals("GET")) {
+                    if (fabric == null) {
+                        throw ServiceException.notFound("this appliance is in no fabric (the configuration file has no 'fabric:' section)");
+                    }
+                    return fabric.view();
                 }
             }
             case "aggregations" -> {

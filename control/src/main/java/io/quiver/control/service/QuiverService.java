@@ -49,6 +49,8 @@ public final class QuiverService implements AutoCloseable {
     private final Object changes = new Object();
     private final Aggregations aggregations;
     private volatile Consumer<Notification> notifier = n -> { };
+    /** Where committed VNIC changes are published beyond this appliance (the fabric's directory). */
+    private volatile VnicPublication publication = VnicPublication.NONE;
 
     /** A committed host-side change the VNIC's guest is told about. */
     public record Notification(Vnic vnic, List<String> guestIps, long guestMac, long sequence, String parameter, String value) {
@@ -150,6 +152,13 @@ public final class QuiverService implements AutoCloseable {
     }
 
     /** Who gets told about host-side changes (the guest request service sends the notification datagram). */
+    /** From now on, every VNIC change must also be published to {@code p} (the fabric's directory), or it is undone. */
+    public void publishVnicsTo(VnicPublication p) {
+        synchronized (changes) {
+            publication = p;
+        }
+    }
+
     public void onNotification(Consumer<Notification> consumer) {
         this.notifier = consumer;
     }
@@ -199,6 +208,13 @@ public final class QuiverService implements AutoCloseable {
                 store.deleteVnic(Requester.admin(who), spec.name());
                 throw ServiceException.conflict(e.getMessage());
             }
+            try {
+                publication.publish(null, spec.config());
+            } catch (ServiceException e) {
+                datapath.removeVnic(spec.name());
+                store.deleteVnic(Requester.admin("quiver-revert"), spec.name());
+                throw e;
+            }
             attachments.put(spec.name(), spec.port());
             return view(datapath.vnic(spec.name()));
         }
@@ -206,7 +222,7 @@ public final class QuiverService implements AutoCloseable {
 
     public void deleteVnic(String name, String who) {
         synchronized (changes) {
-            liveVnic(name);
+            publication.withdraw(liveVnic(name).config());
             ChangeResult r = store.deleteVnic(Requester.admin(who), name);
             if (!r.committed()) {
                 throw refused(r);
@@ -278,11 +294,19 @@ public final class QuiverService implements AutoCloseable {
      * change, every parameter as it was, and the change fails.
      */
     private void apply(String name, VnicConfig previous, VnicConfig committed) {
+        VnicConfig running = datapath.vnic(name).config();
         try {
             datapath.updateVnic(name, committed);
         } catch (RuntimeException e) {
             store.putVnic(Requester.admin("quiver-revert"), previous);
             throw ServiceException.conflict("the dataplane refused the change (" + e.getMessage() + "); nothing changed");
+        }
+        try {
+            publication.publish(running, committed);
+        } catch (ServiceException e) { // the directory must never miss what runs: undone, both live and stored
+            datapath.updateVnic(name, running);
+            store.putVnic(Requester.admin("quiver-revert"), previous);
+            throw new ServiceException(e.status(), e.getMessage() + "; nothing changed");
         }
     }
 

@@ -22,6 +22,11 @@ public class ServiceException extends RuntimeException {
         return new ServiceException(400, what);
     }
 
+    /** The change cannot be made now (the fabric's directory is unreachable): nothing changed; try again later. */
+    public static ServiceException unavailable(String what) {
+        return new ServiceException(503, what);
+    }
+
     public static ServiceException conflict(String what) {
         return new ServiceException(409, what);
     }

@@ -50,7 +50,14 @@ public enum DropReason {
      */
     SLOW_PROTOCOLS("slow-protocols"),
     /** Received on an aggregation's member that does not collect (standby, or LACP not yet agreed). */
-    STANDBY_MEMBER("standby-member");
+    STANDBY_MEMBER("standby-member"),
+    /**
+     * From the fabric (a memif link, VXLAN): the sending appliance, the segment (VNI) or the source MAC is none the
+     * directory knows, or the MAC is a VNIC another appliance hosts. A remote VNIC's frames pass only from its host.
+     */
+    UNKNOWN_REMOTE("unknown-remote"),
+    /** To a remote VNIC whose appliance no medium reaches (no memif link, and no VTEP on one side). */
+    NO_MEDIUM("no-medium");
 
     private final String label;
 

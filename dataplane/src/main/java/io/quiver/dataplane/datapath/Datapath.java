@@ -1,5 +1,12 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.fabric.FabricPeer;
+import io.quiver.dataplane.fabric.FabricSettings;
+import io.quiver.dataplane.fabric.FabricState;
+import io.quiver.dataplane.fabric.PeerCounters;
+import io.quiver.dataplane.fabric.RemoteVnic;
+import io.quiver.dataplane.fabric.Vxlan;
+
 import io.quiver.configstore.model.PriorityClass;
 import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
@@ -107,6 +114,12 @@ public final class Datapath implements AutoCloseable {
     private InjectTask injectTask;
     /** Every task's choice of uplink port: where frames without a member are counted. */
     private final List<UplinkChoice> uplinkChoices = new ArrayList<>();
+    /** The fabric: this appliance's settings (null: it runs alone), the directory's peers and remote VNICs. */
+    private FabricSettings fabricSettings;
+    private List<FabricPeer> fabricPeers = List.of();
+    private List<RemoteVnic> remoteVnics = List.of();
+    /** Each peer's counters, by appliance name, kept while it comes and goes. */
+    private final Map<String, PeerCounters> peerCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Datapath(DatapathConfig config, DpdkRuntime runtime) {
         this.config = config;
@@ -403,15 +416,109 @@ public final class Datapath implements AutoCloseable {
 
     /** A state built from every VNIC (sharing the current one's flood domains where no VLAN changed). */
     private DatapathState buildState() {
-        int maxPort = runtime.ports().values().stream().mapToInt(Port::id).max().orElse(0);
+        int maxPort = maxPortId();
         VnsState[] views = new VnsState[vnsSlots.size()];
-        Map<String, Integer> indexes = new LinkedHashMap<>();
+        Map<String, Integer> indexes = vnsIndexes();
         for (VnsTable t : vnses.values()) {
             views[t.index] = t.snapshot();
+        }
+        DatapathState built = new DatapathState(slots.toArray(Vnic[]::new), maxPort, views, indexes, state.get(), levels, identifier,
+                config.priority().lowestShare(), null);
+        return fabricSettings == null ? built : built.withFabric(buildFabric(built.tables));
+    }
+
+    private int maxPortId() {
+        return runtime.ports().values().stream().mapToInt(Port::id).max().orElse(0);
+    }
+
+    private Map<String, Integer> vnsIndexes() {
+        Map<String, Integer> indexes = new LinkedHashMap<>();
+        for (VnsTable t : vnses.values()) {
             indexes.put(t.name(), t.index);
         }
-        return new DatapathState(slots.toArray(Vnic[]::new), maxPort, views, indexes, state.get(), levels, identifier,
-                config.priority().lowestShare());
+        return indexes;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The fabric: VNICs of other appliances (docs/fabric.md)
+
+    /**
+     * Joins this appliance to a fabric: from now on {@link #putFabric} says which peers and remote VNICs the lcores
+     * reach. With a VTEP, every VNIC's MTU must leave room for VXLAN's overhead in the uplink's MTU.
+     */
+    public synchronized void joinFabric(FabricSettings settings) {
+        if (settings.hasVtep()) {
+            int room = uplinkMtu() - Vxlan.OVERHEAD;
+            for (Vnic v : vnics.values()) {
+                if (v.config().mtu() > room) {
+                    throw new IllegalArgumentException("fabric: VNIC " + v.name() + " has MTU " + v.config().mtu() + ", but VXLAN over the uplink's MTU "
+                            + uplinkMtu() + " leaves room for " + room + " (raise the uplink's mtu to " + (v.config().mtu() + Vxlan.OVERHEAD)
+                            + " or lower the VNIC's)");
+                }
+            }
+        }
+        fabricSettings = settings;
+        publishState();
+    }
+
+    /** A VNIC whose MTU VXLAN over the uplink has no room for is refused while this appliance has a VTEP. */
+    private void checkFabricMtu(VnicConfig c) {
+        int limit = fabricMtuLimit();
+        if (c.mtu() > limit) {
+            throw new IllegalArgumentException("VNIC " + c.name() + ": MTU " + c.mtu() + " does not fit VXLAN over the uplink: the uplink's MTU "
+                    + uplinkMtu() + " leaves room for " + limit + " (docs/fabric.md, MTU planning)");
+        }
+    }
+
+    /** The fabric's settings, or null while this appliance runs alone. */
+    public synchronized FabricSettings fabricSettings() {
+        return fabricSettings;
+    }
+
+    /** The largest VNIC MTU VXLAN leaves room for on the uplink; Integer.MAX_VALUE where no VTEP is configured. */
+    public synchronized int fabricMtuLimit() {
+        return fabricSettings == null || !fabricSettings.hasVtep() ? Integer.MAX_VALUE : uplinkMtu() - Vxlan.OVERHEAD;
+    }
+
+    /**
+     * The fabric's peers and their VNICs, whole (the directory's view, remote VNICs in claim order), live from the
+     * lcores' next burst. Returns what the lcores now see, with the remote VNICs left out and why.
+     */
+    public synchronized FabricState putFabric(List<FabricPeer> peers, List<RemoteVnic> remotes) {
+        if (fabricSettings == null) {
+            throw new IllegalStateException("this appliance has joined no fabric");
+        }
+        fabricPeers = List.copyOf(peers);
+        remoteVnics = List.copyOf(remotes);
+        DatapathState current = state.get();
+        FabricState fabric = buildFabric(current.tables);
+        state.set(current.withFabric(fabric));
+        return fabric;
+    }
+
+    /** The fabric as the lcores see it, or null while this appliance runs alone. */
+    public FabricState fabric() {
+        return state.get().fabric;
+    }
+
+    private FabricState buildFabric(io.quiver.dataplane.classify.ClassifierTables local) {
+        return FabricState.build(fabricSettings, uplinkMac(), uplinkMtu(), fabricPeers, remoteVnics, local, vnsIndexes(),
+                peerCounters, maxPortId());
+    }
+
+    /** The uplink's MAC: its port's, or its aggregation's. */
+    public long uplinkMac() {
+        Aggregation a = uplinkTarget.aggregation;
+        if (a != null) {
+            return a.system();
+        }
+        return Ethernet.macToLong(runtime.port(config.uplink()).macAddress());
+    }
+
+    private int uplinkMtu() {
+        Aggregation a = uplinkTarget.aggregation;
+        String port = a != null ? a.config().members().get(0) : config.uplink();
+        return runtime.port(port).config().mtu();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -563,6 +670,7 @@ public final class Datapath implements AutoCloseable {
      */
     public synchronized VnicConfig updateVnic(String name, VnicConfig after) {
         Vnic v = vnic(name);
+        checkFabricMtu(after);
         VnicConfig before = v.config();
         v.config(after);
         DatapathState current = state.get();
@@ -613,6 +721,7 @@ public final class Datapath implements AutoCloseable {
             throw new IllegalStateException("the uplink classifies in hardware with a queue per VNIC: adding VNICs live needs a restart");
         }
         runtime.port(attached.port());
+        checkFabricMtu(attached.config());
         Vnic v = newVnic(attached);
         try {
             compileLevels();

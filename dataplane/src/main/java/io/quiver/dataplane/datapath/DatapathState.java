@@ -12,6 +12,7 @@ import io.quiver.dataplane.priority.Levels;
 import io.quiver.dataplane.priority.TokenBucket;
 import io.quiver.configstore.model.PriorityClass;
 import io.quiver.dataplane.vns.VnsState;
+import io.quiver.dataplane.fabric.FabricState;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +59,8 @@ public final class DatapathState {
     final Identifier identifier;
     /** Percent of deliveries the lowest class gets while it waits behind higher ones (starvation bound). */
     final int lowestShare;
+    /** The fabric (remote VNICs and the media to them), or null when this appliance runs alone. */
+    final FabricState fabric;
     /** A policer's burst: 100 ms at its rate, which TCP needs to keep near the rate (TokenBucket says what less does). */
     static final int POLICER_BURST_MILLIS = 100;
 
@@ -67,7 +70,7 @@ public final class DatapathState {
      *                 the same VLAN as before (an address or MAC change), which spares rebuilding the per-VLAN arrays
      */
     DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous,
-                  Levels levels, Identifier identifier, int lowestShare) {
+                  Levels levels, Identifier identifier, int lowestShare, FabricState fabric) {
         // plain loops throughout: a guest's change rebuilds the state, and this is on its request-to-live path
         List<VnicConfig> configs = new ArrayList<>(slots.length);
         List<Vnic> present = new ArrayList<>(slots.length);
@@ -114,6 +117,7 @@ public final class DatapathState {
         this.levels = levels;
         this.identifier = levels == null ? null : identifier;
         this.lowestShare = lowestShare;
+        this.fabric = fabric;
     }
 
     /**
@@ -139,7 +143,7 @@ public final class DatapathState {
 
     /** A state without subscription levels (what tests of the tables build). */
     DatapathState(Vnic[] slots, int maxPort, VnsState[] vnses, Map<String, Integer> vnsIndexes, DatapathState previous) {
-        this(slots, maxPort, vnses, vnsIndexes, previous, null, null, 0);
+        this(slots, maxPort, vnses, vnsIndexes, previous, null, null, 0, null);
     }
 
     private static MacVlanTable routerMacs(VnsState[] vnses) {
@@ -207,6 +211,36 @@ public final class DatapathState {
         this.levels = from.levels;
         this.identifier = from.identifier;
         this.lowestShare = from.lowestShare;
+        this.fabric = from.fabric;
+    }
+
+    /** This state with the fabric {@code fabric} (null: none), everything else shared. */
+    DatapathState withFabric(FabricState fabric) {
+        return new DatapathState(this, fabric);
+    }
+
+    private DatapathState(DatapathState from, FabricState fabric) {
+        this.tables = from.tables;
+        this.vnics = from.vnics;
+        this.counters = from.counters;
+        this.localRings = from.localRings;
+        this.sources = from.sources;
+        this.floodDomain = from.floodDomain;
+        this.vnicsByVlan = from.vnicsByVlan;
+        this.vnses = from.vnses;
+        this.routerMacs = from.routerMacs;
+        this.shapers = from.shapers;
+        this.policers = from.policers;
+        this.classRings = from.classRings;
+        this.defaultClass = from.defaultClass;
+        this.levels = from.levels;
+        this.identifier = from.identifier;
+        this.lowestShare = from.lowestShare;
+        this.fabric = fabric;
+    }
+
+    public FabricState fabric() {
+        return fabric;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.quiver.dataplane.classify.SoftwareClassifier;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.counters.SpoofRecord;
+import io.quiver.dataplane.fabric.FabricState;
 import io.quiver.dataplane.guest.GuestRequestQueue;
 import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.packet.ArpResponder;
@@ -98,12 +99,43 @@ final class GuestEgress extends PortIngress {
         if (steering >= 0) {
             toRing(s, steering, m, false, b, i, cls);
         } else if (steering == Classifier.FLOOD) {
+            FabricState f = s.fabric;
+            if (f != null && toRemoteOwner(f, b, i, vns, vlan, m)) {
+                return;
+            }
+            if (f != null) {
+                floodToPeers(f, m, vlan, b, i);
+            }
             flood(s, s.floodDomain[v], v, m, false, b, i, true, vlan);
         } else if (steering == Classifier.OTHER_VNS) {
             vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
         } else {
-            toUplink(m, vlan, vc, cls, b, i);
+            FabricState f = s.fabric;
+            int remote = f == null ? -1 : f.remotes().vnicOf(b.dstMac[i], vlan);
+            if (remote < 0) {
+                toUplink(m, vlan, vc, cls, b, i);
+            } else if (f.remotes().vnsOf(remote) != vns) { // another VNS's VNIC, on another appliance
+                vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
+            } else {
+                toRemote(f, remote, m, vlan, b, i, cls);
+            }
         }
+    }
+
+    /**
+     * An ARP request for an address a remote VNIC of the sender's VNS and VLAN owns goes to that VNIC's appliance
+     * alone, as a local owner's gets its ring alone; true when it went.
+     */
+    private boolean toRemoteOwner(FabricState f, ParsedBurst b, int i, int vns, int vlan, long m) {
+        if (b.kind[i] != PacketKind.ARP || b.op[i] != 1) {
+            return false;
+        }
+        int owner = f.remotes().ownerOf(vns, b.dstIp[i]);
+        if (owner < 0 || f.remotes().vlanOf(owner) != vlan) {
+            return false;
+        }
+        toRemote(f, owner, m, vlan, b, i, 0);
+        return true;
     }
 
     /**

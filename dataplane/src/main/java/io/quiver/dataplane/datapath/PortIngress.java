@@ -1,6 +1,14 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.antispoof.EgressChecks;
 import io.quiver.dataplane.classify.Classifier;
+import io.quiver.dataplane.classify.ClassifierTables;
+import io.quiver.dataplane.classify.SoftwareClassifier;
+import io.quiver.dataplane.fabric.FabricPeer;
+import io.quiver.dataplane.fabric.FabricSettings;
+import io.quiver.dataplane.fabric.FabricState;
+import io.quiver.dataplane.fabric.PeerCounters;
+import io.quiver.dataplane.fabric.Vxlan;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.PacketKind;
@@ -281,6 +289,147 @@ abstract class PortIngress implements PollTask {
             return;
         }
         tx.to(out).add(m, Mbufs.pktLen(m), cls);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The fabric: frames to and from other appliances' VNICs (docs/fabric.md)
+
+    /**
+     * Sends packet {@code i}, for remote VNIC {@code remote} in {@code vlan}, over the medium that reaches its
+     * appliance, at class {@code cls}.
+     */
+    final void toRemote(FabricState f, int remote, long m, int vlan, ParsedBurst b, int i, int cls) {
+        toPeer(f, f.peerOf(remote), m, vlan, b, i, cls);
+    }
+
+    /**
+     * Sends packet {@code i} of {@code vlan} to peer {@code p}: over its memif link with its VLAN's tag (no
+     * encapsulation), or VXLAN-encapsulated to its VTEP through the uplink; counted on the peer either way.
+     */
+    final void toPeer(FabricState f, int p, long m, int vlan, ParsedBurst b, int i, int cls) {
+        FabricPeer peer = f.peer(p);
+        PeerCounters pc = f.counters(p);
+        int length = b.pktLen[i];
+        int memif = peer.memifPort();
+        if (memif >= 0) {
+            if (vlan != 0 && !Vlan.insert(m, vlan)) {
+                peerDrop(pc, DropReason.NO_MBUF, m);
+                return;
+            }
+            pc.txPackets++;
+            pc.txBytes += length;
+            tx.to(memif).add(m, Mbufs.pktLen(m), cls);
+            return;
+        }
+        FabricSettings settings = f.settings();
+        if (peer.vtepIp() == 0 || peer.vtepMac() == 0 || !settings.hasVtep()) {
+            peerDrop(pc, DropReason.NO_MEDIUM, m);
+            return;
+        }
+        if (length + Vxlan.MTU_OVERHEAD > f.uplinkMtu()) { // the planned MTUs make this rare: a guest above its MTU
+            peerDrop(pc, DropReason.MTU_EXCEEDED, m);
+            return;
+        }
+        int out = uplink.portFor(b, i);
+        if (out < 0) {
+            uplink.noMember++;
+            addDrop(m);
+            return;
+        }
+        if (!Vxlan.encapsulate(m, peer.vtepMac(), f.uplinkMac(), settings.vtepIp(), peer.vtepIp(), settings.udpPort(),
+                settings.vniOf(vlan), Vxlan.entropy(b.srcMac[i], b.dstMac[i], b.srcIp[i], b.dstIp[i]))) {
+            peerDrop(pc, DropReason.NO_MBUF, m);
+            return;
+        }
+        pc.txPackets++;
+        pc.txBytes += length;
+        tx.to(out).add(m, Mbufs.pktLen(m), cls);
+    }
+
+    /**
+     * A broadcast of {@code vlan} from a guest: a copy to every peer with VNICs in that VLAN (head-end replication);
+     * the original stays with the caller.
+     */
+    final void floodToPeers(FabricState f, long m, int vlan, ParsedBurst b, int i) {
+        int[] peers = f.peersIn(vlan);
+        if (peers == null) {
+            return;
+        }
+        for (int p : peers) {
+            long copy = Mbufs.copy(m, pool);
+            if (copy == 0) {
+                f.counters(p).drops[DropReason.NO_MBUF.ordinal()]++;
+                continue;
+            }
+            toPeer(f, p, copy, vlan, b, i, 0);
+        }
+    }
+
+    /**
+     * A frame from peer {@code p} (decapsulated, untagged) for segment {@code vlan}: its source MAC must be a VNIC the
+     * directory gives that peer, in that VLAN, and it passes the same egress checks as that VNIC's frames on its own
+     * appliance; then it is delivered like uplink traffic in the VNIC's VNS, to local VNICs only (never back to the
+     * uplink or another peer).
+     */
+    final void fromPeer(DatapathState s, FabricState f, int p, ParsedBurst b, int i, int vlan) {
+        long m = b.mbuf[i];
+        PeerCounters pc = f.counters(p);
+        int kind = b.kind[i];
+        if (kind == PacketKind.MALFORMED) {
+            peerDrop(pc, DropReason.MALFORMED, m);
+            return;
+        }
+        ClassifierTables remotes = f.remotes();
+        int r = f.sourcesOf(p).owner(b.srcMac[i]);
+        if (r < 0 || remotes.vlanOf(r) != vlan) {
+            peerDrop(pc, DropReason.UNKNOWN_REMOTE, m);
+            return;
+        }
+        DropReason refused = EgressChecks.refusal(remotes, f.sourcesOf(p), b, i, kind, r);
+        if (refused != null) {
+            peerDrop(pc, refused, m);
+            return;
+        }
+        pc.rxPackets++;
+        pc.rxBytes += b.pktLen[i];
+        int vns = remotes.vnsOf(r);
+        int steering = SoftwareClassifier.INSTANCE.classifyIn(s.tables, b, i, vlan, vns);
+        if (steering >= 0) {
+            int cls = Classifier.isForwarding(steering) ? 0 : classOf(s, b, i, Classifier.vnicOf(steering), true);
+            if (cls == Identifier.DROP) {
+                vnicDrop(s.counters[Classifier.vnicOf(steering)], DropReason.OVER_LIMIT, m);
+                return;
+            }
+            toRing(s, steering, m, false, b, i, cls);
+        } else if (steering == Classifier.FLOOD) {
+            int[] domain = floodDomainOf(s, vlan, vns);
+            if (domain == null) {
+                release(m); // no local VNIC in the segment: the broadcast was for others
+            } else {
+                flood(s, domain, -1, m, false, b, i, false, 0);
+            }
+        } else {
+            peerDrop(pc, DropReason.UNKNOWN_DESTINATION, m);
+        }
+    }
+
+    /** The local VNICs of {@code vlan} in VNS {@code vns}, or null when there are none. */
+    private static int[] floodDomainOf(DatapathState s, int vlan, int vns) {
+        int[] all = s.vnicsByVlan[vlan];
+        if (all == null) {
+            return null;
+        }
+        for (int w : all) {
+            if (s.tables.vnsOf(w) == vns) {
+                return s.floodDomain[w];
+            }
+        }
+        return null;
+    }
+
+    final void peerDrop(PeerCounters pc, DropReason reason, long m) {
+        pc.drops[reason.ordinal()]++;
+        addDrop(m);
     }
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {

@@ -4,7 +4,12 @@ import io.quiver.dataplane.aggr.Aggregation;
 import io.quiver.dataplane.aggr.Distribution;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.counters.DropReason;
+import io.quiver.dataplane.fabric.FabricState;
+import io.quiver.dataplane.fabric.Vxlan;
+import io.quiver.dataplane.packet.ArpResponder;
 import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.PacketParser;
+import io.quiver.dpdk.Mbufs;
 import io.quiver.dataplane.packet.PacketKind;
 import io.quiver.dataplane.packet.ParsedBurst;
 import io.quiver.dataplane.port.LcoreTx;
@@ -62,6 +67,11 @@ final class UplinkIngress extends PortIngress {
             portDrop(c, DropReason.STANDBY_MEMBER, b.mbuf[i]);
             return;
         }
+        FabricState f = s.fabric;
+        if (f != null && b.dstIp[i] == f.settings().vtepIp() && b.tags[i] == 0 && f.settings().hasVtep()) {
+            toVtep(s, f, b, i, c);
+            return;
+        }
         if (b.tags[i] == 2) {
             steerStacked(s, b, i, c);
             return;
@@ -91,6 +101,55 @@ final class UplinkIngress extends PortIngress {
         } else {
             portDrop(c, steering == Classifier.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
         }
+    }
+
+    /**
+     * For this appliance's VTEP: an ARP request for its address is answered in place, a VXLAN frame from a peer's
+     * VTEP is decapsulated and delivered as that peer's ({@link #fromPeer}); anything else is dropped.
+     */
+    private void toVtep(DatapathState s, FabricState f, ParsedBurst b, int i, QueueCounters c) {
+        long m = b.mbuf[i];
+        int kind = b.kind[i];
+        if (kind == PacketKind.ARP) {
+            if (b.op[i] == 1) {
+                long frame = b.frame[i];
+                ArpResponder.answerInPlace(frame, frame + b.l3[i], f.uplinkMac(), b.dstIp[i]);
+                tx.to(port).add(m);
+            } else {
+                release(m); // a reply: the VTEP learns its peers' MACs from the directory
+            }
+            return;
+        }
+        if (kind != PacketKind.IPV4 || b.op[i] != 17 || b.fragment[i]) {
+            portDrop(c, kind == PacketKind.MALFORMED ? DropReason.MALFORMED : DropReason.UNKNOWN_DESTINATION, m);
+            return;
+        }
+        long udp = b.frame[i] + b.l4[i];
+        int room = b.length[i] - b.l4[i];
+        if (room < 8 || Vxlan.destinationPort(udp) != f.settings().udpPort()) {
+            portDrop(c, DropReason.UNKNOWN_DESTINATION, m);
+            return;
+        }
+        int vni = Vxlan.vniOf(udp, room);
+        int vlan = vni < 0 ? -1 : f.settings().vlanOf(vni);
+        int p = f.peerWithVtep(b.srcIp[i]);
+        if (vlan < 0 || p < 0) {
+            portDrop(c, vni < 0 ? DropReason.MALFORMED : DropReason.UNKNOWN_REMOTE, m);
+            return;
+        }
+        if (!Mbufs.adjustHead(m, b.l4[i] + 16)) {
+            portDrop(c, DropReason.MALFORMED, m);
+            return;
+        }
+        b.frame[i] = Mbufs.data(m);
+        b.length[i] = Mbufs.dataLen(m);
+        b.pktLen[i] = Mbufs.pktLen(m);
+        PacketParser.parse(b, i);
+        if (b.tags[i] != 0) { // a segment is one VLAN: the inner frame carries none
+            peerDrop(f.counters(p), DropReason.TAGGED_FROM_GUEST, m);
+            return;
+        }
+        fromPeer(s, f, p, b, i, vlan);
     }
 
     /** To VNS {@code vns}'s router: its ring, which the routing lcore drains (ARP to learn or answer, IPv4 to route). */

@@ -1,6 +1,7 @@
 package io.quiver.control.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -71,9 +72,45 @@ public class AdminCommands {
     }
 
     @Command(name = "show-vnic", mixinStandardHelpOptions = true, description = "Show VNICs: addresses, port, counters.")
-    int showVnic(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name) {
+    int showVnic(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
+                 @Option(names = "-o", paramLabel = "FIELDS", description = "path: where each VNIC is, this appliance's and the"
+                         + " fabric's, and the medium a frame to it takes (local, memif:PEER, vxlan:VTEP)") String fields) {
+        if ("path".equals(fields)) {
+            return showPaths(c, name);
+        }
+        if (fields != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o takes 'path', not '" + fields + "'");
+        }
         JsonNode j = name == null ? c.client().get("/v1/vnics") : c.client().get(ApiClient.path("v1", "vnics", name));
         return print(c, j, x -> vnicTable(x.isArray() ? list(x) : List.of(x)));
+    }
+
+    /** Local VNICs ({@code local}) and, in a fabric, every remote VNIC with its medium. */
+    private int showPaths(Connection c, String name) {
+        List<List<String>> rows = new ArrayList<>();
+        ArrayNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        JsonNode fabric = c.client().getIfFound("/v1/fabric");
+        String here = fabric == null ? "-" : fabric.get("status").get("appliance").asText();
+        for (JsonNode v : c.client().get("/v1/vnics")) {
+            if (name == null || name.equals(v.get("name").asText())) {
+                rows.add(List.of(v.get("name").asText(), here, v.get("mac").asText(), v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(), "local"));
+                all.addObject().put("name", v.get("name").asText()).put("appliance", here).put("mac", v.get("mac").asText())
+                        .put("vlan", v.get("vlan").asInt()).put("path", "local");
+            }
+        }
+        if (fabric != null) {
+            for (JsonNode v : fabric.get("remoteVnics")) {
+                if (name == null || name.equals(v.get("name").asText())) {
+                    rows.add(List.of(v.get("name").asText(), v.get("appliance").asText(), v.get("mac").asText(),
+                            v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(), v.get("path").asText()));
+                    all.add(v);
+                }
+            }
+        }
+        if (name != null && rows.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no VNIC named '" + name + "' here or in the fabric");
+        }
+        return print(c, all, x -> table(List.of("VNIC", "APPLIANCE", "MAC", "VLAN", "PATH"), rows));
     }
 
     @Command(name = "set-vnicprop", mixinStandardHelpOptions = true,

@@ -36,6 +36,18 @@ final class ApiClient {
         return send("GET", path, null);
     }
 
+    /** GET, or null when the daemon answers 404 (a resource it does not have, such as a fabric when it runs alone). */
+    JsonNode getIfFound(String path) {
+        try {
+            return get(path);
+        } catch (ApiException e) {
+            if (e.status == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     JsonNode post(String path, Object body) {
         return send("POST", path, body);
     }
