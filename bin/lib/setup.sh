@@ -17,6 +17,7 @@ QUIVER_BENCH_PACKAGES=(dpdk-dev openvswitch-switch-dpdk openssl)
 # ... and what the test suite drives (namespaces, real traffic, crafted frames, the TLS interop peer).
 QUIVER_TEST_PACKAGES=(iproute2 ethtool curl iputils-ping iputils-arping iputils-tracepath traceroute ndisc6 iperf3 procps socat netcat-openbsd python3-scapy openssl tcpdump
   tshark                                                    # decodes the LACPDUs Quiver encodes (LinuxLacpduTest)
+  etcd-server etcd-client                                   # the fabric's VNIC directory, a 3-member cluster (EtcdFabricLabTest)
   dpdk-dev                                                  # dpdk-testpmd plays a VM's virtio device (VhostUserTest)
   qemu-system-x86 linux-image-amd64 busybox-static cpio     # a real VM over vhost-user (VmOverVhostUserTest)
   systemd                                                   # systemd-analyze checks the service unit
