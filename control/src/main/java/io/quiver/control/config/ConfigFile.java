@@ -27,7 +27,6 @@ import io.quiver.dataplane.datapath.PrioritySettings;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
-import io.quiver.control.fabric.FabricOptions;
 import io.quiver.dataplane.fabric.FabricPeer;
 import io.quiver.dataplane.fabric.FabricSettings;
 import io.quiver.dataplane.packet.Ethernet;
@@ -70,7 +69,15 @@ public final class ConfigFile {
     }
 
     /** A peer the file describes: its name, its VTEP and that VTEP's MAC on the uplink, and the VNICs behind it. */
-    public record Peer(String name, String vtep, String mac, List<Vnic> vnics) {
+    public record Peer(String name, String vtep, String mac, List<PeerVnic> vnics) {
+    }
+
+    /** A VNIC behind a peer: what its host runs it with, for the same checks here (a VNIC's keys, less the attachment). */
+    public record PeerVnic(String name, String mac, List<String> secondaryMacs, List<String> ipv4, List<String> ipv6, Integer vlan,
+                           Integer mtu, List<String> protection, Map<String, String> properties) {
+        Vnic asVnic() {
+            return new Vnic(name, mac, secondaryMacs, ipv4, ipv6, vlan, mtu, protection, null, properties, null, null, null, null);
+        }
     }
 
     /**
@@ -300,8 +307,8 @@ public final class ConfigFile {
                 throw new IllegalArgumentException("fabric peer " + p.name() + " has this appliance's own name");
             }
             List<VnicConfig> vnics = new ArrayList<>();
-            for (Vnic v : or(p.vnics(), List.<Vnic>of())) {
-                vnics.add(vnicConfig(v));
+            for (PeerVnic v : or(p.vnics(), List.<PeerVnic>of())) {
+                vnics.add(vnicConfig(v.asVnic()));
             }
             peers.add(new FabricOptions.StaticPeer(new FabricPeer(p.name(), UdpFrameBuilder.parseIpv4(p.vtep()),
                     Ethernet.macToLong(Ethernet.parseMac(p.mac())), -1), vnics));

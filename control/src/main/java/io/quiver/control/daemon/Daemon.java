@@ -1,7 +1,7 @@
 package io.quiver.control.daemon;
 
 import io.quiver.control.fabric.FabricDirectory;
-import io.quiver.control.fabric.FabricOptions;
+import io.quiver.control.config.FabricOptions;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.control.rest.RestApi;
 import io.quiver.control.service.GuestRequestStats;

@@ -1,5 +1,6 @@
 package io.quiver.control.fabric;
 
+import io.quiver.control.config.FabricOptions;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;

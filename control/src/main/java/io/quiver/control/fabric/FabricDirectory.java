@@ -1,5 +1,6 @@
 package io.quiver.control.fabric;
 
+import io.quiver.control.config.FabricOptions;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.control.service.VnicPublication;
 import io.quiver.dataplane.datapath.Datapath;

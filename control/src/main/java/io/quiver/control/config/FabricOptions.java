@@ -1,4 +1,4 @@
-package io.quiver.control.fabric;
+package io.quiver.control.config;
 
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.dataplane.fabric.FabricPeer;
