@@ -37,7 +37,7 @@ final class CounterReport {
         for (Port p : dataplane.ports().values()) {
             long rx = p.rxTotals().packets();
             long tx = p.txTotals().packets();
-            long[] prev = last.get(p.name());
+            long[] prev = last.computeIfAbsent(p.name(), k -> new long[] {rx, tx}); // a port added live (a memif link)
             b.append(b.isEmpty() ? "" : "  ").append(String.format("%s %.2f/%.2f", p.name(),
                     (rx - prev[0]) / seconds / 1e6, (tx - prev[1]) / seconds / 1e6));
             prev[0] = rx;

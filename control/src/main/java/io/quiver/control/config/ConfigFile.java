@@ -61,7 +61,7 @@ public final class ConfigFile {
      * ({@code vtep}), the VXLAN UDP port and segment plan ({@code vniBase}: VLAN v travels as VNI vniBase + v), the
      * etcd directory, and peers described here (a VTEP that is no Quiver, such as a Linux vxlan device).
      */
-    public record Fabric(String appliance, String vtep, Integer vxlanPort, Integer vniBase, Etcd etcd, List<Peer> peers) {
+    public record Fabric(String appliance, String vtep, Integer vxlanPort, Integer vniBase, Etcd etcd, List<Peer> peers, Boolean memif) {
     }
 
     /** The etcd cluster of the directory: client URLs, key prefix, lease TTL in seconds, TLS files (PEM). */
@@ -313,7 +313,7 @@ public final class ConfigFile {
             peers.add(new FabricOptions.StaticPeer(new FabricPeer(p.name(), UdpFrameBuilder.parseIpv4(p.vtep()),
                     Ethernet.macToLong(Ethernet.parseMac(p.mac())), -1), vnics));
         }
-        return new FabricOptions(settings, etcd, peers);
+        return new FabricOptions(settings, etcd, peers, or(f.memif(), false));
     }
 
     private static String hostName() {

@@ -10,9 +10,17 @@ import java.util.List;
  * the etcd directory (null: none, the static peers alone), and peers the file describes itself (a VTEP that is no
  * Quiver, such as a Linux vxlan device, publishes nothing).
  */
-public record FabricOptions(FabricSettings settings, EtcdOptions etcd, List<StaticPeer> staticPeers) {
+public record FabricOptions(FabricSettings settings, EtcdOptions etcd, List<StaticPeer> staticPeers, boolean memif) {
     public FabricOptions {
         staticPeers = List.copyOf(staticPeers == null ? List.of() : staticPeers);
+        if (memif && etcd == null) {
+            throw new IllegalArgumentException("fabric.memif needs fabric.etcd: the peers on this host are found in the directory");
+        }
+    }
+
+    /** The memif socket (an abstract socket name) this appliance listens on for peers on its host. */
+    public String memifSocket() {
+        return "/run/quiver/memif-" + settings.appliance() + ".sock";
     }
 
     /** A peer and its VNICs, as the file gives them. */

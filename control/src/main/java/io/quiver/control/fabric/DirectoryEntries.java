@@ -29,15 +29,37 @@ final class DirectoryEntries {
     }
 
     /** An appliance's entry. */
-    record Appliance(String appliance, String vtep, String vtepMac, int vxlanPort, int vniBase) {
-        FabricPeer peer() {
+    record Appliance(String appliance, String vtep, String vtepMac, int vxlanPort, int vniBase, String host, String memif) {
+        /** The peer, reached over memif port {@code memifPort} (-1: by its VTEP). */
+        FabricPeer peer(int memifPort) {
             int ip = vtep == null || vtep.isEmpty() ? 0 : UdpFrameBuilder.parseIpv4(vtep);
             long mac = vtepMac == null || vtepMac.isEmpty() ? 0 : Ethernet.macToLong(Ethernet.parseMac(vtepMac));
-            return new FabricPeer(appliance, ip, mac, -1);
+            return new FabricPeer(appliance, ip, mac, memifPort);
         }
 
-        static Appliance of(FabricSettings s, long uplinkMac) {
-            return new Appliance(s.appliance(), s.vtepText(), s.hasVtep() ? Ethernet.formatMac(uplinkMac) : "", s.udpPort(), s.vniBase());
+        static Appliance of(FabricSettings s, long uplinkMac, String memifSocket) {
+            return new Appliance(s.appliance(), s.vtepText(), s.hasVtep() ? Ethernet.formatMac(uplinkMac) : "", s.udpPort(), s.vniBase(),
+                    HOST, memifSocket == null ? "" : memifSocket);
+        }
+
+        /** Whether this appliance runs on this host and takes memif links. */
+        boolean memifHere() {
+            return HOST.equals(host) && memif != null && !memif.isEmpty();
+        }
+    }
+
+    /** This host's identity: systemd's machine id, else the host name. */
+    static final String HOST = hostId();
+
+    private static String hostId() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/etc/machine-id")).strip();
+        } catch (java.io.IOException e) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException u) {
+                return "unknown";
+            }
         }
     }
 

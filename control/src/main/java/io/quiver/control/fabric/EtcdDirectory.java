@@ -66,6 +66,8 @@ final class EtcdDirectory implements AutoCloseable {
     private final long uplinkMac;
     private final Supplier<List<VnicConfig>> localVnics;
     private final Listener listener;
+    /** The memif socket this appliance listens on, or null when it takes no memif links. */
+    private final String memifSocket;
     private final Thread sessions;
     private volatile boolean closed;
     private volatile boolean reachable;
@@ -83,8 +85,9 @@ final class EtcdDirectory implements AutoCloseable {
     volatile long watchEvents;
     volatile long revision;
 
-    EtcdDirectory(FabricOptions.EtcdOptions options, FabricSettings settings, long uplinkMac, Supplier<List<VnicConfig>> localVnics,
-                  Listener listener) {
+    EtcdDirectory(FabricOptions.EtcdOptions options, FabricSettings settings, long uplinkMac, String memifSocket,
+                  Supplier<List<VnicConfig>> localVnics, Listener listener) {
+        this.memifSocket = memifSocket;
         this.options = options;
         this.settings = settings;
         this.uplinkMac = uplinkMac;
@@ -191,7 +194,7 @@ final class EtcdDirectory implements AutoCloseable {
             }
         });
         put(DirectoryEntries.applianceKey(options.prefix(), settings.appliance()),
-                DirectoryEntries.json(DirectoryEntries.Appliance.of(settings, uplinkMac)), id);
+                DirectoryEntries.json(DirectoryEntries.Appliance.of(settings, uplinkMac, memifSocket)), id);
         unpublished.clear();
         for (VnicConfig v : localVnics.get()) {
             try {

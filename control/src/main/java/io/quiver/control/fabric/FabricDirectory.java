@@ -26,6 +26,9 @@ public final class FabricDirectory implements VnicPublication, AutoCloseable {
     private final Datapath datapath;
     private final FabricOptions options;
     private final EtcdDirectory etcd;
+    /** The memif links to peers on this host, or null when this appliance takes none. */
+    private final MemifLinks memif;
+    private java.util.concurrent.ScheduledExecutorService memifTimer;
     private List<DirectoryEntries.Appliance> fromEtcd = List.of();
     private List<DirectoryEntries.Vnic> remoteFromEtcd = List.of();
     /** When the datapath last took a directory change (System.nanoTime), and how many it took. */
@@ -35,8 +38,9 @@ public final class FabricDirectory implements VnicPublication, AutoCloseable {
     private FabricDirectory(Datapath datapath, FabricOptions options) {
         this.datapath = datapath;
         this.options = options;
+        this.memif = options.memif() ? new MemifLinks(datapath, options.settings().appliance(), options.memifSocket()) : null;
         this.etcd = options.etcd() == null ? null : new EtcdDirectory(options.etcd(), options.settings(), datapath.uplinkMac(),
-                () -> datapath.vnics().stream().map(Vnic::config).toList(), this::etcdChanged);
+                memif == null ? null : memif.socket(), () -> datapath.vnics().stream().map(Vnic::config).toList(), this::etcdChanged);
     }
 
     /** Joins the datapath to the fabric, applies the static peers, and starts the etcd session when there is one. */
@@ -47,13 +51,45 @@ public final class FabricDirectory implements VnicPublication, AutoCloseable {
         if (d.etcd != null) {
             d.etcd.start();
         }
+        if (d.memif != null) {
+            d.memifTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "quiver-fabric-memif");
+                t.setDaemon(true);
+                return t;
+            });
+            d.memifTimer.scheduleWithFixedDelay(d::memifTick, MEMIF_TICK_MILLIS, MEMIF_TICK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         return d;
+    }
+
+    /** How often the memif links are checked: a link that comes up re-steers its peer to memif within this. */
+    private static final long MEMIF_TICK_MILLIS = 100;
+
+    /** Opens and closes memif links to match the directory, and re-steers the peers whose link went up or down. */
+    private void memifTick() {
+        try {
+            java.util.Set<String> named = new java.util.HashSet<>();
+            FabricState f = datapath.fabric();
+            if (f != null) {
+                f.peers().stream().filter(p -> p.memifPort() >= 0).forEach(p -> named.add(p.appliance()));
+            }
+            if (memif.tick(named)) {
+                applyToDatapath();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("fabric: memif links: {}", e.toString());
+        }
     }
 
     private void etcdChanged(List<DirectoryEntries.Appliance> appliances, List<DirectoryEntries.Vnic> vnics) {
         synchronized (this) {
             fromEtcd = appliances;
             remoteFromEtcd = vnics;
+        }
+        if (memif != null) {
+            Map<String, String> sockets = new LinkedHashMap<>();
+            appliances.stream().filter(DirectoryEntries.Appliance::memifHere).forEach(a -> sockets.put(a.appliance(), a.memif()));
+            memif.want(sockets);
         }
         applyToDatapath();
     }
@@ -66,13 +102,14 @@ public final class FabricDirectory implements VnicPublication, AutoCloseable {
             peers.put(p.peer().appliance(), p.peer());
             p.vnics().forEach(v -> remotes.add(new RemoteVnic(p.peer().appliance(), v)));
         }
+        Map<String, Integer> memifPorts = memif == null ? Map.of() : memif.upPorts();
         for (DirectoryEntries.Appliance a : fromEtcd) {
             if (peers.containsKey(a.appliance())) {
                 LOG.warn("fabric: appliance {} is in the directory and in the configuration file; the file's entry is used", a.appliance());
                 continue;
             }
             try {
-                peers.put(a.appliance(), a.peer());
+                peers.put(a.appliance(), a.peer(memifPorts.getOrDefault(a.appliance(), -1)));
             } catch (RuntimeException e) {
                 LOG.warn("fabric: appliance {}'s directory entry is unreadable ({}); ignored", a.appliance(), e.getMessage());
             }
@@ -191,6 +228,9 @@ public final class FabricDirectory implements VnicPublication, AutoCloseable {
 
     @Override
     public void close() {
+        if (memifTimer != null) {
+            memifTimer.shutdownNow();
+        }
         if (etcd != null) {
             etcd.close();
         }

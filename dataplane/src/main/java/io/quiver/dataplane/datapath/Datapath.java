@@ -118,6 +118,8 @@ public final class Datapath implements AutoCloseable {
     private FabricSettings fabricSettings;
     private List<FabricPeer> fabricPeers = List.of();
     private List<RemoteVnic> remoteVnics = List.of();
+    /** The RX lcore's receive tasks of the fabric's memif links. */
+    private final FabricLinks fabricLinks = new FabricLinks();
     /** Each peer's counters, by appliance name, kept while it comes and goes. */
     private final Map<String, PeerCounters> peerCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -496,6 +498,51 @@ public final class Datapath implements AutoCloseable {
         return fabric;
     }
 
+    /**
+     * Opens a memif link to a peer appliance as port {@code name} ({@code devargs}: a {@code net_memif} vdev) while the
+     * datapath runs: the RX lcore polls it and may send to it once a {@link #putFabric} names it as the peer's
+     * {@link FabricPeer#memifPort()}. A DPDK refusal (a client whose server does not listen yet) is thrown, and
+     * nothing is left behind.
+     */
+    public synchronized Port addFabricLink(String name, String devargs) {
+        Port p = runtime.addPort(PortConfig.of(name, devargs));
+        rxTx.add(p);
+        QueueCounters[] counters = new QueueCounters[p.rxQueues()];
+        for (int q = 0; q < counters.length; q++) {
+            counters[q] = p.rxCounters(q);
+        }
+        FabricIngress ingress = new FabricIngress(p.id(), uplinkChoice(), runtime.pool().address(), state, counters, rxTx, pending,
+                runtime.arena(), config.runtime().burstSize());
+        if (config.mode() == ThreadingMode.SHARED) {
+            ingress.routeInline(router);
+        }
+        fabricLinks.add(ingress);
+        LOG.info("fabric: memif link {} is port {} ({})", name, p.id(), devargs);
+        return p;
+    }
+
+    /**
+     * Closes memif link {@code name}, which the fabric no longer names: once every lcore has passed a burst boundary
+     * without polling or sending to it, its port is closed.
+     */
+    public synchronized void removeFabricLink(String name) {
+        Port p = runtime.port(name);
+        FabricState f = state.get().fabric;
+        if (f != null && f.peerOnPort(p.id()) >= 0) {
+            throw new IllegalStateException("memif link " + name + " still carries peer " + f.peer(f.peerOnPort(p.id())).appliance());
+        }
+        fabricLinks.remove(p.id());
+        try {
+            Quiescence.await(runtime.loops(), Defaults.QUIESCENCE_TIMEOUT);
+        } catch (LcoreStalledException e) {
+            LOG.error("{}: memif link {} stays open until it does", e.getMessage(), name);
+            return;
+        }
+        rxTx.remove(p.id());
+        runtime.removePort(name);
+        LOG.info("fabric: memif link {} closed", name);
+    }
+
     /** The fabric as the lcores see it, or null while this appliance runs alone. */
     public FabricState fabric() {
         return state.get().fabric;
@@ -646,6 +693,7 @@ public final class Datapath implements AutoCloseable {
                 rxTasks.add(ingress);
             }
         }
+        rxTasks.add(fabricLinks);
         injectTask = new InjectTask(injections, state, pool, pending, rxTx);
         rxTasks.add(injectTask);
         if (config.mode() == ThreadingMode.SHARED) {

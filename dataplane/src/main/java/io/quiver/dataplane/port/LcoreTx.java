@@ -6,13 +6,45 @@ import java.util.Collection;
 /** One lcore's TX batchers, one per port, on the TX queue that lcore owns on every port. */
 public final class LcoreTx {
     private final TxBatcher[] byPort;
+    /** The batchers in use, what {@link #flushAll} visits: a port added or removed live replaces it whole. */
+    private volatile TxBatcher[] active;
+
+    private final int txQueue;
+    private final Arena arena;
+    private final int burstSize;
 
     public LcoreTx(Collection<Port> ports, int txQueue, Arena arena, int burstSize) {
-        int max = ports.stream().mapToInt(Port::id).max().orElse(0);
-        byPort = new TxBatcher[max + 1];
+        // room for every port id DPDK can give, so a port added live gets its batcher without a new array
+        byPort = new TxBatcher[Math.max(MAX_PORTS, ports.stream().mapToInt(Port::id).max().orElse(0) + 1)];
+        this.txQueue = txQueue;
+        this.arena = arena;
+        this.burstSize = burstSize;
         for (Port p : ports) {
             byPort[p.id()] = new TxBatcher(p.id(), txQueue, p.txCounters(txQueue), arena, burstSize);
         }
+        active = inUse();
+    }
+
+    private TxBatcher[] inUse() {
+        return java.util.Arrays.stream(byPort).filter(java.util.Objects::nonNull).toArray(TxBatcher[]::new);
+    }
+
+    /** DPDK's RTE_MAX_ETHPORTS, as the compiler saw it. */
+    private static final int MAX_PORTS = io.quiver.dpdk.Layout.intOf("RTE_MAX_ETHPORTS");
+
+    /**
+     * A batcher for port {@code p}, added live (control side). The lcore reaches it only through a state published
+     * after this (a volatile write), which also publishes the batcher; it sends only after that.
+     */
+    public synchronized void add(Port p) {
+        byPort[p.id()] = new TxBatcher(p.id(), txQueue, p.txCounters(txQueue), arena, burstSize);
+        active = inUse();
+    }
+
+    /** Forgets port {@code port}'s batcher, once no lcore can send to it (after quiescence: its last burst was flushed). */
+    public synchronized void remove(int port) {
+        byPort[port] = null;
+        active = inUse();
     }
 
     public TxBatcher to(int port) {
@@ -20,10 +52,8 @@ public final class LcoreTx {
     }
 
     public void flushAll() {
-        for (TxBatcher b : byPort) {
-            if (b != null) {
-                b.flush();
-            }
+        for (TxBatcher b : active) {
+            b.flush();
         }
     }
 

@@ -23,7 +23,11 @@ public final class DpdkRuntime implements AutoCloseable {
 
     private final RuntimeConfig config;
     private final Arena arena = Arena.ofShared();
-    private final Map<String, Port> ports = new LinkedHashMap<>();
+    /**
+     * The open ports, replaced whole on a change (ports come and go live: a fabric's memif links), so a reader
+     * iterates a snapshot and never sees a half-made change.
+     */
+    private volatile Map<String, Port> ports = Map.of();
     private final List<LcoreLoop> loops = new ArrayList<>();
     private EalRuntime eal;
     private PacketPool pool;
@@ -50,7 +54,7 @@ public final class DpdkRuntime implements AutoCloseable {
             runtime.eal = EalRuntime.start(config.eal());
             runtime.pool = PacketPool.create("quiver-pool", config.poolMbufs(), config.poolCache(), config.mbufDataRoom());
             for (PortConfig pc : config.ports()) {
-                runtime.ports.put(pc.name(), Port.open(pc, runtime.pool));
+                runtime.put(pc.name(), Port.open(pc, runtime.pool));
             }
             return runtime;
         } catch (RuntimeException e) {
@@ -66,10 +70,39 @@ public final class DpdkRuntime implements AutoCloseable {
     public synchronized Port reopen(PortConfig changed) {
         Port old = port(changed.name());
         old.close();
-        ports.remove(changed.name());
+        remove(changed.name());
         Port fresh = Port.open(changed, pool);
-        ports.put(changed.name(), fresh);
+        put(changed.name(), fresh);
         return fresh;
+    }
+
+    /** Opens and starts a port while the runtime runs (a fabric's memif link); a port of that name must not exist. */
+    public synchronized Port addPort(PortConfig config) {
+        if (ports.containsKey(config.name())) {
+            throw new IllegalArgumentException("a port named '" + config.name() + "' exists already");
+        }
+        Port p = Port.open(config, pool);
+        put(config.name(), p);
+        return p;
+    }
+
+    /** Closes a port added live, once no lcore polls it or sends to it any more. */
+    public synchronized void removePort(String name) {
+        Port p = port(name);
+        remove(name);
+        p.close();
+    }
+
+    private void put(String name, Port p) {
+        Map<String, Port> next = new LinkedHashMap<>(ports);
+        next.put(name, p);
+        ports = Collections.unmodifiableMap(next);
+    }
+
+    private void remove(String name) {
+        Map<String, Port> next = new LinkedHashMap<>(ports);
+        next.remove(name);
+        ports = Collections.unmodifiableMap(next);
     }
 
     /** Adopts a started loop, so {@link #close()} stops it before the ports close. */
@@ -95,7 +128,7 @@ public final class DpdkRuntime implements AutoCloseable {
     }
 
     public Map<String, Port> ports() {
-        return Collections.unmodifiableMap(ports);
+        return ports;
     }
 
     public List<LcoreLoop> loops() {
