@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "quiver bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
         subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, io.quiver.perf.aggr.AggregationBenchmark.class,
-                io.quiver.perf.aggr.AggregationRun.class, TlsHandshakeBenchmark.class,
+                io.quiver.perf.aggr.AggregationRun.class, io.quiver.perf.fabric.FabricBenchmark.class,
+                io.quiver.perf.fabric.FabricRun.class, TlsHandshakeBenchmark.class,
                 GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class, PriorityRun.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli {
