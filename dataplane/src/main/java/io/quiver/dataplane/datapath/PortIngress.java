@@ -5,10 +5,10 @@ import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.ClassifierTables;
 import io.quiver.dataplane.classify.SoftwareClassifier;
 import io.quiver.dataplane.fabric.FabricPeer;
-import io.quiver.dataplane.fabric.FabricSettings;
 import io.quiver.dataplane.fabric.FabricState;
 import io.quiver.dataplane.fabric.PeerCounters;
 import io.quiver.dataplane.fabric.Vxlan;
+import io.quiver.dataplane.fabric.VxlanHeader;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.PacketKind;
@@ -321,8 +321,8 @@ abstract class PortIngress implements PollTask {
             tx.to(memif).add(m, Mbufs.pktLen(m), cls);
             return;
         }
-        FabricSettings settings = f.settings();
-        if (peer.vtepIp() == 0 || peer.vtepMac() == 0 || !settings.hasVtep()) {
+        VxlanHeader header = f.vxlanHeader(p);
+        if (header == null) {
             peerDrop(pc, DropReason.NO_MEDIUM, m);
             return;
         }
@@ -336,8 +336,7 @@ abstract class PortIngress implements PollTask {
             addDrop(m);
             return;
         }
-        if (!Vxlan.encapsulate(m, peer.vtepMac(), f.uplinkMac(), settings.vtepIp(), peer.vtepIp(), settings.udpPort(),
-                settings.vniOf(vlan), Vxlan.entropy(b.srcMac[i], b.dstMac[i], b.srcIp[i], b.dstIp[i]))) {
+        if (!header.write(m, f.settings().vniOf(vlan), Vxlan.entropy(b.srcMac[i], b.dstMac[i], b.srcIp[i], b.dstIp[i]))) {
             peerDrop(pc, DropReason.NO_MBUF, m);
             return;
         }

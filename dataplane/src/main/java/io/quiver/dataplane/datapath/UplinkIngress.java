@@ -137,13 +137,14 @@ final class UplinkIngress extends PortIngress {
             portDrop(c, vni < 0 ? DropReason.MALFORMED : DropReason.UNKNOWN_REMOTE, m);
             return;
         }
-        if (!Mbufs.adjustHead(m, b.l4[i] + 16)) {
+        int outer = b.l4[i] + 16;
+        if (!Mbufs.adjustHead(m, outer)) {
             portDrop(c, DropReason.MALFORMED, m);
             return;
         }
-        b.frame[i] = Mbufs.data(m);
-        b.length[i] = Mbufs.dataLen(m);
-        b.pktLen[i] = Mbufs.pktLen(m);
+        b.frame[i] += outer; // the inner frame: what adjustHead moved, without reading the mbuf back
+        b.length[i] -= outer;
+        b.pktLen[i] -= outer;
         PacketParser.parse(b, i);
         if (b.tags[i] != 0) { // a segment is one VLAN: the inner frame carries none
             peerDrop(f.counters(p), DropReason.TAGGED_FROM_GUEST, m);

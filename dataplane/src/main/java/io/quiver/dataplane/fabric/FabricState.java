@@ -31,6 +31,8 @@ public final class FabricState {
     final Ipv4Table peerByVtep;
     /** By port id: the peer at the other end of that memif link, or -1. */
     final int[] peerByPort;
+    /** By peer: the outer headers of VXLAN frames to it, or null when VXLAN does not reach it. */
+    final VxlanHeader[] vxlanHeaders;
     /** By VLAN id: the peers with VNICs in it (a broadcast's copies), null when none. */
     final int[][] peersByVlan;
     private final List<RemoteVnic> accepted;
@@ -51,6 +53,7 @@ public final class FabricState {
         this.remotes = new ClassifierTables(accepted.stream().map(RemoteVnic::config).toList(), vnsIndexes);
         this.peerOfRemote = new int[accepted.size()];
         this.counters = new PeerCounters[this.peers.length];
+        this.vxlanHeaders = new VxlanHeader[this.peers.length];
         this.peerByVtep = new Ipv4Table(this.peers.length);
         this.peerByPort = new int[maxPort + 1];
         java.util.Arrays.fill(peerByPort, -1);
@@ -58,6 +61,9 @@ public final class FabricState {
         for (int p = 0; p < this.peers.length; p++) {
             FabricPeer peer = this.peers[p];
             counters[p] = countersByPeer.computeIfAbsent(peer.appliance(), k -> new PeerCounters());
+            if (settings.hasVtep() && peer.vtepIp() != 0 && peer.vtepMac() != 0) {
+                vxlanHeaders[p] = new VxlanHeader(peer.vtepMac(), uplinkMac, settings.vtepIp(), peer.vtepIp(), settings.udpPort());
+            }
             if (peer.vtepIp() != 0) {
                 peerByVtep.put(0, peer.vtepIp(), p);
             }
@@ -222,6 +228,11 @@ public final class FabricState {
 
     public FabricPeer peer(int p) {
         return peers[p];
+    }
+
+    /** The outer VXLAN headers to peer {@code p}, or null when VXLAN does not reach it. */
+    public VxlanHeader vxlanHeader(int p) {
+        return vxlanHeaders[p];
     }
 
     public PeerCounters counters(int p) {
