@@ -180,6 +180,31 @@ class EtcdFabricLabTest {
 
     @Test
     @Order(3)
+    void directoryChangesReachThePeersTablesWithinMilliseconds() throws Exception {
+        List<Long> millis = new java.util.ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            String name = "c" + k;
+            LabApi.ok(apiB, "POST", "/v1/vnics", vnic(name, String.format("02:00:00:00:0c:%02x", k)));
+            long t0 = System.nanoTime(); // from B's acknowledgement: the change is committed, live and published
+            long seen = -1;
+            while (seen < 0 && System.nanoTime() - t0 < 5_000_000_000L) {
+                if (hasRemote(fabric(apiA), name)) {
+                    seen = (System.nanoTime() - t0) / 1_000_000L;
+                }
+            }
+            assertTrue(seen >= 0, "A sees " + name);
+            millis.add(seen);
+        }
+        java.util.Collections.sort(millis);
+        long p50 = millis.get(millis.size() / 2);
+        long p99 = millis.get((int) Math.ceil(millis.size() * 0.99) - 1);
+        System.out.printf("directory: %d VNICs created on B, visible in A's tables after p50 %d ms, p99 %d ms, max %d ms%n",
+                millis.size(), p50, p99, millis.get(millis.size() - 1));
+        assertTrue(p99 < 1000, "p99 " + p99 + " ms");
+    }
+
+    @Test
+    @Order(4)
     void theDirectoryWorksOnWithTwoMembersOfThree() throws Exception {
         etcd.kill(0);
         LabApi.ok(apiB, "POST", "/v1/vnics", vnic("b8", "02:00:00:00:0b:08"));
@@ -188,7 +213,7 @@ class EtcdFabricLabTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void withEveryMemberDeadForwardingGoesOnAndAChangeIsRefused() throws Exception {
         etcd.kill(1);
         etcd.kill(2);
@@ -202,7 +227,7 @@ class EtcdFabricLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void whenEtcdIsBackAResyncFollowsAndChangesWorkAgain() throws Exception {
         long resyncs = fabric(apiA).get("status").get("resyncs").asLong();
         for (int m = 0; m < 3; m++) {
@@ -217,7 +242,7 @@ class EtcdFabricLabTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anApplianceKilledWithSigkillLosesItsVnicsWhenItsLeaseExpires() throws Exception {
         Shell.check("kill", "-9", Long.toString(b.pid()));
         b = null;
