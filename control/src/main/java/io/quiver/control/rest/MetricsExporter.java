@@ -22,8 +22,41 @@ final class MetricsExporter {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    MetricsExporter(QuiverService service, GuestRequestStats guests) {
+    MetricsExporter(QuiverService service, GuestRequestStats guests, io.quiver.control.fabric.FabricDirectory fabric) {
         registry.register((MultiCollector) () -> snapshot(service.stats(guests)));
+        if (fabric != null) {
+            registry.register((MultiCollector) () -> fabricSnapshot(fabric.view()));
+        }
+    }
+
+    /** The fabric's directory and each peer's traffic (docs/fabric.md). */
+    private static MetricSnapshots fabricSnapshot(io.quiver.control.fabric.FabricDirectory.View v) {
+        var reachable = GaugeSnapshot.builder().name("quiver_fabric_directory_reachable")
+                .help("1 while the fabric's directory (etcd) is reachable; 0: forwarding on the last directory, changes refused");
+        reachable.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v.status().reachable() ? 1 : 0).build());
+        var resyncs = CounterSnapshot.builder().name("quiver_fabric_directory_reads")
+                .help("Times the whole directory was read afresh (at start and after every reconnection)");
+        resyncs.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v.status().resyncs()).build());
+        var remotes = GaugeSnapshot.builder().name("quiver_fabric_remote_vnics").help("VNICs a peer appliance hosts, by the medium that reaches it");
+        var packets = CounterSnapshot.builder().name("quiver_fabric_peer_packets").help("Frames to and from a peer appliance");
+        var bytes = CounterSnapshot.builder().name("quiver_fabric_peer_bytes").help("Bytes of frames to and from a peer appliance");
+        var drops = CounterSnapshot.builder().name("quiver_fabric_peer_drops")
+                .help("Frames from a peer appliance dropped (or to it not sent), by reason");
+        for (var p : v.peers()) {
+            remotes.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("appliance", p.appliance(), "medium", p.medium()))
+                    .value(p.remoteVnics()).build());
+            packets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("appliance", p.appliance(), "direction", "received"))
+                    .value(p.rxPackets()).build());
+            packets.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("appliance", p.appliance(), "direction", "sent"))
+                    .value(p.txPackets()).build());
+            bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("appliance", p.appliance(), "direction", "received"))
+                    .value(p.rxBytes()).build());
+            bytes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("appliance", p.appliance(), "direction", "sent"))
+                    .value(p.txBytes()).build());
+            p.drops().forEach((reason, n) -> drops.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("appliance", p.appliance(), "reason", reason)).value(n).build()));
+        }
+        return MetricSnapshots.of(reachable.build(), resyncs.build(), remotes.build(), packets.build(), bytes.build(), drops.build());
     }
 
     byte[] scrape() throws IOException {

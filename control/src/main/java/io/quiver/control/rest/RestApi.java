@@ -79,7 +79,7 @@ public final class RestApi implements AutoCloseable {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats), guestStats, token, fabric);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats, fabric), guestStats, token, fabric);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();

@@ -109,6 +109,9 @@ class VxlanLinuxLabTest {
         JsonNode p = peer();
         assertEquals("vxlan", p.get("medium").asText());
         assertTrue(p.get("txPackets").asLong() >= 6 && p.get("rxPackets").asLong() >= 6, "counted on the peer: " + p);
+        String metrics = Shell.check(List.of("curl", "-s", api + "/metrics"), 30);
+        assertTrue(metrics.contains("quiver_fabric_remote_vnics{appliance=\"linux1\",medium=\"vxlan\"} 1"), metrics);
+        assertTrue(metrics.contains("quiver_fabric_peer_packets_total{appliance=\"linux1\",direction=\"sent\"}"), metrics);
     }
 
     @Test
