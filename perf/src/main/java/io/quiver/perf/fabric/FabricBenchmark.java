@@ -86,6 +86,18 @@ public final class FabricBenchmark implements Callable<Integer> {
                         work.resolve("testpmd-memif-" + rep + ".log")), log, rep);
             }
         }
+        Samples kernelPlain = new Samples();
+        Samples kernelVxlan = new Samples();
+        if (KernelVxlan.available()) {
+            for (int rep = 1; rep <= run.repeats; rep++) {
+                double[] k = KernelVxlan.measure(run.seconds);
+                kernelPlain.add(k[0] / 1e6);
+                kernelVxlan.add(k[1] / 1e6);
+                log.printf("repeat %d  kernel UDP 64 B: plain %.3f Mpps, vxlan %.3f Mpps%n", rep, k[0] / 1e6, k[1] / 1e6);
+            }
+        } else {
+            log.println("the kernel's VXLAN peer needs root, iproute2 and iperf3: not measured");
+        }
         ObjectNode result = ResultFile.start("fabric");
         result.put("seconds", run.seconds).put("warmup", run.warmup).put("repeats", run.repeats).put("cpu", run.cpu)
                 .put("connections", FRAMES).put("frameBytes", 64);
@@ -105,6 +117,12 @@ public final class FabricBenchmark implements Callable<Integer> {
         cost.put("decapsulation", r.get("quiver/plain-in").median() / r.get("quiver/vxlan-in").median() - 1);
         cost.put("encapsulationNsPerPacket", 1e3 / vxlan - 1e3 / r.get("quiver/uplink").median());
         cost.put("decapsulationNsPerPacket", 1e3 / r.get("quiver/vxlan-in").median() - 1e3 / r.get("quiver/plain-in").median());
+        if (!kernelPlain.values().isEmpty()) {
+            ObjectNode kernel = result.putObject("kernelVxlanPeer");
+            ResultFile.samples(kernel, "plainMpps", kernelPlain);
+            ResultFile.samples(kernel, "vxlanMpps", kernelVxlan);
+            kernel.put("encapsulationAndDecapsulation", kernelPlain.median() / kernelVxlan.median() - 1);
+        }
         result.put("quiverAllocatedBytes", allocated).put("quiverGcCount", gcs);
         FileTrees.delete(work);
         Path saved = ResultFile.save(result);
@@ -120,6 +138,10 @@ public final class FabricBenchmark implements Callable<Integer> {
             out.printf("VXLAN over plain switching: encapsulation +%.0f %% (%.1f ns/packet), decapsulation +%.0f %% (%.1f ns/packet)%n",
                     100 * cost.get("encapsulation").asDouble(), cost.get("encapsulationNsPerPacket").asDouble(),
                     100 * cost.get("decapsulation").asDouble(), cost.get("decapsulationNsPerPacket").asDouble());
+            if (!kernelPlain.values().isEmpty()) {
+                out.printf("the kernel between two namespaces (iperf3 UDP 64 B): plain %.3f Mpps, vxlan %.3f Mpps: VXLAN both ways +%.0f %%%n",
+                        kernelPlain.median(), kernelVxlan.median(), 100 * (kernelPlain.median() / kernelVxlan.median() - 1));
+            }
             out.printf("quiver lcore over all measured windows: %d bytes allocated, %d GCs%n", allocated, gcs);
             out.println("saved " + saved);
         }
