@@ -51,6 +51,11 @@ final class EtcdDirectory implements AutoCloseable {
     private static final long CALL_MILLIS = 2_000;
     /** How often a session checks that its lease and entry are still there. */
     private static final long PROBE_MILLIS = 500;
+    /**
+     * How long a change waits while etcd cannot commit before it is refused: a dead member's clients move to another
+     * member, and a dead leader's cluster elects a new one (about twice the election timeout, 1 s by default).
+     */
+    private static final long CHANGE_WAIT_MILLIS = 6_000;
 
     /** Receives the whole view after every change: the other appliances, and their VNICs in claim order. */
     interface Listener {
@@ -100,7 +105,7 @@ final class EtcdDirectory implements AutoCloseable {
 
     private static Client client(FabricOptions.EtcdOptions o) {
         ClientBuilder b = Client.builder().endpoints(o.endpoints().toArray(String[]::new))
-                .connectTimeout(java.time.Duration.ofMillis(CALL_MILLIS)).retryMaxAttempts(1)
+                .connectTimeout(java.time.Duration.ofMillis(CALL_MILLIS)).retryMaxAttempts(2).retryDelay(100)
                 .keepaliveTime(java.time.Duration.ofSeconds(5)).keepaliveTimeout(java.time.Duration.ofSeconds(2));
         if (o.ca() != null) {
             try {
@@ -147,7 +152,7 @@ final class EtcdDirectory implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                lastError = String.valueOf(e.getMessage());
+                lastError = describe(e);
                 if (reachable || resyncs == 0) {
                     LOG.warn("fabric: etcd at {} unreachable ({}); forwarding goes on with the last directory, changes are refused",
                             options.endpoints(), lastError);
@@ -238,7 +243,7 @@ final class EtcdDirectory implements AutoCloseable {
             }
             return true;
         } catch (Exception e) {
-            lastError = String.valueOf(e.getMessage());
+            lastError = describe(e);
             return false;
         }
     }
@@ -321,18 +326,53 @@ final class EtcdDirectory implements AutoCloseable {
     // Publishing this appliance's VNICs
 
     void publish(VnicConfig before, VnicConfig after) {
-        long id = lease;
-        if (!reachable || id == 0) {
-            throw unreachable();
-        }
-        claimAndPut(before, after, id);
+        retryingWhileUnreachable(() -> {
+            long id = lease;
+            if (!reachable || id == 0) {
+                throw unreachable();
+            }
+            claimAndPut(before, after, id);
+        });
         unpublished.remove(after.name());
     }
 
     void withdraw(VnicConfig vnic) {
-        if (!reachable) {
-            throw unreachable();
+        retryingWhileUnreachable(() -> {
+            if (!reachable) {
+                throw unreachable();
+            }
+            delete(vnic);
+        });
+        unpublished.remove(vnic.name());
+    }
+
+    /**
+     * Runs a change, again while etcd cannot be reached, for up to {@link #CHANGE_WAIT_MILLIS}: a member's death
+     * moves the client to another member, and a change made meanwhile waits for that instead of being refused.
+     * A refusal of another kind (a MAC held elsewhere) is thrown at once.
+     */
+    private void retryingWhileUnreachable(Runnable change) {
+        long deadline = System.nanoTime() + CHANGE_WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            awaitSession();
+            try {
+                change.run();
+                return;
+            } catch (ServiceException e) {
+                if (e.status() != 503 || System.nanoTime() > deadline || closed) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable();
+            }
         }
+    }
+
+    private void delete(VnicConfig vnic) {
         List<Op> ops = new ArrayList<>();
         ops.add(Op.delete(bytes(DirectoryEntries.vnicKey(options.prefix(), settings.appliance(), vnic.name())), DeleteOption.DEFAULT));
         for (String claim : claims(vnic)) {
@@ -341,10 +381,26 @@ final class EtcdDirectory implements AutoCloseable {
         try {
             client.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit()
                     .get(CALL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable();
         } catch (Exception e) {
+            lastError = describe(e);
             throw unreachable();
         }
-        unpublished.remove(vnic.name());
+    }
+
+    /** Waits up to {@link #CHANGE_WAIT_MILLIS} for a session, so a member's death does not refuse the changes of its failover. */
+    private void awaitSession() {
+        long deadline = System.nanoTime() + CHANGE_WAIT_MILLIS * 1_000_000L;
+        while (!reachable && !closed && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -387,7 +443,7 @@ final class EtcdDirectory implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw unreachable();
             } catch (Exception e) {
-                lastError = String.valueOf(e.getMessage());
+                lastError = describe(e);
                 throw unreachable();
             }
             if (r.isSucceeded()) {
@@ -421,9 +477,15 @@ final class EtcdDirectory implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw unreachable();
         } catch (Exception e) {
-            lastError = String.valueOf(e.getMessage());
+            lastError = describe(e);
             throw unreachable();
         }
+    }
+
+    /** An exception's message, or its type where it has none (a timeout). */
+    private static String describe(Exception e) {
+        Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     private void put(String key, String value, long id) throws Exception {
