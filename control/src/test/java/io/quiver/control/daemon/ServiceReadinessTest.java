@@ -37,10 +37,18 @@ class ServiceReadinessTest {
                     "run", "--file-prefix", "quiver-notify-" + ProcessHandle.current().pid(), "--api", "127.0.0.1:0",
                     "--state-dir", dir.resolve("state").toString());
             q.awaitOutput("quiver: told the service manager it is ready", 60);
-            String ready = Files.readString(received);
+            // socat writes what it received a moment after the daemon sent it: wait for it (a loaded machine races)
+            String ready = "";
+            for (int i = 0; i < 100 && !ready.contains("READY=1"); i++) {
+                Thread.sleep(50);
+                ready = Files.exists(received) ? Files.readString(received) : "";
+            }
             assertTrue(ready.contains("READY=1") && ready.contains("STATUS=4 VNIC(s), REST API on port"), ready);
             q.signal("TERM");
             assertEquals(0, q.waitFor(), q.stderr());
+            for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
+                Thread.sleep(50);
+            }
             assertTrue(Files.readString(received).contains("STOPPING=1"), Files.readString(received));
         } finally {
             manager.destroy();
