@@ -29,11 +29,12 @@ class ServiceReadinessTest {
         Path received = dir.resolve("received");
         Process manager = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + socket, "OPEN:" + received + ",creat,append")
                 .redirectErrorStream(true).start();
+        QuiverProcess q = null;
         try {
             for (int i = 0; i < 100 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
             }
-            QuiverProcess q = QuiverProcess.start(Map.of("NOTIFY_SOCKET", socket.toString()),
+            q = QuiverProcess.start(Map.of("NOTIFY_SOCKET", socket.toString()),
                     "run", "--file-prefix", "quiver-notify-" + ProcessHandle.current().pid(), "--api", "127.0.0.1:0",
                     "--state-dir", dir.resolve("state").toString());
             q.awaitOutput("quiver: told the service manager it is ready", 60);
@@ -46,11 +47,15 @@ class ServiceReadinessTest {
             assertTrue(ready.contains("READY=1") && ready.contains("STATUS=4 VNIC(s), REST API on port"), ready);
             q.signal("TERM");
             assertEquals(0, q.waitFor(), q.stderr());
+            q = null;
             for (int i = 0; i < 100 && !Files.readString(received).contains("STOPPING=1"); i++) {
                 Thread.sleep(50);
             }
             assertTrue(Files.readString(received).contains("STOPPING=1"), Files.readString(received));
         } finally {
+            if (q != null) { // a failed assertion must not leave a daemon spinning on a CPU for the tests after it
+                q.stop();
+            }
             manager.destroy();
             manager.waitFor(10, TimeUnit.SECONDS);
         }
