@@ -378,9 +378,13 @@ final class EtcdDirectory implements AutoCloseable {
         for (String claim : claims(vnic)) {
             ops.add(Op.delete(bytes(claim), DeleteOption.DEFAULT));
         }
+        call(client.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit());
+    }
+
+    /** Waits for an etcd call; one that fails or takes longer than {@link #CALL_MILLIS} is a 503 with the reason kept. */
+    private <T> T call(java.util.concurrent.CompletableFuture<T> pending) {
         try {
-            client.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit()
-                    .get(CALL_MILLIS, TimeUnit.MILLISECONDS);
+            return pending.get(CALL_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable();
@@ -435,17 +439,7 @@ final class EtcdDirectory implements AutoCloseable {
             }
             ops.add(Op.put(bytes(DirectoryEntries.vnicKey(options.prefix(), settings.appliance(), after.name())),
                     bytes(DirectoryEntries.json(DirectoryEntries.Vnic.of(settings.appliance(), after))), underLease));
-            TxnResponse r;
-            try {
-                r = client.getKVClient().txn().If(conditions.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new)).commit()
-                        .get(CALL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unreachable();
-            } catch (Exception e) {
-                lastError = describe(e);
-                throw unreachable();
-            }
+            TxnResponse r = call(client.getKVClient().txn().If(conditions.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new)).commit());
             if (r.isSucceeded()) {
                 return;
             }
@@ -470,16 +464,8 @@ final class EtcdDirectory implements AutoCloseable {
     }
 
     private String get(String key) {
-        try {
-            GetResponse r = client.getKVClient().get(bytes(key)).get(CALL_MILLIS, TimeUnit.MILLISECONDS);
-            return r.getKvs().isEmpty() ? null : r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable();
-        } catch (Exception e) {
-            lastError = describe(e);
-            throw unreachable();
-        }
+        GetResponse r = call(client.getKVClient().get(bytes(key)));
+        return r.getKvs().isEmpty() ? null : r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8);
     }
 
     /** An exception's message, or its type where it has none (a timeout). */
