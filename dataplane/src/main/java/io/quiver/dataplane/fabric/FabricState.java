@@ -134,8 +134,16 @@ public final class FabricState {
         List<Refusal> refused = new ArrayList<>();
         java.util.Set<Long> macs = new java.util.HashSet<>();
         java.util.Set<Long> ips = new java.util.HashSet<>();
+        // a peer's source MACs are checked without their VLAN: one MAC in two of its VLANs cannot name one owner
+        java.util.Set<String> peerMacs = new java.util.HashSet<>();
         for (RemoteVnic v : claimed) {
             String why = refusal(settings, v, peerNames, local, vnsIndexes, macs, ips);
+            for (long m : WireAddresses.macs(v.config())) {
+                if (why == null && peerMacs.contains(v.appliance() + "/" + m)) {
+                    why = "MAC " + io.quiver.dataplane.packet.Ethernet.formatMac(m) + " is another VNIC of " + v.appliance()
+                            + "'s already (in another VLAN)";
+                }
+            }
             if (why != null) {
                 refused.add(new Refusal(v, why));
                 continue;
@@ -143,6 +151,7 @@ public final class FabricState {
             VnicConfig c = v.config();
             for (long m : WireAddresses.macs(c)) {
                 macs.add(m | (long) c.vlan() << 48);
+                peerMacs.add(v.appliance() + "/" + m);
             }
             int vns = vnsIndexes.get(c.vns());
             for (int a : WireAddresses.ipv4(c)) {
