@@ -632,6 +632,21 @@ public final class ConfigStore extends OpenStore {
         }
     }
 
+    /**
+     * Audits a refusal of the TLS handshake offload service: the guest of {@code vnic} asked for an offload its
+     * policy does not allow. Only the journal gets the record.
+     */
+    public ChangeResult auditTlsOffloadRefusal(String vnic, String message) {
+        commitLock.lock();
+        try {
+            ensureWritable();
+            return deny(Requester.guest(vnic), Action.TLS_OFFLOAD_REFUSED, vnic, "tls-offload", null,
+                    Decision.denied(DenialReason.NOT_PERMITTED, message));
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
     private static void requireAdmin(Requester admin) {
         if (admin == null || !admin.isAdmin()) {
             throw new IllegalArgumentException("only an administrator may do this, not " + admin);

@@ -195,6 +195,7 @@ final class StateMaps implements AutoCloseable {
                     SubscriptionCodec.encode(record.subscriptionAfter()), StateMaps::subscriptionRevision, crash);
             case SUBSCRIPTION_DELETE -> write(subscriptionMap(), record.vnic(), seq, null, StateMaps::subscriptionRevision, crash);
             case AGGREGATION_PUT -> false; // audited here, kept in the control side's state folder
+            case TLS_OFFLOAD_REFUSED -> false; // a refusal: nothing to keep
             case RECONCILE -> record.policyAfter() != null
                     ? write(policies, record.vnic(), seq, GuestPolicyCodec.encode(record.policyAfter()), this::policyRevision, crash)
                     : write(vnics, record.vnic(), seq, VnicConfigCodec.encode(record.vnicAfter()), this::vnicRevision, crash);

@@ -36,7 +36,12 @@ public enum Action {
      * parameter the command, its value the aggregation after). Aggregations are ports: the control side keeps them
      * in its state folder; the journal is where their changes are audited, and none is replayed into these maps.
      */
-    AGGREGATION_PUT(13);
+    AGGREGATION_PUT(13),
+    /**
+     * A guest (the record's VNIC) asked the TLS handshake offload service for a session its offload policy does not
+     * allow: only ever denied, audited once per VNIC and minute however many requests it sends.
+     */
+    TLS_OFFLOAD_REFUSED(14);
 
     private final int code;
 

@@ -29,7 +29,7 @@ public record Change(long sequence, Instant time, Requester requester, Action ac
     /** True for a change to the VNIC itself (what the dataplane applies); false for a policy or VNS change. */
     public boolean changesVnic() {
         return action != Action.POLICY_SET && !action.isVnsAction() && !action.isSubscriptionAction()
-                && action != Action.AGGREGATION_PUT;
+                && action != Action.AGGREGATION_PUT && action != Action.TLS_OFFLOAD_REFUSED;
     }
 
     /** True for a change to a VNS or its routes ({@link #vnic()} then names the VNS). */

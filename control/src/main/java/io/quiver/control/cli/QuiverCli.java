@@ -1,6 +1,6 @@
 package io.quiver.control.cli;
 
-import io.quiver.control.cli.admin.FabricCommands;
+import io.quiver.control.cli.admin.TlsOffloadCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -8,7 +8,7 @@ import picocli.CommandLine;
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
         subcommands = {RunCommand.class, LabCommand.class, DoctorCommand.class, GuestCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
-public final class QuiverCli extends FabricCommands {
+public final class QuiverCli extends TlsOffloadCommands {
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -1,5 +1,6 @@
 package io.quiver.control.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +29,8 @@ import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.xconnect.CrossConnectConfig;
 import io.quiver.dataplane.xconnect.ForwardPath;
 import io.quiver.dataplane.fabric.FabricPeer;
+import io.quiver.dataplane.offload.tls.CryptoBackends;
+import io.quiver.dataplane.offload.tls.ring.OffloadConfiguration;
 import io.quiver.dataplane.fabric.FabricSettings;
 import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
@@ -53,7 +56,24 @@ public final class ConfigFile {
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
                            Uplink uplink, List<Vnic> vnics, List<Vns> vns, Datapath datapath,
                            List<SubscriptionLevel> subscriptions, List<Flow> flows, List<Aggregation> aggregations,
-                           Fabric fabric) {
+                           Fabric fabric, @JsonProperty("tls-offload") TlsOffload tlsOffload) {
+    }
+
+    /**
+     * The TLS handshake offload service (docs/tls-offload.md): its socket for host processes, the engine, each kind of
+     * client's limits, and whether and which guests may use it through their VNICs.
+     */
+    public record TlsOffload(String socket, String socketMode, String socketGroup, String backend, Integer ringSize,
+                             Integer maxConnections, String waitStrategy, Limits hosts, Guests guests) {
+    }
+
+    /** One client's limits; 0 is none. */
+    public record Limits(Integer maxSessions, Integer maxPending, Integer requestsPerSecond) {
+    }
+
+    /** Guests' use of the offload service: on or off, their limits, and the policy (default, by VNIC, by port). */
+    public record Guests(Boolean enabled, Integer maxSessions, Integer maxPending, Integer requestsPerSecond,
+                         Boolean offloadByDefault, Map<String, Boolean> vnics, Map<String, Boolean> ports) {
     }
 
     /**
@@ -139,14 +159,14 @@ public final class ConfigFile {
 
     /** What a file describes: the VNIC datapath (when it has an uplink), or port-to-port cross-connects. */
     public record Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect, Map<String, String> guestPolicies,
-                         Map<String, GuestInterface> interfaces, FabricOptions fabric) {
+                         Map<String, GuestInterface> interfaces, FabricOptions fabric, TlsOffloadOptions tlsOffload) {
         public Loaded {
             guestPolicies = Map.copyOf(guestPolicies == null ? Map.of() : guestPolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
         }
 
         public Loaded(DatapathConfig datapath, CrossConnectConfig crossConnect) {
-            this(datapath, crossConnect, Map.of(), Map.of(), null);
+            this(datapath, crossConnect, Map.of(), Map.of(), null, null);
         }
 
         public boolean isDatapath() {
@@ -160,8 +180,9 @@ public final class ConfigFile {
         /** The same with another EAL file prefix. */
         public Loaded withFilePrefix(String prefix) {
             RuntimeConfig r = runtime().withEal(runtime().eal().withFilePrefix(prefix));
-            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies, interfaces, fabric)
-                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies, interfaces, fabric);
+            return isDatapath() ? new Loaded(datapath.withRuntime(r), null, guestPolicies, interfaces, fabric, tlsOffload)
+                    : new Loaded(null, new CrossConnectConfig(r, crossConnect.paths()), guestPolicies, interfaces, fabric,
+                            tlsOffload);
         }
     }
 
@@ -189,7 +210,7 @@ public final class ConfigFile {
             Document d = YAML.readValue(Files.readString(file), Document.class);
             RuntimeConfig runtime = toRuntime(d);
             return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
-                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d), fabric(d));
+                    : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d), fabric(d), tlsOffload(d));
         } catch (NoSuchFileException e) {
             throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
@@ -280,6 +301,63 @@ public final class ConfigFile {
                 classifier, dp.idle(), vnses, routes, new PrioritySettings(
                         or(dp.connections(), PrioritySettings.DEFAULT.connections()),
                         or(dp.lowestShare(), PrioritySettings.DEFAULT.lowestShare()), levels(d)), aggregations(d));
+    }
+
+    /** The file's tls-offload section, or null when there is none (the daemon serves no offload). */
+    static TlsOffloadOptions tlsOffload(Document d) {
+        TlsOffload t = d.tlsOffload();
+        if (t == null) {
+            return null;
+        }
+        TlsOffloadOptions defaults = TlsOffloadOptions.defaults(t.socket() == null ? TlsOffloadOptions.DEFAULT_SOCKET
+                : Path.of(t.socket()));
+        OffloadConfiguration engine = defaults.engine();
+        if (t.backend() != null) {
+            engine = engine.withBackend(choice(CryptoBackends.Choice.class, t.backend(), "tls-offload.backend"));
+        }
+        if (t.waitStrategy() != null) {
+            engine = engine.withWaitStrategy(choice(OffloadConfiguration.WaitStrategyChoice.class, t.waitStrategy(),
+                    "tls-offload.waitStrategy"));
+        }
+        if (t.ringSize() != null) {
+            engine = engine.withRingSize(t.ringSize());
+        }
+        if (t.maxConnections() != null) {
+            engine = engine.withMaxConnections(t.maxConnections());
+        }
+        int mode = defaults.socketMode();
+        if (t.socketMode() != null) {
+            try {
+                mode = Integer.parseInt(t.socketMode(), 8);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("tls-offload.socketMode must be octal, such as \"0660\", not '" + t.socketMode() + "'");
+            }
+        }
+        TlsOffloadOptions.ClientLimits hosts = limits(t.hosts() == null ? null
+                : new Limits(t.hosts().maxSessions(), t.hosts().maxPending(), t.hosts().requestsPerSecond()),
+                TlsOffloadOptions.ClientLimits.HOST_DEFAULTS);
+        Guests g = t.guests();
+        TlsOffloadOptions.ClientLimits guests = limits(g == null ? null
+                : new Limits(g.maxSessions(), g.maxPending(), g.requestsPerSecond()), TlsOffloadOptions.ClientLimits.GUEST_DEFAULTS);
+        TlsOffloadOptions.Policy policy = g == null ? defaults.policy()
+                : new TlsOffloadOptions.Policy(or(g.offloadByDefault(), false), g.vnics(), g.ports());
+        return new TlsOffloadOptions(defaults.socket(), mode, t.socketGroup(), g == null || or(g.enabled(), true), engine,
+                hosts, guests, policy);
+    }
+
+    private static TlsOffloadOptions.ClientLimits limits(Limits l, TlsOffloadOptions.ClientLimits defaults) {
+        return l == null ? defaults : new TlsOffloadOptions.ClientLimits(or(l.maxSessions(), defaults.maxSessions()),
+                or(l.maxPending(), defaults.maxPending()), or(l.requestsPerSecond(), defaults.requestsPerSecond()));
+    }
+
+    private static <E extends Enum<E>> E choice(Class<E> type, String text, String key) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(text.replace('-', '_'))) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(key + " must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+                .toLowerCase() + ", not '" + text + "'");
     }
 
     /** The file's fabric section, or null when there is none (the appliance runs alone). */

@@ -2,6 +2,8 @@ package io.quiver.control.daemon;
 
 import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.config.FabricOptions;
+import io.quiver.control.config.TlsOffloadOptions;
+import io.quiver.control.tls.TlsOffloadService;
 import io.quiver.control.guest.GuestRequestService;
 import io.quiver.control.rest.RestApi;
 import io.quiver.control.service.GuestRequestStats;
@@ -26,9 +28,12 @@ public final class Daemon implements AutoCloseable {
     private final RestApi api;
     private final GuestRequestService guests;
     private final FabricDirectory fabric;
+    private final TlsOffloadService tlsOffload;
     private boolean closed;
 
-    private Daemon(Datapath datapath, QuiverService service, RestApi api, GuestRequestService guests, FabricDirectory fabric) {
+    private Daemon(Datapath datapath, QuiverService service, RestApi api, GuestRequestService guests, FabricDirectory fabric,
+                   TlsOffloadService tlsOffload) {
+        this.tlsOffload = tlsOffload;
         this.datapath = datapath;
         this.service = service;
         this.api = api;
@@ -47,10 +52,11 @@ public final class Daemon implements AutoCloseable {
      * @param resetState    start from the configuration file alone (the database forgets run-time changes)
      * @param interfaces    the VNICs whose guests Quiver attaches itself (a VM's vhost-user, a container's TAP), by VNIC
      * @param fabric        the fabric this appliance joins (docs/fabric.md); null: it runs alone
+     * @param tlsOffload    the TLS handshake offload service (docs/tls-offload.md); null: none
      */
     public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                           Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces,
-                          FabricOptions fabric) {
+                          FabricOptions fabric, TlsOffloadOptions tlsOffload) {
         public Options {
             filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
@@ -58,7 +64,7 @@ public final class Daemon implements AutoCloseable {
 
         public Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                        Map<String, String> filePolicies, boolean resetState) {
-            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null);
+            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null, null);
         }
     }
 
@@ -104,6 +110,7 @@ public final class Daemon implements AutoCloseable {
         RestApi api = null;
         GuestRequestService guests = null;
         FabricDirectory fabric = null;
+        TlsOffloadService tlsOffload = null;
         try {
             service = QuiverService.over(datapath, prepared);
             if (options.fabric() != null) {
@@ -112,11 +119,17 @@ public final class Daemon implements AutoCloseable {
             }
             GuestRequestStats guestStats = new GuestRequestStats();
             guests = new GuestRequestService(service, guestStats, guestSettings);
-            api = RestApi.start(apiHost, apiPort, token, service, guestStats, fabric);
-            return new Daemon(datapath, service, api, guests, fabric);
+            if (options.tlsOffload() != null) {
+                tlsOffload = TlsOffloadService.start(options.tlsOffload(), datapath, service::auditTlsOffloadRefusal);
+            }
+            api = RestApi.start(apiHost, apiPort, token, service, guestStats, fabric, tlsOffload);
+            return new Daemon(datapath, service, api, guests, fabric, tlsOffload);
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
+            }
+            if (tlsOffload != null) {
+                tlsOffload.close();
             }
             if (fabric != null) {
                 fabric.close();
@@ -138,6 +151,11 @@ public final class Daemon implements AutoCloseable {
         return datapath;
     }
 
+    /** The TLS offload service, or null when the configuration has none. */
+    public TlsOffloadService tlsOffload() {
+        return tlsOffload;
+    }
+
     public int apiPort() {
         return api.port();
     }
@@ -150,6 +168,9 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         api.close();
         guests.close();
+        if (tlsOffload != null) {
+            tlsOffload.close();
+        }
         if (fabric != null) { // first: its lease is revoked, so the peers drop this appliance's VNICs at once
             fabric.close();
         }

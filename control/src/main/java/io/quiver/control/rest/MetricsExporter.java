@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.Views;
+import io.quiver.control.tls.TlsOffloadService;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -22,11 +23,39 @@ final class MetricsExporter {
     static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    MetricsExporter(QuiverService service, GuestRequestStats guests, io.quiver.control.fabric.FabricDirectory fabric) {
+    MetricsExporter(QuiverService service, GuestRequestStats guests, io.quiver.control.fabric.FabricDirectory fabric,
+                    TlsOffloadService tlsOffload) {
         registry.register((MultiCollector) () -> snapshot(service.stats(guests)));
         if (fabric != null) {
             registry.register((MultiCollector) () -> fabricSnapshot(fabric.view()));
         }
+        if (tlsOffload != null) {
+            registry.register((MultiCollector) () -> tlsOffloadSnapshot(tlsOffload.view()));
+        }
+    }
+
+    /** The TLS offload service (docs/tls-offload.md): its work, what it holds, what it refused. */
+    private static MetricSnapshots tlsOffloadSnapshot(TlsOffloadService.View v) {
+        var requests = CounterSnapshot.builder().name("quiver_tls_offload_requests").help("Offload requests received, from sockets and VNICs");
+        requests.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v.requests()).build());
+        var handshakes = CounterSnapshot.builder().name("quiver_tls_offload_handshakes").help("Offloaded handshakes completed");
+        handshakes.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v.handshakes()).build());
+        var sessions = GaugeSnapshot.builder().name("quiver_tls_offload_sessions").help("Sessions the engine holds");
+        sessions.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v.sessions()).build());
+        var secrets = GaugeSnapshot.builder().name("quiver_tls_offload_secrets").help("Secrets (handles) the engine holds");
+        secrets.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v.secrets()).build());
+        var clients = GaugeSnapshot.builder().name("quiver_tls_offload_clients").help("Clients connected (sockets) or seen (VNICs)");
+        clients.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(v.clients().size()).build());
+        var ringFull = CounterSnapshot.builder().name("quiver_tls_offload_ring_full").help("Requests refused because the offload ring was full");
+        ringFull.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v.ringFull()).build());
+        var foreign = CounterSnapshot.builder().name("quiver_tls_offload_foreign_handles")
+                .help("Requests that named another client's handle (refused as unknown)");
+        foreign.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(v.foreignHandles()).build());
+        var failures = CounterSnapshot.builder().name("quiver_tls_offload_failures").help("Requests answered with a failure, by reason");
+        v.failures().forEach((reason, n) -> failures.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(Labels.of("reason", reason)).value(n).build()));
+        return MetricSnapshots.of(requests.build(), handshakes.build(), sessions.build(), secrets.build(), clients.build(),
+                ringFull.build(), foreign.build(), failures.build());
     }
 
     /** The fabric's directory and each peer's traffic (docs/fabric.md). */

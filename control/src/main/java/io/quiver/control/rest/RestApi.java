@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quiver.control.fabric.FabricDirectory;
+import io.quiver.control.tls.TlsOffloadService;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
@@ -45,10 +46,13 @@ public final class RestApi implements AutoCloseable {
     private final byte[] token;
     /** The fabric this appliance is in, or null. */
     private final FabricDirectory fabric;
+    /** The TLS offload service, or null. */
+    private final TlsOffloadService tlsOffload;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
-                    GuestRequestStats guestStats, String token, FabricDirectory fabric) {
+                    GuestRequestStats guestStats, String token, FabricDirectory fabric, TlsOffloadService tlsOffload) {
         this.fabric = fabric;
+        this.tlsOffload = tlsOffload;
         this.server = server;
         this.service = service;
         this.metrics = metrics;
@@ -68,18 +72,20 @@ public final class RestApi implements AutoCloseable {
      */
     public static RestApi start(String host, int port, String token, QuiverService service,
                                 GuestRequestStats guestStats) throws IOException {
-        return start(host, port, token, service, guestStats, null);
+        return start(host, port, token, service, guestStats, null, null);
     }
 
     /** The same, for an appliance in fabric {@code fabric} (null: alone), which {@code /v1/fabric} shows. */
     public static RestApi start(String host, int port, String token, QuiverService service,
-                                GuestRequestStats guestStats, FabricDirectory fabric) throws IOException {
+                                GuestRequestStats guestStats, FabricDirectory fabric, TlsOffloadService tlsOffload)
+            throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats, fabric), guestStats, token, fabric);
+        RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats, fabric, tlsOffload), guestStats,
+                token, fabric, tlsOffload);
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -193,6 +199,14 @@ public final class RestApi implements AutoCloseable {
                         throw ServiceException.notFound("this appliance is in no fabric (the configuration file has no 'fabric:' section)");
                     }
                     return fabric.view();
+                }
+            }
+            case "tls-offload" -> {
+                if (p.length == 2 && method.equals("GET")) {
+                    if (tlsOffload == null) {
+                        throw ServiceException.notFound("the TLS offload service is off (the configuration file has no 'tls-offload:' section)");
+                    }
+                    return tlsOffload.view();
                 }
             }
             case "aggregations" -> {

@@ -242,6 +242,11 @@ public final class QuiverService implements AutoCloseable {
         return p;
     }
 
+    /** Audits a guest's TLS offload that its policy refused (the journal's TLS_OFFLOAD_REFUSED). */
+    public void auditTlsOffloadRefusal(String vnic, String message) {
+        store.auditTlsOffloadRefusal(vnic, message);
+    }
+
     /** A host-side change: committed, applied live, audited, and the guest is told. */
     public Views.Vnic setProperty(String name, String parameter, String value, String who) {
         Notification notification;

@@ -18,7 +18,9 @@ class ConfigDocumentationTest {
     static List<String> keys(Class<?> type, String prefix) {
         List<String> out = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
-            String key = prefix + c.getName();
+            com.fasterxml.jackson.annotation.JsonProperty named =
+                    c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            String key = prefix + (named != null ? named.value() : c.getName());
             Class<?> t = c.getType();
             if (t.isRecord()) {
                 out.addAll(keys(t, key + "."));

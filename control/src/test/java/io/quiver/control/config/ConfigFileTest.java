@@ -127,6 +127,48 @@ class ConfigFileTest {
     }
 
     @Test
+    void tlsOffloadTakesItsDefaultsAndNamesBadValues() throws Exception {
+        Path f = dir.resolve("tls.yaml");
+        String base = "ports: [ { name: up, devargs: net_null0 } ]\nuplink: { port: up }\n";
+        Files.writeString(f, base);
+        assertEquals(null, ConfigFile.loadAny(f).tlsOffload(), "no section, no service");
+        Files.writeString(f, base + "tls-offload: {}\n");
+        var defaults = ConfigFile.loadAny(f).tlsOffload();
+        assertEquals(Path.of("/run/quiver/tls-offload.sock"), defaults.socket());
+        assertEquals(0660, defaults.socketMode());
+        assertEquals(io.quiver.control.config.TlsOffloadOptions.ClientLimits.GUEST_DEFAULTS, defaults.guestLimits());
+        assertEquals(false, defaults.policy().enabledByDefault(), "guests offload only where the policy says so");
+        Files.writeString(f, base + """
+                tls-offload:
+                  socket: /tmp/t.sock
+                  socketMode: "0600"
+                  backend: jdk
+                  ringSize: 64
+                  waitStrategy: busy-spin
+                  hosts: { maxPending: 8 }
+                  guests: { enabled: false, maxSessions: 4, offloadByDefault: true, vnics: { a: false }, ports: { up: true } }
+                """);
+        var t = ConfigFile.loadAny(f).tlsOffload();
+        assertEquals(0600, t.socketMode());
+        assertEquals(io.quiver.dataplane.offload.tls.CryptoBackends.Choice.JDK, t.engine().backend());
+        assertEquals(64, t.engine().ringSize());
+        assertEquals(io.quiver.dataplane.offload.tls.ring.OffloadConfiguration.WaitStrategyChoice.BUSY_SPIN, t.engine().waitStrategy());
+        assertEquals(8, t.hostLimits().maxPending());
+        assertEquals(1024, t.hostLimits().maxSessions(), "the rest of hosts keep their defaults");
+        assertEquals(4, t.guestLimits().maxSessions());
+        assertEquals(false, t.guests());
+        assertEquals(java.util.Map.of("a", false), t.policy().vnics());
+        for (String[] bad : new String[][] {
+                {"socketMode: rw", "octal"}, {"backend: gpu", "tls-offload.backend"}, {"ringSize: 100", "power of two"},
+                {"waitStrategy: nap", "tls-offload.waitStrategy"}, {"hosts: { maxPending: -1 }", "negative"},
+                {"maxConnections: 0", "at least one"}, {"guests: { vnics: [a] }", "line"}}) {
+            Files.writeString(f, base + "tls-offload:\n  " + bad[0] + "\n");
+            String message = assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage();
+            assertTrue(message.contains(bad[1]), bad[0] + ": " + message);
+        }
+    }
+
+    @Test
     void vnicsNameTheirGuestsInterfaceAndQuiverMakesThePort() throws Exception {
         Path f = dir.resolve("attach.yaml");
         Files.writeString(f, """

@@ -90,6 +90,10 @@ public final class Defaults {
     public static final int GUEST_REQUEST_QUEUE = 1024;
     /** The longest guest request payload accepted; longer ones are dropped as malformed. */
     public static final int GUEST_REQUEST_MAX_PAYLOAD = 512;
+    /** TLS offload requests from guests waiting for the control side. */
+    public static final int TLS_OFFLOAD_QUEUE = 1024;
+    /** The longest TLS offload request datagram a guest may send: a jumbo frame's. */
+    public static final int TLS_OFFLOAD_MAX_DATAGRAM = 9000;
     /** Frames the control side queues for guests (replies, notifications). */
     public static final int INJECTION_QUEUE = 1024;
     /** The longest frame the control side may inject: what one default mbuf holds. */

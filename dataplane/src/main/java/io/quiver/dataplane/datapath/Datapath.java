@@ -90,6 +90,8 @@ public final class Datapath implements AutoCloseable {
     private PendingVnics pending;
     private Router router;
     private final GuestRequestQueue guestRequests = new GuestRequestQueue(Defaults.GUEST_REQUEST_QUEUE);
+    private final GuestRequestQueue tlsRequests = new GuestRequestQueue(Defaults.TLS_OFFLOAD_QUEUE,
+            Defaults.TLS_OFFLOAD_MAX_DATAGRAM);
     private final InjectionQueue injections = new InjectionQueue(Defaults.INJECTION_QUEUE);
     private final SpoofWarnings spoofWarnings;
     private final LinkMonitor linkMonitor;
@@ -681,10 +683,10 @@ public final class Datapath implements AutoCloseable {
                 ingresses.add(new UplinkIngress(p.id(), PortIngress.inOrder(p.rxQueues()), pool, state, classification.classifier(),
                         counters, rxTx, pending, arena, burst, uplinkTarget));
                 ingresses.add(new GuestEgress(p.id(), p.rxQueues(), uplinkChoice(), uplinkTarget, pool, state, counters, rxTx,
-                        pending, guestRequests, arena, burst));
+                        pending, guestRequests, tlsRequests, arena, burst));
             } else {
                 ingresses.add(new GuestEgress(p.id(), p.rxQueues(), uplinkChoice(), null, pool, state, counters, rxTx, pending,
-                        guestRequests, arena, burst));
+                        guestRequests, tlsRequests, arena, burst));
             }
             for (PortIngress ingress : ingresses) {
                 if (config.mode() == ThreadingMode.SHARED) {
@@ -927,6 +929,11 @@ public final class Datapath implements AutoCloseable {
     /** Requests guests sent to the configuration service, for the control side to poll. */
     public GuestRequestQueue guestRequests() {
         return guestRequests;
+    }
+
+    /** Requests guests sent to the TLS handshake offload service, for the control side to poll. */
+    public GuestRequestQueue tlsRequests() {
+        return tlsRequests;
     }
 
     /** Frames for guests (replies, notifications), delivered through the lcore. */

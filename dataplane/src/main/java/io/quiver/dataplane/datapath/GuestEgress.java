@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class GuestEgress extends PortIngress {
     private final GuestRequestQueue guestRequests;
+    private final GuestRequestQueue tlsRequests;
     /** The source MACs of this port's VNICs under the state of the current burst. */
     private SourceMacCheck sources;
 
@@ -40,9 +41,10 @@ final class GuestEgress extends PortIngress {
 
     GuestEgress(int port, int rxQueues, UplinkChoice uplink, UplinkTarget target, long pool, AtomicReference<DatapathState> state,
                 QueueCounters[] rxCounters, LcoreTx tx, PendingVnics pending, GuestRequestQueue guestRequests,
-                Arena arena, int burstSize) {
+                GuestRequestQueue tlsRequests, Arena arena, int burstSize) {
         super(port, inOrder(rxQueues), uplink, pool, state, rxCounters, tx, pending, arena, burstSize);
         this.guestRequests = guestRequests;
+        this.tlsRequests = tlsRequests;
         this.target = target;
     }
 
@@ -180,8 +182,8 @@ final class GuestEgress extends PortIngress {
     }
 
     /**
-     * Traffic for the configuration service never leaves the appliance: a UDP request to its port goes to the
-     * control side (the VNIC it arrived on is the requester), an ARP request for its address is answered in place,
+     * Traffic for the appliance's services never leaves it: a UDP request to the configuration service's port, or to
+     * the TLS offload service's, goes to the control side (the VNIC it arrived on is the requester), an ARP request for its address is answered in place,
      * anything else to it is dropped.
      */
     private void toService(ParsedBurst b, int i, int v, VnicCounters vc, long m) {
@@ -198,18 +200,21 @@ final class GuestEgress extends PortIngress {
         }
         int ihl = (PacketParser.u8(l3) & 0x0f) * 4;
         int l4Room = b.length[i] - b.l3[i] - ihl;
-        if (b.op[i] != 17 || l4Room < 8 || PacketParser.be16(l3 + ihl + 2) != GuestServiceAddress.PORT) {
+        int servicePort = b.op[i] != 17 || l4Room < 8 ? -1 : PacketParser.be16(l3 + ihl + 2);
+        GuestRequestQueue queue = servicePort == GuestServiceAddress.PORT ? guestRequests
+                : servicePort == GuestServiceAddress.TLS_OFFLOAD_PORT ? tlsRequests : null;
+        if (queue == null) {
             vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
             return;
         }
         int udpLength = PacketParser.be16(l3 + ihl + 4);
         int payload = udpLength - 8;
-        if (payload < 0 || udpLength > l4Room || payload > Defaults.GUEST_REQUEST_MAX_PAYLOAD) {
+        if (payload < 0 || udpLength > l4Room || payload > queue.maxPayload()) {
             vnicDrop(vc, DropReason.MALFORMED, m);
             return;
         }
         vc.guestRequests++;
-        guestRequests.offer(v, b.srcMac[i], b.srcIp[i], PacketParser.be16(l3 + ihl), l3 + ihl + 8, payload);
+        queue.offer(v, b.srcMac[i], b.srcIp[i], PacketParser.be16(l3 + ihl), l3 + ihl + 8, payload);
         release(m); // the payload was copied; the mbuf goes back to the pool
     }
 }

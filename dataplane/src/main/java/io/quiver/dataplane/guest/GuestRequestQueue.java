@@ -15,15 +15,27 @@ import java.lang.foreign.MemorySegment;
 public final class GuestRequestQueue {
     private final RingBuffer<GuestRequestSlot> ring;
     private final EventPoller<GuestRequestSlot> poller;
+    private final int maxPayload;
     /** Requests the lcore could not queue (written by the lcore only). */
     public long overflows;
     /** The control thread waiting for requests: the lcore wakes it per request (rare, rate-limited traffic). */
     private volatile Thread waiter;
 
     public GuestRequestQueue(int capacity) {
-        ring = RingBuffer.createSingleProducer(GuestRequestSlot::new, capacity, new YieldingWaitStrategy());
+        this(capacity, io.quiver.dataplane.config.Defaults.GUEST_REQUEST_MAX_PAYLOAD);
+    }
+
+    /** A queue whose slots hold payloads of up to {@code maxPayload} bytes (the lcore drops longer ones). */
+    public GuestRequestQueue(int capacity, int maxPayload) {
+        this.maxPayload = maxPayload;
+        ring = RingBuffer.createSingleProducer(() -> new GuestRequestSlot(maxPayload), capacity, new YieldingWaitStrategy());
         poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
+    }
+
+    /** The longest payload a slot holds. */
+    public int maxPayload() {
+        return maxPayload;
     }
 
     /** Called on the lcore: copies {@code length} payload bytes from {@code address}. */

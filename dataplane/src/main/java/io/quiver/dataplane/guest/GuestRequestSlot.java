@@ -11,7 +11,16 @@ public final class GuestRequestSlot {
     public int sourcePort;
     public int length;
     public long receivedNanos;
-    public final byte[] payload = new byte[Defaults.GUEST_REQUEST_MAX_PAYLOAD];
+    public final byte[] payload;
     /** The payload array as a segment, made once, so the lcore copies into it without allocating. */
-    final MemorySegment payloadSegment = MemorySegment.ofArray(payload);
+    final MemorySegment payloadSegment;
+
+    GuestRequestSlot(int maxPayload) {
+        payload = new byte[maxPayload];
+        payloadSegment = MemorySegment.ofArray(payload);
+    }
+
+    GuestRequestSlot() {
+        this(Defaults.GUEST_REQUEST_MAX_PAYLOAD);
+    }
 }

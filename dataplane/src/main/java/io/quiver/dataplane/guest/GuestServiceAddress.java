@@ -14,6 +14,8 @@ public final class GuestServiceAddress {
     public static final int IP = ReservedAddresses.SERVICE_IPV4;
     /** The UDP port requests go to. */
     public static final int PORT = 6860;
+    /** The UDP port of the TLS handshake offload service (docs/tls-offload.md). */
+    public static final int TLS_OFFLOAD_PORT = 6862;
     /** The UDP port guests listen on for notifications. */
     public static final int NOTIFY_PORT = 6861;
     /** The MAC the service answers ARP with (locally administered). */

@@ -33,7 +33,13 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
     private final SecretVault vault;
     private final EngineContext context;
     private final int maxConnections;
-    private final Map<Long, HandshakeSession> sessions = new HashMap<>();
+    private final Map<SessionKey, HandshakeSession> sessions = new HashMap<>();
+    /** Requests that named a live handle of another client: refused as unknown, counted (read by the control side). */
+    private volatile long foreignHandles;
+
+    /** Connection ids are the client's own: two clients may both use connection 1. */
+    private record SessionKey(long client, long connection) {
+    }
 
     /**
      * @param backend        the crypto backend, owned by the engine from now on
@@ -67,6 +73,11 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         return vault.size();
     }
 
+    /** Requests refused because their handle belongs to another client. */
+    public long foreignHandles() {
+        return foreignHandles;
+    }
+
     /** Processes one request. Never throws. Wipes the request's key-bearing fields before returning. */
     public OffloadReply process(OffloadRequest request) {
         OffloadOperation operation = request.operation();
@@ -84,7 +95,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
                 case PSK_BINDER -> pskBinder(request, out);
                 case FINISHED -> finished(request, out);
                 case RESUMPTION_PSK -> resumptionPsk(request, out);
-                case CLOSE -> close(connectionId);
+                case CLOSE -> close(request.client(), connectionId);
+                case CLOSE_CLIENT -> closeClient(request.client(), out);
                 case SEAL_RECORD, OPEN_RECORD, UPDATE_TRAFFIC_KEY, RELEASE_HANDLE -> {
                     handleOperation(request, out);
                     yield null;
@@ -115,7 +127,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         HandshakeProgress progress = null;
         if (operation != OffloadOperation.START && isSessionOperation(operation)) {
             // a refused START leaves nothing behind (start() removes what it created)
-            HandshakeSession failed = session != null ? session : sessions.get(connectionId);
+            HandshakeSession failed = session != null ? session
+                    : sessions.get(new SessionKey(request.client(), connectionId));
             if (failed != null) {
                 if (failsSession(reason)) {
                     failed.fail(reason);
@@ -153,7 +166,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
 
     private HandshakeSession start(OffloadRequest request, HandshakeSession.Outcome out) {
         long connectionId = request.connectionId();
-        if (sessions.containsKey(connectionId)) {
+        SessionKey key = new SessionKey(request.client(), connectionId);
+        if (sessions.containsKey(key)) {
             throw new OffloadFailure(FailureReason.DUPLICATE_CONNECTION);
         }
         if (sessions.size() >= maxConnections) {
@@ -193,21 +207,21 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
             if (clientRandom != null && clientRandom.length != 32) {
                 throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
             }
-            session = new HandshakeSession(connectionId, role, suite, group, privateKey, localShare,
+            session = new HandshakeSession(request.client(), connectionId, role, suite, group, privateKey, localShare,
                     peerShare, psk, request.pskKind(), clientRandom, context);
         } catch (RuntimeException refused) { // the session never took these copies: nothing else will wipe them
             Tls13KeySchedule.wipe(privateKey);
             Tls13KeySchedule.wipe(psk);
             throw refused;
         }
-        sessions.put(connectionId, session);
+        sessions.put(key, session);
         if (request.payload().isPresent() && request.payload().length() > 0) {
             // START may carry the first messages (e.g. ClientHello and ServerHello) to save a round trip
             try {
                 session.messages(request.payload().array(), request.payload().length(), request.endOfFlight(), null, out);
             } catch (RuntimeException e) {
                 session.destroy();
-                sessions.remove(connectionId);
+                sessions.remove(key);
                 throw e;
             }
         }
@@ -225,7 +239,7 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
 
     private byte[] psk(OffloadRequest request, CipherSuite suite) {
         if (request.pskHandle() != 0) {
-            SecretVault.Entry entry = vault.get(request.pskHandle());
+            SecretVault.Entry entry = owned(request.pskHandle(), request.client());
             if (entry == null) {
                 throw new OffloadFailure(FailureReason.UNKNOWN_HANDLE);
             }
@@ -245,8 +259,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         return psk;
     }
 
-    private HandshakeSession session(long connectionId) {
-        HandshakeSession session = sessions.get(connectionId);
+    private HandshakeSession session(OffloadRequest request) {
+        HandshakeSession session = sessions.get(new SessionKey(request.client(), request.connectionId()));
         if (session == null) {
             throw new OffloadFailure(FailureReason.UNKNOWN_CONNECTION);
         }
@@ -255,14 +269,14 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
     }
 
     private HandshakeSession messages(OffloadRequest request, HandshakeSession.Outcome out) {
-        HandshakeSession session = session(request.connectionId());
+        HandshakeSession session = session(request);
         session.messages(request.payload().array(), request.payload().length(), request.endOfFlight(),
                 request.peerKeyShare().copy(), out);
         return session;
     }
 
     private HandshakeSession transcriptHash(OffloadRequest request, HandshakeSession.Outcome out) {
-        HandshakeSession session = session(request.connectionId());
+        HandshakeSession session = session(request);
         if (request.transcriptPoint() == null) {
             throw new OffloadFailure(FailureReason.MISSING_PARAMETER);
         }
@@ -272,20 +286,20 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
     }
 
     private HandshakeSession pskBinder(OffloadRequest request, HandshakeSession.Outcome out) {
-        HandshakeSession session = session(request.connectionId());
+        HandshakeSession session = session(request);
         session.pskBinder(request.payload().array(), request.payload().length(), request.payloadIsTranscriptHash(),
                 request.auxiliary().copy(), out);
         return session;
     }
 
     private HandshakeSession finished(OffloadRequest request, HandshakeSession.Outcome out) {
-        HandshakeSession session = session(request.connectionId());
+        HandshakeSession session = session(request);
         session.finished(out);
         return session;
     }
 
     private HandshakeSession resumptionPsk(OffloadRequest request, HandshakeSession.Outcome out) {
-        HandshakeSession session = session(request.connectionId());
+        HandshakeSession session = session(request);
         byte[] nonce = request.payload().isPresent() ? request.payload().copy() : new byte[0];
         if (nonce.length > 255) {
             throw new OffloadFailure(FailureReason.MALFORMED_MESSAGE);
@@ -294,8 +308,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         return session;
     }
 
-    private HandshakeSession close(long connectionId) {
-        HandshakeSession session = sessions.remove(connectionId);
+    private HandshakeSession close(long client, long connectionId) {
+        HandshakeSession session = sessions.remove(new SessionKey(client, connectionId));
         if (session == null) {
             throw new OffloadFailure(FailureReason.UNKNOWN_CONNECTION);
         }
@@ -303,10 +317,51 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         return null;
     }
 
+    /**
+     * A client went away (its socket closed, its VNIC was deleted): every session it had open and every secret it
+     * held, detached resumption PSKs included, is erased. The output's first four bytes count the sessions closed.
+     */
+    private HandshakeSession closeClient(long client, HandshakeSession.Outcome out) {
+        int closed = 0;
+        var it = sessions.entrySet().iterator();
+        while (it.hasNext()) {
+            var entry = it.next();
+            if (entry.getKey().client() == client) {
+                entry.getValue().destroy();
+                it.remove();
+                closed++;
+            }
+        }
+        vault.releaseClient(client);
+        out.output = new byte[] {(byte) (closed >>> 24), (byte) (closed >>> 16), (byte) (closed >>> 8), (byte) closed};
+        return null;
+    }
+
+    /** The live entry behind a handle when the requesting client owns it; another client's handle is unknown. */
+    private SecretVault.Entry owned(long handle, long client) {
+        SecretVault.Entry entry = vault.get(handle);
+        if (entry != null && entry.client != client) {
+            foreignHandles++;
+            return null;
+        }
+        return entry;
+    }
+
+    /** Sessions open per client, for the service's view; walks the table (control side, rarely). */
+    public int sessionsOf(long client) {
+        int n = 0;
+        for (SessionKey key : sessions.keySet()) {
+            if (key.client() == client) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ---- handle operations ----------------------------------------------------------------------------------
 
     private void handleOperation(OffloadRequest request, HandshakeSession.Outcome out) {
-        SecretVault.Entry entry = vault.get(request.keyHandle());
+        SecretVault.Entry entry = owned(request.keyHandle(), request.client());
         if (entry == null) {
             throw new OffloadFailure(FailureReason.UNKNOWN_HANDLE);
         }
@@ -325,7 +380,7 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
             }
             case UPDATE_TRAFFIC_KEY -> updateTrafficKey(entry, out);
             case RELEASE_HANDLE -> {
-                HandshakeSession session = sessions.get(entry.connectionId);
+                HandshakeSession session = sessions.get(new SessionKey(entry.client, entry.connectionId));
                 if (session != null) {
                     session.forget(entry.handle);
                 }
@@ -359,9 +414,9 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         }
         Tls13KeySchedule schedule = context.keySchedule(entry.hash);
         byte[] next = schedule.nextTrafficSecret(entry.secret);
-        SecretVault.Entry updated = new SecretVault.Entry(entry.connectionId, entry.kind, entry.suite, entry.hash,
+        SecretVault.Entry updated = new SecretVault.Entry(entry.client, entry.connectionId, entry.kind, entry.suite, entry.hash,
                 entry.owner, next, schedule.trafficKey(next, entry.suite), schedule.trafficIv(next));
-        HandshakeSession session = sessions.get(entry.connectionId);
+        HandshakeSession session = sessions.get(new SessionKey(entry.client, entry.connectionId));
         vault.release(entry.handle);
         long handle = vault.put(updated);
         if (session != null) {

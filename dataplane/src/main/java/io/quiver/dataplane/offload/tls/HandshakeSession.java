@@ -29,6 +29,7 @@ final class HandshakeSession {
         int contentType;
     }
 
+    private final long client;
     private final long connectionId;
     private final TlsRole role;
     final CipherSuite suite;
@@ -56,9 +57,10 @@ final class HandshakeSession {
     private HandshakeProgress progress = HandshakeProgress.STARTED;
     private FailureReason failure;
 
-    HandshakeSession(long connectionId, TlsRole role, CipherSuite suite, NamedGroup group, byte[] privateKey,
+    HandshakeSession(long client, long connectionId, TlsRole role, CipherSuite suite, NamedGroup group, byte[] privateKey,
                      byte[] localKeyShare, byte[] peerKeyShare, byte[] psk, PskKind pskKind, byte[] clientRandom,
                      EngineContext context) {
+        this.client = client;
         this.connectionId = connectionId;
         this.role = role;
         this.suite = suite;
@@ -167,7 +169,7 @@ final class HandshakeSession {
             throw new OffloadFailure(FailureReason.WRONG_STATE);
         }
         byte[] psk = schedule.resumptionPsk(master.secret, ticketNonce);
-        SecretVault.Entry entry = new SecretVault.Entry(0, SecretKind.RESUMPTION_PSK, suite, suite.hash(), role, psk,
+        SecretVault.Entry entry = new SecretVault.Entry(client, 0, SecretKind.RESUMPTION_PSK, suite, suite.hash(), role, psk,
                 null, null);
         out.handles.put(SecretKind.RESUMPTION_PSK, new KeyHandle(context.vault().put(entry)));
     }
@@ -302,11 +304,11 @@ final class HandshakeSession {
     private void publishTraffic(SecretKind kind, byte[] secret, Outcome out) {
         byte[] key = schedule.trafficKey(secret, suite);
         byte[] iv = schedule.trafficIv(secret);
-        store(new SecretVault.Entry(connectionId, kind, suite, suite.hash(), role, secret, key, iv), out);
+        store(new SecretVault.Entry(client, connectionId, kind, suite, suite.hash(), role, secret, key, iv), out);
     }
 
     private void publishSecret(SecretKind kind, byte[] secret, Outcome out) {
-        store(new SecretVault.Entry(connectionId, kind, suite, suite.hash(), role, secret, null, null), out);
+        store(new SecretVault.Entry(client, connectionId, kind, suite, suite.hash(), role, secret, null, null), out);
     }
 
     private void store(SecretVault.Entry entry, Outcome out) {

@@ -23,5 +23,10 @@ public enum OffloadOperation {
     /** Forget the secret behind one handle. */
     RELEASE_HANDLE,
     /** End the session: every secret of the connection is erased and its handles become invalid. */
-    CLOSE
+    CLOSE,
+    /**
+     * The service's, never a client's: the client went away, so every session and secret it held is erased (its
+     * detached resumption PSKs too).
+     */
+    CLOSE_CLIENT
 }

@@ -12,6 +12,7 @@ public final class OffloadRequest {
     public static final int SMALL_FIELD_CAPACITY = 256;
 
     private OffloadOperation operation;
+    private long client;
     private long connectionId;
     private TlsRole role;
     private int cipherSuite;
@@ -41,6 +42,7 @@ public final class OffloadRequest {
     /** Resets every field and wipes every byte field: the slot is ready for the next request. */
     public OffloadRequest reset() {
         operation = null;
+        client = 0;
         connectionId = 0;
         role = null;
         cipherSuite = 0;
@@ -61,6 +63,42 @@ public final class OffloadRequest {
         return this;
     }
 
+    /**
+     * Makes this request a copy of {@code other} (its completion and client excepted): a front end reads a request
+     * off the wire into a request of its own, checks it, then copies it into a ring slot.
+     */
+    public OffloadRequest copyFrom(OffloadRequest other) {
+        operation = other.operation;
+        connectionId = other.connectionId;
+        role = other.role;
+        cipherSuite = other.cipherSuite;
+        namedGroup = other.namedGroup;
+        pskKind = other.pskKind;
+        pskHandle = other.pskHandle;
+        transcriptPoint = other.transcriptPoint;
+        payloadIsTranscriptHash = other.payloadIsTranscriptHash;
+        endOfFlight = other.endOfFlight;
+        contentType = other.contentType;
+        paddingLength = other.paddingLength;
+        keyHandle = other.keyHandle;
+        copy(other.privateKey, privateKey);
+        copy(other.localKeyShare, localKeyShare);
+        copy(other.peerKeyShare, peerKeyShare);
+        copy(other.psk, psk);
+        copy(other.clientRandom, clientRandom);
+        copy(other.auxiliary, auxiliary);
+        copy(other.payload, payload);
+        return this;
+    }
+
+    private static void copy(BoundedBytes from, BoundedBytes to) {
+        if (from.isPresent()) {
+            to.set(from.array(), 0, from.length());
+        } else {
+            to.clear();
+        }
+    }
+
     /** Wipes the fields that carry keys (private key, PSK); done by the worker right after processing. */
     public void wipeKeyMaterial() {
         privateKey.clear();
@@ -71,6 +109,12 @@ public final class OffloadRequest {
 
     public OffloadOperation operation() { return operation; }
     public OffloadRequest operation(OffloadOperation value) { operation = value; return this; }
+    /**
+     * Who asks: the offload service's id for the socket connection or VNIC the request came from (0 for an
+     * in-process host). Sessions and handles belong to the client that created them.
+     */
+    public long client() { return client; }
+    public OffloadRequest client(long value) { client = value; return this; }
     public long connectionId() { return connectionId; }
     public OffloadRequest connectionId(long value) { connectionId = value; return this; }
     public TlsRole role() { return role; }

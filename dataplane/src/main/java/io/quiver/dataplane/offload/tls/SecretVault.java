@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class SecretVault {
     /** One secret, with its traffic key, IV and record protection when it is a traffic secret. */
     static final class Entry {
+        /** The offload client (socket connection, VNIC, in-process host) whose connection made the secret. */
+        final long client;
         final long connectionId;
         final SecretKind kind;
         final CipherSuite suite;
@@ -28,8 +30,9 @@ final class SecretVault {
         Tls13RecordProtection protection;
         long handle;
 
-        Entry(long connectionId, SecretKind kind, CipherSuite suite, HashAlgorithm hash, TlsRole owner, byte[] secret,
-              byte[] key, byte[] iv) {
+        Entry(long client, long connectionId, SecretKind kind, CipherSuite suite, HashAlgorithm hash, TlsRole owner,
+              byte[] secret, byte[] key, byte[] iv) {
+            this.client = client;
             this.connectionId = connectionId;
             this.kind = kind;
             this.suite = suite;
@@ -108,6 +111,17 @@ final class SecretVault {
         generations[index] = generations[index] == Integer.MAX_VALUE ? 1 : generations[index] + 1;
         free[freeCount++] = index;
         return true;
+    }
+
+    /** Erases every secret a client holds, detached resumption PSKs included; returns how many. */
+    int releaseClient(long client) {
+        int released = 0;
+        for (Entry entry : entries) {
+            if (entry != null && entry.client == client && release(entry.handle)) {
+                released++;
+            }
+        }
+        return released;
     }
 
     int size() {

@@ -21,6 +21,29 @@ public final class Tls13Messages {
      */
     public static byte[] clientHello(byte[] random, byte[] sessionId, int[] cipherSuites, int group, byte[] keyShare,
                                      String serverName) {
+        return clientHello(random, sessionId, cipherSuites, group, keyShare, serverName, null, 0, 0);
+    }
+
+    /**
+     * A ClientHello that also offers one resumption PSK (RFC 8446 §4.2.11) with (EC)DHE: psk_key_exchange_modes
+     * psk_dhe_ke, then pre_shared_key last, with the ticket, its obfuscated age and a binder of zeros that the caller
+     * replaces (it is the last {@code binderLength} bytes; the truncated ClientHello is everything before the binders
+     * list, {@link #truncatedLength}).
+     */
+    public static byte[] clientHelloWithPsk(byte[] random, byte[] sessionId, int[] cipherSuites, int group,
+                                            byte[] keyShare, String serverName, byte[] ticket, long obfuscatedAge,
+                                            int binderLength) {
+        return clientHello(random, sessionId, cipherSuites, group, keyShare, serverName, ticket, obfuscatedAge,
+                binderLength);
+    }
+
+    /** The length of a {@link #clientHelloWithPsk} message up to its binders list: what the binder covers. */
+    public static int truncatedLength(byte[] clientHelloWithPsk, int binderLength) {
+        return clientHelloWithPsk.length - 2 - 1 - binderLength;
+    }
+
+    private static byte[] clientHello(byte[] random, byte[] sessionId, int[] cipherSuites, int group, byte[] keyShare,
+                                      String serverName, byte[] ticket, long obfuscatedAge, int binderLength) {
         MessageWriter suites = new MessageWriter();
         for (int suite : cipherSuites) {
             suites.uint16(suite);
@@ -42,6 +65,14 @@ public final class Tls13Messages {
         extensions.extension(ExtensionType.KEY_SHARE, new MessageWriter().vector16(share).toByteArray());
         extensions.extension(ExtensionType.SUPPORTED_VERSIONS, new MessageWriter().vector8(
                 new MessageWriter().uint16(ExtensionType.TLS13).toByteArray()).toByteArray());
+        if (ticket != null) {
+            extensions.extension(45, new MessageWriter().vector8(new byte[] {1}).toByteArray()); // psk_dhe_ke
+            byte[] identity = new MessageWriter().vector16(ticket).uint16((int) (obfuscatedAge >>> 16) & 0xffff)
+                    .uint16((int) obfuscatedAge & 0xffff).toByteArray();
+            byte[] binders = new MessageWriter().vector8(new byte[binderLength]).toByteArray();
+            extensions.extension(ExtensionType.PRE_SHARED_KEY, new MessageWriter().vector16(identity)
+                    .vector16(binders).toByteArray());
+        }
         byte[] body = new MessageWriter()
                 .uint16(0x0303)
                 .bytes(random)

@@ -1,7 +1,5 @@
 package io.quiver.dataplane.offload.tls.host;
 
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import io.quiver.dataplane.offload.tls.KeyHandle;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
@@ -15,32 +13,27 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The host side of the offload: fills a pre-allocated slot of the offload ring per request and returns a future of
- * the engine's reply. Thread-safe; never blocks: a full ring is answered at once with
+ * The host side of the offload: sends each request through an {@link OffloadChannel} (the in-process ring, the
+ * service's socket, a VNIC) and returns a future of the engine's reply. Thread-safe; never blocks: a full ring is answered at once with
  * {@link FailureReason#RING_FULL}. The worker completes the futures, so dependent actions should be attached with
  * the {@code *Async} methods (or the host just joins).
  */
 public final class HandshakeOffloadClient {
-    private final RingBuffer<OffloadRequest> ring;
+    private final OffloadChannel channel;
     private final int slotCapacity;
-    private final BooleanSupplier running;
-    private final LongAdder ringFull = new LongAdder();
 
-    /** Created by the offload service. */
-    public HandshakeOffloadClient(RingBuffer<OffloadRequest> ring, int slotCapacity, BooleanSupplier running) {
-        this.ring = ring;
-        this.slotCapacity = slotCapacity;
-        this.running = running;
+    /** A client whose requests go through {@code channel}: the in-process ring, the service's socket, a VNIC. */
+    public HandshakeOffloadClient(OffloadChannel channel) {
+        this.channel = channel;
+        this.slotCapacity = channel.payloadCapacity();
     }
 
-    /** How many requests found the ring full. */
+    /** How many requests found the ring (or the client's pending window) full. */
     public long ringFullCount() {
-        return ringFull.sum();
+        return channel.fullCount();
     }
 
     public CompletableFuture<OffloadReply> start(StartParameters p) {
@@ -196,28 +189,6 @@ public final class HandshakeOffloadClient {
 
     private CompletableFuture<OffloadReply> submit(OffloadOperation operation, long connectionId,
                                                    Consumer<OffloadRequest> fill) {
-        if (!running.getAsBoolean()) {
-            return failed(connectionId, operation, FailureReason.ENGINE_STOPPED);
-        }
-        long sequence;
-        try {
-            sequence = ring.tryNext();
-        } catch (InsufficientCapacityException e) {
-            ringFull.increment();
-            return failed(connectionId, operation, FailureReason.RING_FULL);
-        }
-        CompletableFuture<OffloadReply> completion = new CompletableFuture<>();
-        try {
-            OffloadRequest slot = ring.get(sequence);
-            slot.reset().operation(operation).connectionId(connectionId).completion(completion);
-            fill.accept(slot);
-        } finally {
-            ring.publish(sequence);
-        }
-        if (!running.getAsBoolean()) {
-            // the service stopped while this request was being published: it may never be processed
-            completion.complete(OffloadReply.failed(connectionId, operation, FailureReason.ENGINE_STOPPED, null));
-        }
-        return completion;
+        return channel.submit(operation, connectionId, fill);
     }
 }

@@ -48,10 +48,29 @@ public enum FailureReason {
     RING_FULL(Alert.INTERNAL_ERROR, "the offload request ring is full"),
     ENGINE_STOPPED(Alert.INTERNAL_ERROR, "the offload engine is not running"),
     BACKEND_FAILURE(Alert.INTERNAL_ERROR, "the crypto backend failed"),
-    INTERNAL_ERROR(Alert.INTERNAL_ERROR, "the engine failed unexpectedly");
+    INTERNAL_ERROR(Alert.INTERNAL_ERROR, "the engine failed unexpectedly"),
+    // the offload service (socket and VNIC clients); appended: a reason's wire code is its position, for good
+    MALFORMED_REQUEST(Alert.INTERNAL_ERROR, "the request frame does not parse (a field repeated, unknown or of the wrong size)"),
+    UNSUPPORTED_VERSION(Alert.INTERNAL_ERROR, "the request's protocol version is not one the service speaks"),
+    UNKNOWN_OPERATION(Alert.INTERNAL_ERROR, "the request's operation code names no operation"),
+    TOO_MANY_PENDING(Alert.INTERNAL_ERROR, "the client already has its most requests in flight"),
+    RATE_LIMITED(Alert.INTERNAL_ERROR, "the client sent more requests per second than it may"),
+    CLIENT_SESSION_LIMIT(Alert.INTERNAL_ERROR, "the client already has its most sessions open"),
+    NOT_PERMITTED(Alert.INTERNAL_ERROR, "the offload policy does not let this VNIC offload");
 
     private final Alert alert;
     private final String description;
+
+    /** The reason's code on the offload service's wire (docs/tls-offload.md): its position, from 1. */
+    public int wireCode() {
+        return ordinal() + 1;
+    }
+
+    /** The reason with this wire code, or null. */
+    public static FailureReason fromWireCode(int code) {
+        FailureReason[] all = values();
+        return code >= 1 && code <= all.length ? all[code - 1] : null;
+    }
 
     FailureReason(Alert alert, String description) {
         this.alert = alert;

@@ -36,6 +36,7 @@ public final class HandshakeOffloadService implements AutoCloseable {
     private final OffloadWorker worker;
     private final HandshakeOffloadEngine engine;
     private final Thread thread;
+    private final RingChannel channel;
     private final HandshakeOffloadClient client;
     private volatile boolean running = true;
 
@@ -50,7 +51,8 @@ public final class HandshakeOffloadService implements AutoCloseable {
         ring.addGatingSequences(processor.getSequence());
         this.thread = new Thread(processor, THREAD_NAME);
         thread.setDaemon(true);
-        this.client = new HandshakeOffloadClient(ring, capacity, () -> running);
+        this.channel = new RingChannel(ring, capacity, () -> running);
+        this.client = new HandshakeOffloadClient(channel);
     }
 
     /** Builds the engine on the configured backend and starts the worker thread. */
@@ -83,6 +85,21 @@ public final class HandshakeOffloadService implements AutoCloseable {
     /** The host side: submits requests, returns futures of replies. Thread-safe. */
     public HandshakeOffloadClient client() {
         return client;
+    }
+
+    /** The ring itself, for the service's front ends (socket, VNICs), which tag each request with its client. */
+    public RingChannel channel() {
+        return channel;
+    }
+
+    /** The engine, for counters read by the control side (its plain fields); never call it from another thread. */
+    public HandshakeOffloadEngine engine() {
+        return engine;
+    }
+
+    /** Requests processed by the worker so far. */
+    public long processed() {
+        return worker.processed();
     }
 
     public OffloadConfiguration configuration() {

@@ -55,6 +55,15 @@ public record OffloadConfiguration(int ringSize, int slotCapacity, int maxConnec
                 backend, waitStrategy, keyLogFile);
     }
 
+    /** The most sessions at once, with room for eight secrets each. */
+    public OffloadConfiguration withMaxConnections(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("the engine needs room for at least one connection: " + connections);
+        }
+        return new OffloadConfiguration(ringSize, slotCapacity, connections, 8 * connections, maxHandshakeMessageLength,
+                backend, waitStrategy, keyLogFile);
+    }
+
     public OffloadConfiguration withBackend(CryptoBackends.Choice choice) {
         return new OffloadConfiguration(ringSize, slotCapacity, maxConnections, maxSecrets, maxHandshakeMessageLength,
                 choice, waitStrategy, keyLogFile);

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class OffloadWorker implements EventHandler<OffloadRequest> {
     private final HandshakeOffloadEngine engine;
-    private long processed;
+    private volatile long processed;
 
     OffloadWorker(HandshakeOffloadEngine engine) {
         this.engine = engine;

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * validation</b>: the server's Certificate and CertificateVerify go into the transcript unchecked (the test is about
  * the key exchange and schedule, the certificate is a throwaway self-signed one).
  */
-final class OffloadedTls13Client implements AutoCloseable {
+public final class OffloadedTls13Client implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int TIMEOUT_MS = 10_000;
 
@@ -54,9 +54,15 @@ final class OffloadedTls13Client implements AutoCloseable {
     private KeyHandle clientApplication = KeyHandle.NONE;
     private KeyHandle serverApplication = KeyHandle.NONE;
     private final List<KeyHandle> ticketPsks = new ArrayList<>();
+    private final List<Ticket> tickets = new ArrayList<>();
+    private boolean resumed;
+
+    /** A NewSessionTicket as the client keeps it: what the next ClientHello offers, and the PSK the engine holds. */
+    public record Ticket(byte[] ticket, long ageAdd, long receivedNanos, KeyHandle psk) {
+    }
     private HandshakeProgress progress;
 
-    OffloadedTls13Client(HandshakeOffloadClient offload, long connectionId, CipherSuite suite, NamedGroup group,
+    public OffloadedTls13Client(HandshakeOffloadClient offload, long connectionId, CipherSuite suite, NamedGroup group,
                          int port) throws IOException {
         this.offload = offload;
         this.connectionId = connectionId;
@@ -69,16 +75,26 @@ final class OffloadedTls13Client implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    byte[] clientRandom() {
+    public byte[] clientRandom() {
         return clientRandom;
     }
 
-    HandshakeProgress progress() {
+    public HandshakeProgress progress() {
         return progress;
     }
 
-    List<KeyHandle> ticketPsks() {
+    public List<KeyHandle> ticketPsks() {
         return ticketPsks;
+    }
+
+    /** The tickets received so far, each with its PSK held by the engine. */
+    public List<Ticket> tickets() {
+        return tickets;
+    }
+
+    /** Whether the server accepted the PSK of {@link #resume}. */
+    public boolean resumed() {
+        return resumed;
     }
 
     private static OffloadReply await(CompletableFuture<OffloadReply> future, String step) throws IOException {
@@ -95,7 +111,7 @@ final class OffloadedTls13Client implements AutoCloseable {
     }
 
     /** The whole handshake; returns when the client Finished is sent. */
-    void handshake() throws IOException {
+    public void handshake() throws IOException {
         EphemeralKeyPair keys = EphemeralKeyPair.generate(group, RANDOM);
         clientRandom = new byte[32];
         RANDOM.nextBytes(clientRandom);
@@ -114,9 +130,11 @@ final class OffloadedTls13Client implements AutoCloseable {
                 .localKeyShare(keys.keyShare())
                 .peerKeyShare(info.keyShare())
                 .handshakeMessages(concat(clientHello, serverHello))), "start");
-        KeyHandle serverHandshake = hello.handle(SecretKind.SERVER_HANDSHAKE_TRAFFIC);
-        KeyHandle clientHandshake = hello.handle(SecretKind.CLIENT_HANDSHAKE_TRAFFIC);
+        finishHandshake(hello.handle(SecretKind.SERVER_HANDSHAKE_TRAFFIC), hello.handle(SecretKind.CLIENT_HANDSHAKE_TRAFFIC));
+    }
 
+    /** The server's encrypted flight opened and checked, then this side's Finished. */
+    private void finishHandshake(KeyHandle serverHandshake, KeyHandle clientHandshake) throws IOException {
         // the server's encrypted flight: EncryptedExtensions, Certificate, CertificateVerify, Finished
         ByteArrayOutputStream flight = new ByteArrayOutputStream();
         while (!endsWithFinished(flight.toByteArray())) {
@@ -141,8 +159,51 @@ final class OffloadedTls13Client implements AutoCloseable {
         writeRaw(await(offload.seal(clientHandshake, ContentType.HANDSHAKE, finished.output()), "seal Finished").output());
     }
 
+    /**
+     * A resumed handshake (RFC 8446 §2.2): the ClientHello offers {@code ticket} with (EC)DHE; the engine computes the
+     * binder from the PSK it holds, and when the server accepts the PSK its flight has no certificate.
+     */
+    public void resume(Ticket ticket) throws IOException {
+        EphemeralKeyPair keys = EphemeralKeyPair.generate(group, RANDOM);
+        clientRandom = new byte[32];
+        RANDOM.nextBytes(clientRandom);
+        int binderLength = suite.hash().length();
+        long age = (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ticket.receivedNanos()) + ticket.ageAdd()) & 0xffffffffL;
+        byte[] clientHello = Tls13Messages.clientHelloWithPsk(clientRandom, new byte[0], new int[] {suite.code()},
+                group.code(), keys.keyShare(), "localhost", ticket.ticket(), age, binderLength);
+        await(offload.start(StartParameters.of(connectionId, TlsRole.CLIENT, suite)
+                .ephemeral(group, keys.privateKey()).localKeyShare(keys.keyShare()).psk(ticket.psk())), "start (PSK)");
+        int truncated = Tls13Messages.truncatedLength(clientHello, binderLength);
+        byte[] binder = await(offload.pskBinder(connectionId, Arrays.copyOf(clientHello, truncated), null), "binder").output();
+        System.arraycopy(binder, 0, clientHello, clientHello.length - binderLength, binderLength);
+        writeRecord(ContentType.HANDSHAKE, 0x0301, clientHello);
+
+        byte[] serverHello = readPlaintextHandshakeMessage();
+        OffloadReply hello = await(offload.handshakeMessages(connectionId, concat(clientHello, serverHello)),
+                "ClientHello and ServerHello (binder checked)");
+        resumed = hello.progress() != null && serverAcceptedPsk(serverHello);
+        finishHandshake(hello.handle(SecretKind.SERVER_HANDSHAKE_TRAFFIC), hello.handle(SecretKind.CLIENT_HANDSHAKE_TRAFFIC));
+    }
+
+    /** Whether the ServerHello carries pre_shared_key (the server took the PSK). */
+    private static boolean serverAcceptedPsk(byte[] serverHello) {
+        MessageReader r = new MessageReader(serverHello, 4, serverHello.length);
+        r.skip(2 + 32);
+        r.vector8();
+        r.skip(3);
+        MessageReader extensions = r.vector16();
+        while (extensions.hasRemaining()) {
+            int type = extensions.uint16();
+            extensions.vector16();
+            if (type == io.quiver.dataplane.offload.tls.handshake.ExtensionType.PRE_SHARED_KEY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Sends application data protected by the engine. */
-    void send(byte[] data) throws IOException {
+    public void send(byte[] data) throws IOException {
         writeRaw(await(offload.seal(clientApplication, ContentType.APPLICATION_DATA, data), "seal data").output());
     }
 
@@ -150,7 +211,7 @@ final class OffloadedTls13Client implements AutoCloseable {
      * Reads application data until {@code length} bytes arrived, opening each record with the engine; tickets that
      * arrive on the way become resumption PSKs held by the engine.
      */
-    byte[] receive(int length) throws IOException {
+    public byte[] receive(int length) throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         while (data.size() < length) {
             OffloadReply opened = await(offload.open(serverApplication, readRecord()), "open server record");
@@ -173,15 +234,18 @@ final class OffloadedTls13Client implements AutoCloseable {
             if (type != HandshakeType.NEW_SESSION_TICKET.code()) {
                 continue;
             }
-            body.skip(8);
+            body.skip(4); // lifetime
+            long ageAdd = ((long) body.uint16() << 16) | body.uint16();
             byte[] nonce = body.vector8().rest();
+            byte[] ticket = body.vector16().rest();
             OffloadReply psk = await(offload.resumptionPsk(connectionId, nonce), "ticket PSK");
             ticketPsks.add(psk.handle(SecretKind.RESUMPTION_PSK));
+            tickets.add(new Ticket(ticket, ageAdd, System.nanoTime(), psk.handle(SecretKind.RESUMPTION_PSK)));
         }
     }
 
     /** close_notify under the client's application key. */
-    void closeNotify() throws IOException {
+    public void closeNotify() throws IOException {
         writeRaw(await(offload.seal(clientApplication, ContentType.ALERT, new byte[] {1, 0}), "seal close_notify").output());
     }
 

@@ -89,6 +89,32 @@ class OpenSslInteropTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("a ticket from one offloaded connection resumes the next: PSK with (EC)DHE, binder from the engine")
+    void resumptionWithOpenSslServer() throws Exception {
+        try (OpenSslServer server = OpenSslServer.start(tmp, CipherSuite.TLS_AES_128_GCM_SHA256.name(), 2);
+             HandshakeOffloadService appliance = HandshakeOffloadService.start(OffloadConfiguration.defaults())) {
+            OffloadedTls13Client.Ticket ticket;
+            try (OffloadedTls13Client first = new OffloadedTls13Client(appliance.client(), 1,
+                    CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.X25519, server.port())) {
+                first.handshake();
+                first.send("first\n".getBytes(StandardCharsets.US_ASCII));
+                first.receive(6);
+                assertFalse(first.tickets().isEmpty(), server::output);
+                ticket = first.tickets().getFirst();
+                first.closeNotify();
+            }
+            try (OffloadedTls13Client second = new OffloadedTls13Client(appliance.client(), 2,
+                    CipherSuite.TLS_AES_128_GCM_SHA256, NamedGroup.X25519, server.port())) {
+                second.resume(ticket);
+                assertEquals(HandshakeProgress.COMPLETE, second.progress());
+                org.junit.jupiter.api.Assertions.assertTrue(second.resumed(), "s_server accepted the PSK: " + server.output());
+                second.send("again\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("niaga\n", new String(second.receive(6), StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
     private static Map<String, String> quiverKeyLog(Path path, String clientRandom) throws Exception {
         Map<String, String> secrets = new HashMap<>();
         for (String line : Files.readAllLines(path)) {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * a free port on 127.0.0.1 only, its key log in a temporary folder, one connection, reverse-echo mode. Closing it
  * kills the process whatever state it is in.
  */
-final class OpenSslServer implements AutoCloseable {
+public final class OpenSslServer implements AutoCloseable {
     private final Process process;
     private final Path keyLog;
     private final int port;
@@ -32,7 +32,7 @@ final class OpenSslServer implements AutoCloseable {
     }
 
     /** Why the interop test cannot run here, or null when it can. */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         try {
             Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
             String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
@@ -55,7 +55,12 @@ final class OpenSslServer implements AutoCloseable {
     }
 
     /** Generates a certificate in {@code dir} and starts s_server accepting one connection with this suite. */
-    static OpenSslServer start(Path dir, String cipherSuite) throws IOException, InterruptedException {
+    public static OpenSslServer start(Path dir, String cipherSuite) throws IOException, InterruptedException {
+        return start(dir, cipherSuite, 1);
+    }
+
+    /** The same, accepting {@code connections} connections one after the other (a resumption needs two). */
+    public static OpenSslServer start(Path dir, String cipherSuite, int connections) throws IOException, InterruptedException {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -67,7 +72,7 @@ final class OpenSslServer implements AutoCloseable {
         Path keyLog = dir.resolve("s_server.keys");
         Process process = new ProcessBuilder("openssl", "s_server", "-tls1_3", "-accept", "127.0.0.1:" + port,
                 "-keylogfile", keyLog.toString(), "-cert", cert.toString(), "-key", key.toString(),
-                "-ciphersuites", cipherSuite, "-rev", "-naccept", "1")
+                "-ciphersuites", cipherSuite, "-rev", "-naccept", String.valueOf(connections))
                 .redirectErrorStream(true).start();
         OpenSslServer server = new OpenSslServer(process, keyLog, port);
         server.awaitAccepting();
@@ -112,19 +117,19 @@ final class OpenSslServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** s_server's console so far, for failure messages. */
-    String output() {
+    public String output() {
         synchronized (output) {
             return String.join("\n", output);
         }
     }
 
     /** The secrets s_server logged for this client random, by label; waits until {@code expected} lines are in. */
-    Map<String, String> keyLog(String clientRandomHex, int expected) throws IOException, InterruptedException {
+    public Map<String, String> keyLog(String clientRandomHex, int expected) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Map<String, String> secrets = new HashMap<>();
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,189 @@
+package io.quiver.control.tls;
+
+import io.quiver.control.config.TlsOffloadOptions;
+import io.quiver.dataplane.datapath.Datapath;
+import io.quiver.dataplane.guest.GuestRequestSlot;
+import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.protocol.FailureReason;
+import io.quiver.dataplane.offload.tls.wire.OffloadWire;
+import io.quiver.dataplane.offload.tls.wire.WireRequest;
+import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
+import io.quiver.dataplane.vnic.Vnic;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offload service for guests, through their own VNICs: the dataplane hands every UDP datagram a guest sends to
+ * {@code 169.254.169.254:6862} to this thread, with the VNIC it came in on. That VNIC is the client, whatever the
+ * datagram says; the reply goes back into the same VNIC from the service address. The offload policy is checked at
+ * each START; a refusal is counted and audited (once per VNIC and minute). A VNIC deleted, or replaced by another at
+ * its index, is a client gone: its sessions are erased.
+ */
+final class GuestOffloadServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestOffloadServer.class);
+    /**
+     * The largest payload a guest's request may carry: request and reply each fit one 1500-byte frame and one
+     * injected mbuf (a sealed record is 22 bytes longer than its plaintext).
+     */
+    static final int MAX_REQUEST_PAYLOAD = 1_400;
+    private static final long AUDIT_EVERY = TimeUnit.MINUTES.toNanos(1);
+
+    private final Datapath datapath;
+    private final OffloadFrontEnd frontEnd;
+    private final TlsOffloadOptions options;
+    private final BiConsumer<String, String> audit;
+    private final Thread thread;
+    /** By VNIC index (the poll thread's alone). */
+    private final Map<Integer, OffloadClient> clients = new HashMap<>();
+    private final Map<String, Long> lastAudit = new HashMap<>();
+    private final WireRequest frame = new WireRequest();
+    private final OffloadRequest scratch = new OffloadRequest(OffloadWire.MAX_PAYLOAD);
+    /** Datagrams dropped before any answer: a length field that disagrees with the datagram. */
+    final LongAdder malformed = new LongAdder();
+    /** Replies that did not fit the injection queue. */
+    final LongAdder lostReplies = new LongAdder();
+    private volatile boolean running = true;
+    private long lastSweep;
+
+    GuestOffloadServer(Datapath datapath, OffloadFrontEnd frontEnd, TlsOffloadOptions options,
+                       BiConsumer<String, String> audit) {
+        this.datapath = datapath;
+        this.frontEnd = frontEnd;
+        this.options = options;
+        this.audit = audit;
+        this.thread = Thread.ofPlatform().daemon().name("quiver-tls-guests").start(this::run);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                datapath.tlsRequests().poll((slot, sequence, end) -> {
+                    handle(slot);
+                    return true;
+                });
+                long now = System.nanoTime();
+                if (now - lastSweep > TimeUnit.SECONDS.toNanos(1)) {
+                    lastSweep = now;
+                    sweep();
+                }
+                datapath.tlsRequests().await(TimeUnit.MILLISECONDS.toNanos(100));
+            } catch (Exception e) {
+                LOG.error("TLS offload for guests: {}", e.toString(), e);
+            }
+        }
+    }
+
+    private void handle(GuestRequestSlot slot) {
+        Optional<Vnic> from = datapath.vnicAt(slot.vnic);
+        if (from.isEmpty()) {
+            return; // the VNIC went away while its request waited
+        }
+        Vnic vnic = from.get();
+        OffloadClient client = client(slot.vnic, vnic.name());
+        ByteBuffer datagram = ByteBuffer.wrap(slot.payload, 0, slot.length);
+        if (slot.length < OffloadWire.LENGTH_FIELD + OffloadWire.REQUEST_HEADER
+                || datagram.getInt() != slot.length - OffloadWire.LENGTH_FIELD) {
+            malformed.increment();
+            frontEnd.unanswerable.increment();
+            client.refuse(FailureReason.MALFORMED_REQUEST);
+            return;
+        }
+        FailureReason decoded = frame.read(datagram.slice(), scratch);
+        if (decoded == null && scratch.payload().length() > MAX_REQUEST_PAYLOAD) {
+            decoded = FailureReason.PAYLOAD_TOO_LARGE; // its reply might not fit a frame back
+        }
+        long mac = slot.sourceMac;
+        int ip = slot.sourceIp;
+        int port = slot.sourcePort;
+        int index = slot.vnic;
+        frontEnd.serve(client, frame, decoded, scratch, request -> policy(vnic), out -> reply(index, mac, ip, port, out));
+        scratch.reset();
+    }
+
+    private FailureReason policy(Vnic vnic) {
+        TlsOffloadOptions.Policy policy = options.policy();
+        Boolean allowed = policy.vnics().get(vnic.name());
+        if (allowed == null) {
+            allowed = policy.ports().get(vnic.port());
+        }
+        if (allowed == null) {
+            allowed = policy.enabledByDefault();
+        }
+        if (allowed) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Long last = lastAudit.get(vnic.name());
+        if (last == null || now - last > AUDIT_EVERY) {
+            lastAudit.put(vnic.name(), now);
+            try {
+                audit.accept(vnic.name(), "the TLS offload policy does not let VNIC " + vnic.name() + " offload");
+            } catch (RuntimeException e) {
+                LOG.warn("VNIC {}: TLS offload refusal not audited: {}", vnic.name(), e.getMessage());
+            }
+        }
+        return FailureReason.NOT_PERMITTED;
+    }
+
+    private OffloadClient client(int index, String name) {
+        OffloadClient client = clients.get(index);
+        if (client != null && !client.name.equals(name)) {
+            frontEnd.close(client); // another VNIC now has this index: the old one's sessions go
+            client = null;
+        }
+        if (client == null) {
+            client = frontEnd.open(OffloadClient.Kind.VNIC, name, options.guestLimits());
+            clients.put(index, client);
+        }
+        return client;
+    }
+
+    /** VNICs deleted since: their sessions are erased. */
+    private void sweep() {
+        Iterator<Map.Entry<Integer, OffloadClient>> it = clients.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Integer, OffloadClient> e = it.next();
+            Optional<Vnic> now = datapath.vnicAt(e.getKey());
+            if (now.isEmpty() || !now.get().name().equals(e.getValue().name)) {
+                frontEnd.close(e.getValue());
+                it.remove();
+            }
+        }
+    }
+
+    /** Called on the offload worker (or this thread for refusals): the reply as a UDP frame into the VNIC. */
+    private void reply(int vnic, long mac, int ip, int port, ByteBuffer out) {
+        byte[] payload = new byte[out.remaining()];
+        out.get(payload);
+        byte[] built = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(mac)).sourceMac(GuestServiceAddress.MAC)
+                .sourceIp(GuestServiceAddress.IP).destinationIp(ip)
+                .ports(GuestServiceAddress.TLS_OFFLOAD_PORT, port).payload(payload).build();
+        if (!datapath.injections().offer(vnic, built)) {
+            lostReplies.increment();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (OffloadClient client : clients.values()) {
+            frontEnd.close(client);
+        }
+        clients.clear();
+    }
+}
