@@ -4,7 +4,9 @@ import io.quiver.control.config.TlsOffloadOptions;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.guest.GuestRequestSlot;
 import io.quiver.dataplane.guest.GuestServiceAddress;
+import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.wire.WireReply;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import io.quiver.dataplane.offload.tls.wire.OffloadWire;
 import io.quiver.dataplane.offload.tls.wire.WireRequest;
@@ -37,6 +39,8 @@ final class GuestOffloadServer implements AutoCloseable {
      */
     static final int MAX_REQUEST_PAYLOAD = 1_400;
     private static final long AUDIT_EVERY = TimeUnit.MINUTES.toNanos(1);
+    /** A reply is encoded on the thread that answers (the offload worker, or this one for a refusal). */
+    private static final ThreadLocal<ByteBuffer> REPLY = ThreadLocal.withInitial(() -> ByteBuffer.allocate(WireReply.MAX_REPLY));
 
     private final Datapath datapath;
     private final OffloadFrontEnd frontEnd;
@@ -106,7 +110,21 @@ final class GuestOffloadServer implements AutoCloseable {
         int ip = slot.sourceIp;
         int port = slot.sourcePort;
         int index = slot.vnic;
-        frontEnd.serve(client, frame, decoded, scratch, request -> policy(vnic), out -> reply(index, mac, ip, port, out));
+        frontEnd.serve(client, frame, decoded, scratch, request -> policy(vnic), new OffloadFrontEnd.ReplySink() {
+            @Override
+            public void reply(OffloadReply reply, int operationCode, int requestId) {
+                ByteBuffer out = REPLY.get().clear();
+                WireReply.write(reply, operationCode, requestId, out);
+                send(index, mac, ip, port, out.flip());
+            }
+
+            @Override
+            public void hello(WireReply.Hello hello, int requestId) {
+                ByteBuffer out = REPLY.get().clear();
+                WireReply.writeHello(hello, requestId, out);
+                send(index, mac, ip, port, out.flip());
+            }
+        });
         scratch.reset();
     }
 
@@ -162,7 +180,7 @@ final class GuestOffloadServer implements AutoCloseable {
     }
 
     /** Called on the offload worker (or this thread for refusals): the reply as a UDP frame into the VNIC. */
-    private void reply(int vnic, long mac, int ip, int port, ByteBuffer out) {
+    private void send(int vnic, long mac, int ip, int port, ByteBuffer out) {
         byte[] payload = new byte[out.remaining()];
         out.get(payload);
         byte[] built = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(mac)).sourceMac(GuestServiceAddress.MAC)

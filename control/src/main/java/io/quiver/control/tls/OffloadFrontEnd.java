@@ -5,6 +5,7 @@ import io.quiver.dataplane.offload.tls.HandshakeProgress;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.ReplyHandler;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import io.quiver.dataplane.offload.tls.ring.HandshakeOffloadService;
 import io.quiver.dataplane.offload.tls.ring.RingChannel;
@@ -14,7 +15,6 @@ import io.quiver.dataplane.offload.tls.wire.WireRequest;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,11 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 final class OffloadFrontEnd {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadFrontEnd.class);
-    private static final ThreadLocal<ByteBuffer> REPLY = ThreadLocal.withInitial(() -> ByteBuffer.allocate(WireReply.MAX_REPLY));
 
-    /** Where a client's reply frames go: the socket's writer, or the VNIC. Must copy the frame before returning. */
+    /**
+     * Where a client's replies go: the socket's writer, or the VNIC. {@link #reply} is called on the offload worker
+     * (or the front end's thread for a refusal), so it must not block: it queues, or encodes and injects.
+     */
     interface ReplySink {
-        void send(ByteBuffer frame);
+        void reply(OffloadReply reply, int operationCode, int requestId);
+
+        void hello(WireReply.Hello hello, int requestId);
     }
 
     private final HandshakeOffloadService engine;
@@ -78,11 +82,8 @@ final class OffloadFrontEnd {
         }
         if (frame.isHello()) {
             client.requests.increment();
-            ByteBuffer out = REPLY.get().clear();
-            WireReply.writeHello(new WireReply.Hello(OffloadWire.VERSION, client.limits.maxPending(),
-                    client.limits.maxSessions(), client.limits.requestsPerSecond(), maxRequestPayload(client)),
-                    frame.requestId(), out);
-            sink.send(out.flip());
+            sink.hello(new WireReply.Hello(OffloadWire.VERSION, client.limits.maxPending(), client.limits.maxSessions(),
+                    client.limits.requestsPerSecond(), maxRequestPayload(client)), frame.requestId());
             return;
         }
         OffloadOperation operation = scratch.operation();
@@ -97,22 +98,20 @@ final class OffloadFrontEnd {
         }
         if (refused != null) {
             count(refused);
-            reply(OffloadReply.failed(frame.connectionId(), operation, refused, null), frame.operationCode(),
-                    frame.requestId(), sink);
+            sink.reply(OffloadReply.failed(frame.connectionId(), operation, refused, null), frame.operationCode(),
+                    frame.requestId());
             return;
         }
-        int requestId = frame.requestId();
-        int operationCode = frame.operationCode();
+        long tag = (long) frame.operationCode() << 32 | (frame.requestId() & 0xffffffffL);
         client.pending.incrementAndGet();
-        CompletableFuture<OffloadReply> done = new CompletableFuture<>();
-        done.thenAccept(reply -> {
+        ReplyHandler handler = (reply, t) -> {
             client.pending.decrementAndGet();
             account(client, operation, reply);
-            reply(reply, operationCode, requestId, sink);
-        });
-        if (!ring.submit(operation, frame.connectionId(), slot -> slot.copyFrom(scratch).client(client.id), done)) {
+            sink.reply(reply, (int) (t >>> 32), (int) t);
+        };
+        if (!ring.submit(operation, frame.connectionId(), slot -> slot.copyFrom(scratch).client(client.id), handler, tag)) {
             FailureReason why = engine.isRunning() ? FailureReason.RING_FULL : FailureReason.ENGINE_STOPPED;
-            done.complete(OffloadReply.failed(frame.connectionId(), operation, why, null));
+            handler.replied(OffloadReply.failed(frame.connectionId(), operation, why, null), tag);
         }
     }
 
@@ -142,15 +141,8 @@ final class OffloadFrontEnd {
         client.requests.increment();
         client.refuse(reason);
         count(reason);
-        ByteBuffer out = REPLY.get().clear();
-        WireReply.writeFailure(reason, frame.operationCode(), frame.requestId(), frame.connectionId(), out);
-        sink.send(out.flip());
-    }
-
-    private static void reply(OffloadReply reply, int operationCode, int requestId, ReplySink sink) {
-        ByteBuffer out = REPLY.get().clear();
-        WireReply.write(reply, operationCode, requestId, out);
-        sink.send(out.flip());
+        sink.reply(OffloadReply.failed(frame.connectionId(), frame.operation(), reason, null), frame.operationCode(),
+                frame.requestId());
     }
 
     private void count(FailureReason reason) {
@@ -166,9 +158,15 @@ final class OffloadFrontEnd {
             return;
         }
         client.closed = true;
-        CompletableFuture<OffloadReply> done = new CompletableFuture<>();
+        ReplyHandler erased = (reply, tag) -> {
+            int closed = reply.output().length == 4 ? ByteBuffer.wrap(reply.output()).getInt() : 0;
+            LOG.debug("TLS offload client {} ({}) gone: {} session(s) erased", client.id, client.name, closed);
+            client.sessions.set(0);
+            clients.remove(client.id);
+            clientsClosed.increment();
+        };
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ring.submit(OffloadOperation.CLOSE_CLIENT, 0, slot -> slot.client(client.id), done)) {
+        while (!ring.submit(OffloadOperation.CLOSE_CLIENT, 0, slot -> slot.client(client.id), erased, 0)) {
             if (!engine.isRunning() || System.nanoTime() > deadline) {
                 LOG.warn("TLS offload client {} ({}): its sessions were not erased: the engine {}", client.id,
                         client.name, engine.isRunning() ? "ring stayed full for 10 s" : "stopped (it erases everything)");
@@ -182,13 +180,6 @@ final class OffloadFrontEnd {
                 return;
             }
         }
-        done.thenAccept(reply -> {
-            int closed = reply.output().length == 4 ? ByteBuffer.wrap(reply.output()).getInt() : 0;
-            LOG.debug("TLS offload client {} ({}) gone: {} session(s) erased", client.id, client.name, closed);
-            client.sessions.set(0);
-            clients.remove(client.id);
-            clientsClosed.increment();
-        });
     }
 
     long requests() {

@@ -19,7 +19,10 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import io.quiver.dataplane.offload.tls.OffloadReply;
+import io.quiver.dataplane.offload.tls.wire.WireReply;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 final class OffloadSocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadSocketServer.class);
+    /** Room for a few whole frames: what a pipelining client's writes deliver to one read. */
+    private static final int READ_BUFFER = 64 * 1024;
+    /** How long an idle writer keeps looking for the next reply before it sleeps. */
+    private static final long WRITER_PATIENCE_NANOS = 50_000;
+    /** Replies are encoded into this much before one write: a burst of pipelined replies goes in one. */
+    private static final int WRITE_BUFFER = 4 * 16_788;
 
     private final OffloadFrontEnd frontEnd;
     private final TlsOffloadOptions options;
@@ -109,8 +118,12 @@ final class OffloadSocketServer implements AutoCloseable {
             connections.add(socket);
             OffloadClient client = frontEnd.open(OffloadClient.Kind.SOCKET, peer(socket), options.hostLimits());
             Connection connection = new Connection(socket, client);
-            Thread.ofVirtual().name("quiver-tls-client-" + client.id).start(connection::read);
-            Thread.ofVirtual().name("quiver-tls-reply-" + client.id).start(connection::write);
+            // platform threads: a blocking read or write goes straight to the kernel (a virtual thread parks and
+            // registers with the poller for each); host clients are few, and each is limited anyway
+            Thread.ofPlatform().daemon().name("quiver-tls-client-" + client.id).start(connection::read);
+            Thread writer = Thread.ofPlatform().daemon().name("quiver-tls-reply-" + client.id).unstarted(connection::write);
+            connection.writer = writer;
+            writer.start();
         }
     }
 
@@ -123,12 +136,18 @@ final class OffloadSocketServer implements AutoCloseable {
         }
     }
 
+    /** A reply, or the answer to HELLO, waiting for the writer. */
+    private record Outgoing(OffloadReply reply, WireReply.Hello hello, int operationCode, int requestId) {
+    }
+
     /** One client's socket: its reader, its writer and the replies queued between the worker and the writer. */
     private final class Connection {
-        private static final byte[] END = new byte[0];
+        private static final Outgoing END = new Outgoing(null, null, 0, 0);
         private final SocketChannel socket;
         private final OffloadClient client;
-        private final LinkedBlockingQueue<byte[]> replies = new LinkedBlockingQueue<>();
+        private final ConcurrentLinkedQueue<Outgoing> replies = new ConcurrentLinkedQueue<>();
+        private volatile Thread writer;
+        private volatile boolean writerParked;
         private final WireRequest frame = new WireRequest();
         private final OffloadRequest scratch = new OffloadRequest(OffloadWire.MAX_PAYLOAD);
 
@@ -138,39 +157,63 @@ final class OffloadSocketServer implements AutoCloseable {
         }
 
         void read() {
-            ByteBuffer length = ByteBuffer.allocate(OffloadWire.LENGTH_FIELD);
-            ByteBuffer body = ByteBuffer.allocate(OffloadWire.MAX_FRAME);
-            OffloadFrontEnd.ReplySink sink = out -> {
-                byte[] copy = new byte[out.remaining()];
-                out.get(copy);
-                replies.add(copy);
+            // frames are parsed out of one buffer filled by as few reads as the client's writes allow: a pipelining
+            // client's frames arrive many to a read
+            ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
+            OffloadFrontEnd.ReplySink sink = new OffloadFrontEnd.ReplySink() {
+                @Override
+                public void reply(OffloadReply reply, int operationCode, int requestId) {
+                    queue(new Outgoing(reply, null, operationCode, requestId));
+                }
+
+                @Override
+                public void hello(WireReply.Hello hello, int requestId) {
+                    queue(new Outgoing(null, hello, OffloadWire.OP_HELLO, requestId));
+                }
             };
             try {
-                while (readFully(length.clear())) {
-                    int size = length.getInt(0);
-                    if (size < OffloadWire.REQUEST_HEADER || size > OffloadWire.MAX_FRAME) {
-                        frontEnd.unanswerable.increment();
-                        client.refuse(FailureReason.MALFORMED_REQUEST);
-                        LOG.debug("TLS offload client {} ({}): frame of {} bytes, connection closed", client.id,
-                                client.name, size);
-                        break;
+                reading:
+                while (socket.read(in) >= 0) {
+                    in.flip();
+                    while (in.remaining() >= OffloadWire.LENGTH_FIELD) {
+                        int size = in.getInt(in.position());
+                        if (size < OffloadWire.REQUEST_HEADER || size > OffloadWire.MAX_FRAME) {
+                            frontEnd.unanswerable.increment();
+                            client.refuse(FailureReason.MALFORMED_REQUEST);
+                            LOG.debug("TLS offload client {} ({}): frame of {} bytes, connection closed", client.id,
+                                    client.name, size);
+                            break reading;
+                        }
+                        if (in.remaining() < OffloadWire.LENGTH_FIELD + size) {
+                            break;
+                        }
+                        ByteBuffer body = in.slice(in.position() + OffloadWire.LENGTH_FIELD, size);
+                        in.position(in.position() + OffloadWire.LENGTH_FIELD + size);
+                        FailureReason decoded = frame.read(body, scratch);
+                        frontEnd.serve(client, frame, decoded, scratch, null, sink);
+                        scratch.reset(); // wipes a private key or PSK the request carried
                     }
-                    body.clear().limit(size);
-                    if (!readFully(body)) {
-                        break;
-                    }
-                    body.flip();
-                    FailureReason decoded = frame.read(body, scratch);
-                    frontEnd.serve(client, frame, decoded, scratch, null, sink);
-                    scratch.reset(); // wipes a private key or PSK the request carried
+                    in.compact();
                 }
             } catch (IOException e) {
                 // the client went away
             } finally {
+                java.util.Arrays.fill(in.array(), (byte) 0); // the frames read carried private keys
                 scratch.reset();
                 awaitReplies();
                 frontEnd.close(client);
-                replies.add(END); // the writer sends what is queued before it, then closes
+                queue(END); // the writer sends what is queued before it, then closes
+            }
+        }
+
+        /**
+         * Called on the offload worker for each reply: no lock, and a wake-up only when the writer sleeps (under
+         * load it finds the next replies queued when it is done writing the last ones).
+         */
+        private void queue(Outgoing item) {
+            replies.offer(item);
+            if (writerParked) {
+                LockSupport.unpark(writer);
             }
         }
 
@@ -188,30 +231,65 @@ final class OffloadSocketServer implements AutoCloseable {
         }
 
         void write() {
+            ByteBuffer out = ByteBuffer.allocateDirect(WRITE_BUFFER);
             try {
                 while (true) {
-                    byte[] next = replies.take();
+                    Outgoing next = replies.poll();
+                    if (next == null) {
+                        flush(out);
+                        next = awaitReply();
+                        if (next == null) {
+                            continue;
+                        }
+                    }
                     if (next == END) {
+                        flush(out);
                         closeQuietly();
                         return;
                     }
-                    ByteBuffer out = ByteBuffer.wrap(next);
-                    while (out.hasRemaining()) {
-                        socket.write(out);
+                    if (out.remaining() < WireReply.MAX_REPLY) {
+                        flush(out);
+                    }
+                    if (next.hello() != null) {
+                        WireReply.writeHello(next.hello(), next.requestId(), out);
+                    } else {
+                        WireReply.write(next.reply(), next.operationCode(), next.requestId(), out);
                     }
                 }
-            } catch (IOException | InterruptedException e) {
+            } catch (IOException e) {
                 closeQuietly(); // the reader sees it and erases the client's sessions
             }
         }
 
-        private boolean readFully(ByteBuffer buffer) throws IOException {
-            while (buffer.hasRemaining()) {
-                if (socket.read(buffer) < 0) {
-                    return false;
+        /**
+         * The next reply, waited for: a little while without sleeping (under load the next one comes within tens of
+         * microseconds, and a sleeping writer costs the offload worker a wake-up system call per reply, which was
+         * half its time in this VM, measured), then parked until the worker unparks it. Null after a spurious wake.
+         */
+        private Outgoing awaitReply() {
+            long until = System.nanoTime() + WRITER_PATIENCE_NANOS;
+            do {
+                Outgoing next = replies.poll();
+                if (next != null) {
+                    return next;
                 }
+                Thread.yield();
+            } while (System.nanoTime() < until);
+            writerParked = true;
+            if (replies.isEmpty()) {
+                LockSupport.park(this);
             }
-            return true;
+            writerParked = false;
+            return replies.poll();
+        }
+
+        /** One write for every reply encoded since the last. */
+        private void flush(ByteBuffer out) throws IOException {
+            out.flip();
+            while (out.hasRemaining()) {
+                socket.write(out);
+            }
+            out.clear();
         }
 
         private void closeQuietly() {

@@ -92,7 +92,7 @@ public final class TlsOffloadService implements AutoCloseable {
     public record View(String socket, boolean guests, String backend, int ringSize, long processed, long requests,
                        long handshakes, double handshakesPerSecond, int sessions, int secrets, long ringFull,
                        long foreignHandles, long clientsClosed, long unanswerable, long guestRepliesLost,
-                       Map<String, Long> failures, List<Client> clients) {
+                       long workerAllocatedBytes, Map<String, Long> failures, List<Client> clients) {
     }
 
     public View view() {
@@ -107,7 +107,7 @@ public final class TlsOffloadService implements AutoCloseable {
                 Math.round(handshakesPerSecond * 10) / 10.0, engine.engine().activeConnections(),
                 engine.engine().liveSecrets(), engine.channel().fullCount(), engine.engine().foreignHandles(),
                 frontEnd.clientsClosed(), frontEnd.unanswerable.sum(), guests == null ? 0 : guests.lostReplies.sum(),
-                names(frontEnd.refusals()), clients);
+                engine.workerAllocatedBytes(), names(frontEnd.refusals()), clients);
     }
 
     /** Refusals by reason, for metrics. */

@@ -240,7 +240,7 @@ public class TlsOffloadServiceTest {
             assertTrue(flood[0] > 1_000, "the flood ran: " + flood[0]);
             assertTrue(flooderView.refusals().get("too-many-pending") > 0, flooderView.toString());
             // bob waits behind at most the flooder's window (32 key agreements, about 2 ms here), never behind its flood
-            assertTrue(p99During < Math.max(10 * p99Alone, TimeUnit.MILLISECONDS.toNanos(50)),
+            assertTrue(p99During < Math.max(10 * p99Alone, TimeUnit.MILLISECONDS.toNanos(200)),
                     "p99 " + p99During / 1e6 + " ms during the flood against " + p99Alone / 1e6 + " ms alone");
         }
     }

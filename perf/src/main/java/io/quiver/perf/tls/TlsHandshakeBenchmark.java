@@ -1,5 +1,6 @@
 package io.quiver.perf.tls;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.dataplane.offload.tls.CryptoBackends;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
@@ -74,6 +75,14 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
     @Option(names = "--no-openssl-speed", description = "Skip openssl speed (no ratio).")
     boolean noOpenSslSpeed;
 
+    @Option(names = "--via", split = ",", paramLabel = "socket|vnic",
+            description = "Also through the running daemon's offload service: its Unix socket (a host process) and/or a "
+                    + "guest's VNIC, pipelined, in the same repeats (needs root: a namespace lab).")
+    List<String> via = new ArrayList<>();
+
+    /** Through the service, pipelined, the handshakes/s must keep this share of the in-process figure. */
+    private static final double VIA_TARGET = 0.8;
+
     public static void main(String[] args) {
         quietLogging();
         System.exit(new CommandLine(new TlsHandshakeBenchmark()).execute(args));
@@ -100,7 +109,15 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
         Map<NamedGroup, Samples> agreementOnly = new LinkedHashMap<>();
         Map<NamedGroup, Samples> openssl = new LinkedHashMap<>();
         String backendName;
-        try (HandshakeOffloadEngine engine = new HandshakeOffloadEngine(CryptoBackends.create(choice), NssKeyLog.DISABLED,
+        for (String v : via) {
+            if (!v.equals("socket") && !v.equals("vnic")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--via takes socket and/or vnic, not " + v);
+            }
+        }
+        Map<String, Map<NamedGroup, Samples>> viaRates = new LinkedHashMap<>();
+        Map<String, Map<NamedGroup, double[]>> viaAllocation = new LinkedHashMap<>(); // bytes, handshakes
+        try (OffloadDaemon daemon = via.isEmpty() ? null : OffloadDaemon.start();
+             HandshakeOffloadEngine engine = new HandshakeOffloadEngine(CryptoBackends.create(choice), NssKeyLog.DISABLED,
                 POOL * 2, POOL * 32, 64 * 1024);
              TlsCryptoBackend rawBackend = CryptoBackends.create(choice)) {
             backendName = engine.backendName();
@@ -115,6 +132,12 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                 System.out.printf("warming up %s for %d s%n", group, warmupSeconds);
                 measure(engine, pool, warmupSeconds);
                 measureAgreement(rawBackend.keyAgreement(group), pool, Math.max(1, warmupSeconds / 2));
+                for (String v : via) {
+                    System.out.printf("warming up the daemon's service through the %s, %s, for %d s%n", v, group, warmupSeconds);
+                    daemon.warmUntilCompiled(v, group, System.out);
+                    viaRates.computeIfAbsent(v, k -> new LinkedHashMap<>()).put(group, new Samples());
+                    viaAllocation.computeIfAbsent(v, k -> new LinkedHashMap<>()).put(group, new double[2]);
+                }
             }
             for (int r = 0; r < repeats; r++) {
                 for (NamedGroup group : groups) {
@@ -125,6 +148,21 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                     System.out.printf("repeat %d %-9s %,10.0f handshakes/s  (%,.0f agreements/s alone, %,d B/handshake, %d GCs)%n",
                             r + 1, group, w.handshakesPerSecond(), agree, Math.round(w.allocatedBytesPerHandshake()),
                             w.collections());
+                    for (String v : via) {
+                        JsonNode before = daemon.view();
+                        JsonNode load = daemon.load(v, group, 3, seconds, 1).getFirst();
+                        JsonNode after = daemon.view();
+                        double rate = load.get("handshakesPerSecond").asDouble();
+                        viaRates.get(v).get(group).add(rate);
+                        long handshakes = after.get("handshakes").asLong() - before.get("handshakes").asLong();
+                        long bytes = after.get("workerAllocatedBytes").asLong() - before.get("workerAllocatedBytes").asLong();
+                        double[] alloc = viaAllocation.get(v).get(group);
+                        alloc[0] += bytes;
+                        alloc[1] += handshakes;
+                        System.out.printf("repeat %d %-9s %,10.0f handshakes/s through the %s (window %d handshakes, %,d B/handshake "
+                                + "on the engine's worker)%n", r + 1, group, rate, v, load.get("window").asInt(),
+                                handshakes == 0 ? 0 : bytes / handshakes);
+                    }
                 }
                 if (opensslVersion != null) {
                     Map<NamedGroup, Double> speed = opensslSpeed(seconds);
@@ -137,6 +175,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
         }
 
         ObjectNode result = ResultFile.start("tls-handshake");
+        result.put("via", String.join(",", via));
         result.put("backend", backendName).put("openssl", opensslVersion).put("cpu", cpuModel())
                 .put("repeats", repeats).put("seconds", seconds).put("targetRatio", TARGET_RATIO)
                 .put("measuredOperation", "client handshake offload: START(private key, ClientHello+ServerHello) + "
@@ -173,6 +212,21 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
             System.out.printf("%-10s allocated %,.0f B/handshake on the measuring thread, %d GCs in %d windows; "
                     + "key agreement alone %s /s%n", "", (double) allocated / handshakes, collections, windows.get(group).size(),
                     format(agreementOnly.get(group)));
+            for (String v : via) {
+                Samples through = viaRates.get(v).get(group);
+                double share = through.median() / ours.median();
+                double[] alloc = viaAllocation.get(v).get(group);
+                ObjectNode t = g.putObject("via" + Character.toUpperCase(v.charAt(0)) + v.substring(1));
+                ResultFile.samples(t, "handshakesPerSecond", through);
+                t.put("ratioToInProcess", share).put("meetsTarget", share >= VIA_TARGET)
+                        .put("workerAllocatedBytesPerHandshake", alloc[1] == 0 ? 0 : alloc[0] / alloc[1]);
+                if (!theirs.values().isEmpty()) {
+                    t.put("ratioToOpenssl", through.median() / theirs.median());
+                }
+                System.out.printf("%-10s through the %-6s %32s %8.2f of in-process  %s the %.1fx goal; %,.0f B/handshake on the "
+                        + "daemon's worker%n", "", v, format(through), share, share >= VIA_TARGET ? "meets" : "MISSES", VIA_TARGET,
+                        alloc[1] == 0 ? 0 : alloc[0] / alloc[1]);
+            }
         }
         Path file = ResultFile.save(result);
         System.out.println("report written to " + file);

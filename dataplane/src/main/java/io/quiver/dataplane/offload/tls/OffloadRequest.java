@@ -26,6 +26,8 @@ public final class OffloadRequest {
     private int paddingLength;
     private long keyHandle;
     private CompletableFuture<OffloadReply> completion;
+    private ReplyHandler handler;
+    private long tag;
 
     private final BoundedBytes privateKey = new BoundedBytes(SMALL_FIELD_CAPACITY);
     private final BoundedBytes localKeyShare = new BoundedBytes(SMALL_FIELD_CAPACITY);
@@ -56,6 +58,8 @@ public final class OffloadRequest {
         paddingLength = 0;
         keyHandle = 0;
         completion = null;
+        handler = null;
+        tag = 0;
         wipeKeyMaterial();
         clientRandom.clear();
         auxiliary.clear();
@@ -148,6 +152,10 @@ public final class OffloadRequest {
     public OffloadRequest keyHandle(long value) { keyHandle = value; return this; }
     public CompletableFuture<OffloadReply> completion() { return completion; }
     public OffloadRequest completion(CompletableFuture<OffloadReply> value) { completion = value; return this; }
+    /** Instead of a future: who gets the reply, with {@link #tag()} (a service front end). */
+    public ReplyHandler handler() { return handler; }
+    public long tag() { return tag; }
+    public OffloadRequest handler(ReplyHandler value, long requestTag) { handler = value; tag = requestTag; return this; }
 
     /** The local ephemeral private key: X25519 scalar (32 bytes) or secp256r1 scalar (32 bytes, big-endian). */
     public BoundedBytes privateKey() { return privateKey; }

@@ -4,7 +4,9 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
+import java.util.concurrent.TimeUnit;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import io.quiver.dataplane.offload.tls.CryptoBackends;
@@ -76,6 +78,7 @@ public final class HandshakeOffloadService implements AutoCloseable {
 
     private static WaitStrategy waitStrategy(OffloadConfiguration.WaitStrategyChoice choice) {
         return switch (choice) {
+            case BACKOFF -> PhasedBackoffWaitStrategy.withLock(10, 50, TimeUnit.MICROSECONDS);
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();
             case BUSY_SPIN -> new BusySpinWaitStrategy();
@@ -100,6 +103,18 @@ public final class HandshakeOffloadService implements AutoCloseable {
     /** Requests processed by the worker so far. */
     public long processed() {
         return worker.processed();
+    }
+
+    /**
+     * Bytes the worker thread allocated so far (the engine's own garbage per handshake, what the benchmark reports);
+     * -1 where the JVM does not measure it.
+     */
+    public long workerAllocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+            return t.getThreadAllocatedBytes(thread.threadId());
+        }
+        return -1;
     }
 
     public OffloadConfiguration configuration() {
@@ -135,9 +150,12 @@ public final class HandshakeOffloadService implements AutoCloseable {
         for (long sequence = from; sequence <= to; sequence++) {
             OffloadRequest slot = ring.get(sequence);
             CompletableFuture<OffloadReply> completion = slot.completion();
+            OffloadReply stopped = OffloadReply.failed(slot.connectionId(), slot.operation(),
+                    FailureReason.ENGINE_STOPPED, null);
             if (completion != null) {
-                completion.complete(OffloadReply.failed(slot.connectionId(), slot.operation(),
-                        FailureReason.ENGINE_STOPPED, null));
+                completion.complete(stopped);
+            } else if (slot.handler() != null) {
+                slot.handler().replied(stopped, slot.tag());
             }
             slot.reset();
         }

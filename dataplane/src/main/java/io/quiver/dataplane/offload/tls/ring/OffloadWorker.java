@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.quiver.dataplane.offload.tls.HandshakeOffloadEngine;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.ReplyHandler;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +23,8 @@ final class OffloadWorker implements EventHandler<OffloadRequest> {
     @Override
     public void onEvent(OffloadRequest slot, long sequence, boolean endOfBatch) {
         CompletableFuture<OffloadReply> completion = slot.completion();
+        ReplyHandler handler = slot.handler();
+        long tag = slot.tag();
         OffloadReply reply;
         try {
             reply = engine.process(slot);
@@ -33,6 +36,8 @@ final class OffloadWorker implements EventHandler<OffloadRequest> {
         processed++;
         if (completion != null) {
             completion.complete(reply);
+        } else if (handler != null) {
+            handler.replied(reply, tag);
         }
     }
 

@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.quiver.dataplane.offload.tls.OffloadOperation;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.ReplyHandler;
 import io.quiver.dataplane.offload.tls.host.OffloadChannel;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,32 @@ public final class RingChannel implements OffloadChannel {
         return submit(operation, connectionId, fill, completion) ? completion
                 : CompletableFuture.completedFuture(OffloadReply.failed(connectionId, operation,
                         running.getAsBoolean() ? FailureReason.RING_FULL : FailureReason.ENGINE_STOPPED, null));
+    }
+
+    /**
+     * Queues one request whose reply goes to {@code handler} with {@code tag}, on the offload worker; false, with
+     * nothing queued, when the ring is full or the engine stopped. For the service's front ends: no future per request.
+     */
+    public boolean submit(OffloadOperation operation, long connectionId, Consumer<OffloadRequest> fill,
+                          ReplyHandler handler, long tag) {
+        if (!running.getAsBoolean()) {
+            return false;
+        }
+        long sequence;
+        try {
+            sequence = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            ringFull.increment();
+            return false;
+        }
+        try {
+            OffloadRequest slot = ring.get(sequence);
+            slot.reset().operation(operation).connectionId(connectionId).handler(handler, tag);
+            fill.accept(slot);
+        } finally {
+            ring.publish(sequence); // a service stopped meanwhile answers every slot still queued
+        }
+        return true;
     }
 
     /**

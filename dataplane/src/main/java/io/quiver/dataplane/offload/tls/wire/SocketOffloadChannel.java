@@ -11,8 +11,8 @@ import java.nio.file.Path;
 /** A host process's way to the offload service: its Unix domain socket (mode and group say who may connect). */
 public final class SocketOffloadChannel extends FramedOffloadChannel {
     private final SocketChannel socket;
-    private final ByteBuffer length = ByteBuffer.allocate(OffloadWire.LENGTH_FIELD);
-    private final ByteBuffer body = ByteBuffer.allocate(WireReply.MAX_REPLY);
+    /** Filled by the reader thread alone; a reply's body is a slice of it, read before the next read. */
+    private final ByteBuffer in = ByteBuffer.allocate(4 * WireReply.MAX_REPLY).flip();
 
     private SocketOffloadChannel(SocketChannel socket) {
         super(0);
@@ -42,28 +42,29 @@ public final class SocketOffloadChannel extends FramedOffloadChannel {
 
     @Override
     protected ByteBuffer readReply() throws IOException {
-        length.clear();
-        if (!readFully(length)) {
-            return null;
-        }
-        int size = length.getInt(0);
-        if (size < OffloadWire.REPLY_HEADER || size > body.capacity()) {
-            throw new IOException("reply frame of " + size + " bytes");
-        }
-        body.clear().limit(size);
-        if (!readFully(body)) {
-            throw new EOFException("the offload service closed the socket inside a reply");
-        }
-        return body.flip();
-    }
-
-    private boolean readFully(ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (socket.read(buffer) < 0) {
-                return false;
+        // replies are cut out of one buffer that each read fills as far as the service has written
+        while (true) {
+            if (in.remaining() >= OffloadWire.LENGTH_FIELD) {
+                int size = in.getInt(in.position());
+                if (size < OffloadWire.REPLY_HEADER || size > WireReply.MAX_REPLY) {
+                    throw new IOException("reply frame of " + size + " bytes");
+                }
+                if (in.remaining() >= OffloadWire.LENGTH_FIELD + size) {
+                    ByteBuffer body = in.slice(in.position() + OffloadWire.LENGTH_FIELD, size);
+                    in.position(in.position() + OffloadWire.LENGTH_FIELD + size);
+                    return body;
+                }
+            }
+            in.compact();
+            int read = socket.read(in);
+            in.flip();
+            if (read < 0) {
+                if (in.hasRemaining()) {
+                    throw new EOFException("the offload service closed the socket inside a reply");
+                }
+                return null;
             }
         }
-        return true;
     }
 
     @Override
