@@ -59,15 +59,15 @@ final class HandshakeMessages {
             case ENCRYPTED_EXTENSIONS -> {
                 order.accept(HandshakeType.ENCRYPTED_EXTENSIONS, false, false);
                 order.earlyDataAccepted(session.pskAccepted && hasExtension(message.body().vector16(), ExtensionType.EARLY_DATA));
-                session.transcript.add(message.bytes());
+                session.transcript.add(message);
             }
             case CERTIFICATE -> {
                 order.accept(HandshakeType.CERTIFICATE, false, isEmptyCertificate(message));
-                session.transcript.add(message.bytes());
+                session.transcript.add(message);
             }
             case CERTIFICATE_REQUEST, CERTIFICATE_VERIFY, END_OF_EARLY_DATA -> {
                 order.accept(message.type(), false, false);
-                session.transcript.add(message.bytes());
+                session.transcript.add(message);
             }
             case FINISHED -> onFinished(message, out);
             default -> throw new OffloadFailure(FailureReason.UNEXPECTED_MESSAGE);
@@ -96,14 +96,14 @@ final class HandshakeMessages {
         if (session.pskConfigured) {
             session.pskOffered = hello.offersPsk();
             if (session.pskOffered) {
-                byte[] binder = session.binder(session.transcript.hashWith(message.bytes(), hello.truncatedLength()));
+                byte[] binder = session.binder(session.transcript.hashWith(message.bytes(), message.offset(), hello.truncatedLength()));
                 byte[] offered = hello.binders().isEmpty() ? new byte[0] : hello.binders().getFirst();
                 if (!Tls13KeySchedule.sameMac(binder, offered, 0, offered.length)) {
                     throw new OffloadFailure(FailureReason.BINDER_MISMATCH);
                 }
             }
         }
-        session.transcript.add(message.bytes());
+        session.transcript.add(message);
         if (first) {
             session.atClientHello(session.transcript.currentHash(), out);
         }
@@ -122,7 +122,7 @@ final class HandshakeMessages {
             // RFC 8446 §4.4.1: ClientHello1 becomes message_hash; 0-RTT is over after a retry
             session.sawHelloRetry = true;
             session.transcript.replaceWithMessageHash();
-            session.transcript.add(message.bytes());
+            session.transcript.add(message);
             session.release(SecretKind.CLIENT_EARLY_TRAFFIC);
             session.release(SecretKind.EARLY_EXPORTER_MASTER);
             return;
@@ -147,7 +147,7 @@ final class HandshakeMessages {
         } else {
             session.dropPrivateKey(); // psk_ke: no (EC)DHE in this handshake
         }
-        session.transcript.add(message.bytes());
+        session.transcript.add(message);
         session.atServerHello(session.transcript.currentHash(), out);
     }
 
@@ -162,7 +162,7 @@ final class HandshakeMessages {
         if (!Tls13KeySchedule.sameMac(expected, message.bytes(), message.bodyOffset(), message.bodyLength())) {
             throw new OffloadFailure(FailureReason.FINISHED_MISMATCH);
         }
-        session.transcript.add(message.bytes());
+        session.transcript.add(message);
         if (server) {
             session.atServerFinished(session.transcript.currentHash(), out);
         } else {

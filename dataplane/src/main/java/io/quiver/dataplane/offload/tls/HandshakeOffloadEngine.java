@@ -34,6 +34,8 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
     private final EngineContext context;
     private final int maxConnections;
     private final Map<SessionKey, HandshakeSession> sessions = new HashMap<>();
+    /** What the request being processed produced; one for the engine, whose replies copy it. */
+    private final HandshakeSession.Outcome outcome = new HandshakeSession.Outcome();
     /** Requests that named a live handle of another client: refused as unknown, counted (read by the control side). */
     private volatile long foreignHandles;
 
@@ -82,7 +84,7 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
     public OffloadReply process(OffloadRequest request) {
         OffloadOperation operation = request.operation();
         long connectionId = request.connectionId();
-        HandshakeSession.Outcome out = new HandshakeSession.Outcome();
+        HandshakeSession.Outcome out = outcome.reset();
         HandshakeSession session = null;
         try {
             if (operation == null) {

@@ -27,6 +27,14 @@ final class HandshakeSession {
         final EnumMap<SecretKind, KeyHandle> handles = new EnumMap<>(SecretKind.class);
         byte[] output;
         int contentType;
+
+        /** Ready for the next request: the engine reuses one (the reply copies what it needs). */
+        Outcome reset() {
+            handles.clear();
+            output = null;
+            contentType = 0;
+            return this;
+        }
     }
 
     private final long client;

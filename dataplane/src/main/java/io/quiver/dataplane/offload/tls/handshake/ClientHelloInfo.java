@@ -65,7 +65,7 @@ public record ClientHelloInfo(byte[] random, Map<Integer, byte[]> keyShares, Lis
                 if (identities.remaining() < 7) {
                     throw new OffloadFailure(FailureReason.MALFORMED_MESSAGE);
                 }
-                truncated = data.position();
+                truncated = data.position() - message.offset();
                 MessageReader binderList = data.vector16();
                 while (binderList.hasRemaining()) {
                     MessageReader binder = binderList.vector8();

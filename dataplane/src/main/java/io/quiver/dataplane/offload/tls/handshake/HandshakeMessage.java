@@ -1,24 +1,33 @@
 package io.quiver.dataplane.offload.tls.handshake;
 
 /**
- * One whole handshake message: the 4-byte header (type, uint24 length) and the body.
+ * One whole handshake message: the 4-byte header (type, uint24 length) and the body, as a view of
+ * {@code bytes[offset, offset + length)}. The view is valid while the message is being processed: the reassembler
+ * hands out views of the request's buffer (no copy per message), so whoever keeps a message copies it.
  *
- * @param bytes the message with its header; {@link #bodyOffset()} is 4
+ * @param bytes  the array holding the message
+ * @param offset where its header starts
+ * @param length header and body
  */
-public record HandshakeMessage(HandshakeType type, byte[] bytes) {
+public record HandshakeMessage(HandshakeType type, byte[] bytes, int offset, int length) {
     public static final int HEADER_LENGTH = 4;
 
+    /** A message that is a whole array. */
+    public HandshakeMessage(HandshakeType type, byte[] bytes) {
+        this(type, bytes, 0, bytes.length);
+    }
+
     public int bodyOffset() {
-        return HEADER_LENGTH;
+        return offset + HEADER_LENGTH;
     }
 
     public int bodyLength() {
-        return bytes.length - HEADER_LENGTH;
+        return length - HEADER_LENGTH;
     }
 
-    /** A reader over the body. */
+    /** A reader over the body (its positions are indexes into {@link #bytes()}). */
     public MessageReader body() {
-        return new MessageReader(bytes, HEADER_LENGTH, bytes.length);
+        return new MessageReader(bytes, offset + HEADER_LENGTH, offset + length);
     }
 
     /** Builds a message from its type and body. */
@@ -34,6 +43,6 @@ public record HandshakeMessage(HandshakeType type, byte[] bytes) {
 
     @Override
     public String toString() {
-        return type + "(" + bytes.length + " bytes)";
+        return type + "(" + length + " bytes)";
     }
 }

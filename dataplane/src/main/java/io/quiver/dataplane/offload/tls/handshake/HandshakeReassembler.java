@@ -19,14 +19,32 @@ public final class HandshakeReassembler {
         this.maxMessageLength = maxMessageLength;
     }
 
-    /** Feeds bytes; each complete message goes to {@code sink} in order. */
+    /**
+     * Feeds bytes; each complete message goes to {@code sink} in order, as a view that is valid during the call.
+     * Whole messages at the start of a request are views of the request itself; only a message split across
+     * requests is gathered in a buffer.
+     */
     public void feed(byte[] bytes, int offset, int length, Consumer<HandshakeMessage> sink) {
-        append(bytes, offset, length);
-        int start = 0;
-        while (pendingLength - start >= HandshakeMessage.HEADER_LENGTH) {
-            int code = pending[start] & 0xff;
-            int bodyLength = ((pending[start + 1] & 0xff) << 16) | ((pending[start + 2] & 0xff) << 8)
-                    | (pending[start + 3] & 0xff);
+        int at = offset;
+        int end = offset + length;
+        if (pendingLength == 0) {
+            at = deliver(bytes, offset, end, sink);
+            if (at == end) {
+                return;
+            }
+        }
+        append(bytes, at, end - at);
+        int consumed = deliver(pending, 0, pendingLength, sink);
+        compact(consumed);
+    }
+
+    /** Hands out the whole messages of {@code bytes[from, to)}; returns where the first incomplete one starts. */
+    private int deliver(byte[] bytes, int from, int to, Consumer<HandshakeMessage> sink) {
+        int start = from;
+        while (to - start >= HandshakeMessage.HEADER_LENGTH) {
+            int code = bytes[start] & 0xff;
+            int bodyLength = ((bytes[start + 1] & 0xff) << 16) | ((bytes[start + 2] & 0xff) << 8)
+                    | (bytes[start + 3] & 0xff);
             HandshakeType type = HandshakeType.fromCode(code);
             if (type == null || type == HandshakeType.MESSAGE_HASH) {
                 reset();
@@ -37,14 +55,13 @@ public final class HandshakeReassembler {
                 throw new OffloadFailure(FailureReason.PAYLOAD_TOO_LARGE);
             }
             int total = HandshakeMessage.HEADER_LENGTH + bodyLength;
-            if (pendingLength - start < total) {
+            if (to - start < total) {
                 break;
             }
-            byte[] message = Arrays.copyOfRange(pending, start, start + total);
+            sink.accept(new HandshakeMessage(type, bytes, start, total));
             start += total;
-            sink.accept(new HandshakeMessage(type, message));
         }
-        compact(start);
+        return start;
     }
 
     /** Whether part of a message is waiting for its remaining bytes. */

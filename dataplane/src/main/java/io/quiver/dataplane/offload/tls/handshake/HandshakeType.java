@@ -25,8 +25,11 @@ public enum HandshakeType {
     }
 
     /** The type of this code, or null for a code TLS 1.3 does not define. */
+    /** values() copies the array on every call: this is looked up per message. */
+    private static final HandshakeType[] ALL = values();
+
     public static HandshakeType fromCode(int code) {
-        for (HandshakeType type : values()) {
+        for (HandshakeType type : ALL) {
             if (type.code == code) {
                 return type;
             }

@@ -17,6 +17,10 @@ public final class RunningTranscript {
         digest.update(message);
     }
 
+    public void add(HandshakeMessage message) {
+        digest.update(message.bytes(), message.offset(), message.length());
+    }
+
     /** Transcript-Hash of everything added so far. */
     public byte[] currentHash() {
         try {
@@ -28,9 +32,14 @@ public final class RunningTranscript {
 
     /** Transcript-Hash of everything so far followed by {@code extra[0..length)}, without adding it. */
     public byte[] hashWith(byte[] extra, int length) {
+        return hashWith(extra, 0, length);
+    }
+
+    /** The same, with {@code extra[offset, offset + length)}. */
+    public byte[] hashWith(byte[] extra, int offset, int length) {
         try {
             MessageDigest copy = (MessageDigest) digest.clone();
-            copy.update(extra, 0, length);
+            copy.update(extra, offset, length);
             return copy.digest();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("digest cannot be cloned", e);
