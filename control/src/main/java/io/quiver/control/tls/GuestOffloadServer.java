@@ -6,6 +6,10 @@ import io.quiver.dataplane.guest.GuestRequestSlot;
 import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.offload.tls.OffloadReply;
 import io.quiver.dataplane.offload.tls.OffloadRequest;
+import io.quiver.dataplane.offload.tls.host.OffloadCandidate;
+import io.quiver.dataplane.offload.tls.host.OffloadDecider;
+import io.quiver.dataplane.offload.tls.host.OffloadDecision;
+import io.quiver.dataplane.offload.tls.host.OffloadPolicy;
 import io.quiver.dataplane.offload.tls.wire.WireReply;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import io.quiver.dataplane.offload.tls.wire.OffloadWire;
@@ -46,6 +50,8 @@ final class GuestOffloadServer implements AutoCloseable {
     private final OffloadFrontEnd frontEnd;
     private final TlsOffloadOptions options;
     private final BiConsumer<String, String> audit;
+    /** Which VNICs may offload: the dataplane's per-VNIC, per-port policy, built from the configuration file. */
+    private final OffloadDecider decider;
     private final Thread thread;
     /** By VNIC index (the poll thread's alone). */
     private final Map<Integer, OffloadClient> clients = new HashMap<>();
@@ -65,6 +71,7 @@ final class GuestOffloadServer implements AutoCloseable {
         this.frontEnd = frontEnd;
         this.options = options;
         this.audit = audit;
+        this.decider = new OffloadDecider(policy(options.policy(), datapath), () -> true);
         this.thread = Thread.ofPlatform().daemon().name("quiver-tls-guests").start(this::run);
     }
 
@@ -110,7 +117,7 @@ final class GuestOffloadServer implements AutoCloseable {
         int ip = slot.sourceIp;
         int port = slot.sourcePort;
         int index = slot.vnic;
-        frontEnd.serve(client, frame, decoded, scratch, request -> policy(vnic), new OffloadFrontEnd.ReplySink() {
+        frontEnd.serve(client, frame, decoded, scratch, request -> policy(vnic, request), new OffloadFrontEnd.ReplySink() {
             @Override
             public void reply(OffloadReply reply, int operationCode, int requestId) {
                 ByteBuffer out = REPLY.get().clear();
@@ -128,29 +135,44 @@ final class GuestOffloadServer implements AutoCloseable {
         scratch.reset();
     }
 
-    private FailureReason policy(Vnic vnic) {
-        TlsOffloadOptions.Policy policy = options.policy();
-        Boolean allowed = policy.vnics().get(vnic.name());
-        if (allowed == null) {
-            allowed = policy.ports().get(vnic.port());
-        }
-        if (allowed == null) {
-            allowed = policy.enabledByDefault();
-        }
-        if (allowed) {
-            return null;
+    /** The offload policy's answer for a START from {@code vnic}: null when it may go on. */
+    private FailureReason policy(Vnic vnic, OffloadRequest start) {
+        OffloadDecision decision = decider.decide(new OffloadCandidate(vnic.name(), vnic.portId(), start.cipherSuite(),
+                start.namedGroup()));
+        if (decision.offload() || decision.reason() == OffloadDecision.Reason.UNSUPPORTED_SUITE
+                || decision.reason() == OffloadDecision.Reason.UNSUPPORTED_GROUP) {
+            return null; // what the engine does not implement, the engine refuses with its own reason
         }
         long now = System.nanoTime();
         Long last = lastAudit.get(vnic.name());
         if (last == null || now - last > AUDIT_EVERY) {
             lastAudit.put(vnic.name(), now);
             try {
-                audit.accept(vnic.name(), "the TLS offload policy does not let VNIC " + vnic.name() + " offload");
+                audit.accept(vnic.name(), "the TLS offload policy does not let VNIC " + vnic.name() + " offload ("
+                        + decision.reason().name().toLowerCase().replace('_', '-') + ")");
             } catch (RuntimeException e) {
                 LOG.warn("VNIC {}: TLS offload refusal not audited: {}", vnic.name(), e.getMessage());
             }
         }
         return FailureReason.NOT_PERMITTED;
+    }
+
+    /** The file's policy with its ports named by their DPDK ids; an unknown port is a configuration error. */
+    static OffloadPolicy policy(TlsOffloadOptions.Policy file, Datapath datapath) {
+        OffloadPolicy policy = file.enabledByDefault() ? OffloadPolicy.onByDefault() : OffloadPolicy.offByDefault();
+        for (Map.Entry<String, Boolean> vnic : file.vnics().entrySet()) {
+            policy = policy.withVnic(vnic.getKey(), vnic.getValue());
+        }
+        for (Map.Entry<String, Boolean> port : file.ports().entrySet()) {
+            int id;
+            try {
+                id = datapath.port(port.getKey()).id();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls-offload.guests.ports: " + e.getMessage(), e);
+            }
+            policy = policy.withPort(id, port.getValue());
+        }
+        return policy;
     }
 
     private OffloadClient client(int index, String name) {

@@ -115,7 +115,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
             }
         }
         Map<String, Map<NamedGroup, Samples>> viaRates = new LinkedHashMap<>();
-        Map<String, Map<NamedGroup, double[]>> viaAllocation = new LinkedHashMap<>(); // bytes, handshakes
+        Map<String, Map<NamedGroup, double[]>> viaAllocation = new LinkedHashMap<>(); // bytes, handshakes, lost
         try (OffloadDaemon daemon = via.isEmpty() ? null : OffloadDaemon.start();
              HandshakeOffloadEngine engine = new HandshakeOffloadEngine(CryptoBackends.create(choice), NssKeyLog.DISABLED,
                 POOL * 2, POOL * 32, 64 * 1024);
@@ -136,7 +136,7 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                     System.out.printf("warming up the daemon's service through the %s, %s, for %d s%n", v, group, warmupSeconds);
                     daemon.warmUntilCompiled(v, group, System.out);
                     viaRates.computeIfAbsent(v, k -> new LinkedHashMap<>()).put(group, new Samples());
-                    viaAllocation.computeIfAbsent(v, k -> new LinkedHashMap<>()).put(group, new double[2]);
+                    viaAllocation.computeIfAbsent(v, k -> new LinkedHashMap<>()).put(group, new double[3]);
                 }
             }
             for (int r = 0; r < repeats; r++) {
@@ -159,9 +159,10 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                         double[] alloc = viaAllocation.get(v).get(group);
                         alloc[0] += bytes;
                         alloc[1] += handshakes;
+                        alloc[2] += load.get("lost").asLong();
                         System.out.printf("repeat %d %-9s %,10.0f handshakes/s through the %s (window %d handshakes, %,d B/handshake "
-                                + "on the engine's worker)%n", r + 1, group, rate, v, load.get("window").asInt(),
-                                handshakes == 0 ? 0 : bytes / handshakes);
+                                + "on the engine's worker, %d lost)%n", r + 1, group, rate, v, load.get("window").asInt(),
+                                handshakes == 0 ? 0 : bytes / handshakes, load.get("lost").asLong());
                     }
                 }
                 if (opensslVersion != null) {
@@ -219,7 +220,8 @@ public final class TlsHandshakeBenchmark implements Callable<Integer> {
                 ObjectNode t = g.putObject("via" + Character.toUpperCase(v.charAt(0)) + v.substring(1));
                 ResultFile.samples(t, "handshakesPerSecond", through);
                 t.put("ratioToInProcess", share).put("meetsTarget", share >= VIA_TARGET)
-                        .put("workerAllocatedBytesPerHandshake", alloc[1] == 0 ? 0 : alloc[0] / alloc[1]);
+                        .put("workerAllocatedBytesPerHandshake", alloc[1] == 0 ? 0 : alloc[0] / alloc[1])
+                        .put("lostHandshakes", (long) alloc[2]);
                 if (!theirs.values().isEmpty()) {
                     t.put("ratioToOpenssl", through.median() / theirs.median());
                 }
