@@ -24,6 +24,10 @@ public final class GuestTlsClient {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("hold")) {
+            hold();
+            return;
+        }
         CipherSuite suite = CipherSuite.valueOf(args[0]);
         NamedGroup group = NamedGroup.valueOf(args[1]);
         Path dir = Files.createTempDirectory("quiver-guest-tls");
@@ -54,6 +58,21 @@ public final class GuestTlsClient {
         } catch (Exception e) {
             System.out.println("guest TLS offload failed: " + e);
             System.exit(1);
+        }
+    }
+
+    /**
+     * Opens a session (an external PSK, no peer needed) and leaves without closing it, as a guest that crashes or is
+     * deleted does: UDP has no end of connection, so only the VNIC's going erases it.
+     */
+    private static void hold() throws Exception {
+        try (DatagramOffloadChannel channel = DatagramOffloadChannel.connect(
+                new InetSocketAddress(GuestServiceAddress.ADDRESS, GuestServiceAddress.TLS_OFFLOAD_PORT))) {
+            var reply = new HandshakeOffloadClient(channel).start(io.quiver.dataplane.offload.tls.host.StartParameters
+                    .of(42, io.quiver.dataplane.offload.tls.TlsRole.CLIENT, CipherSuite.TLS_AES_128_GCM_SHA256)
+                    .psk(new byte[32], io.quiver.dataplane.offload.tls.PskKind.EXTERNAL)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            check(reply.ok(), "a session held: " + reply);
+            System.out.println("guest TLS offload: holding connection 42");
         }
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * daemon; needs root, openssl and a C compiler (bin/quiver-test installs them) and skips, saying why, without.
  */
 @Timeout(300)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TlsOffloadLabTest {
     @TempDir
     static Path dir;
@@ -187,6 +188,33 @@ class TlsOffloadLabTest {
         String metrics = Shell.check(List.of("curl", "-s", api + "/metrics"), 30);
         assertTrue(metrics.contains("quiver_tls_offload_handshakes_total"), metrics);
         assertTrue(metrics.contains("quiver_tls_offload_sessions"), metrics);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: it deletes g1
+    void aDeletedVnicsSessionsAreErased() throws Exception {
+        Shell.Result r = inGuest(1, "hold");
+        assertEquals(0, r.exitCode(), r.output());
+        long before = LabApi.ok(api, "GET", "/v1/tls-offload", null).get("sessions").asLong();
+        assertTrue(client("g1").get("sessions").asLong() >= 1, "the guest left its session open");
+        LabApi.ok(api, "DELETE", "/v1/vnics/g1", null);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        JsonNode view;
+        do {
+            Thread.sleep(100);
+            view = LabApi.ok(api, "GET", "/v1/tls-offload", null);
+        } while (System.nanoTime() < deadline && (hasClient(view, "g1") || view.get("sessions").asLong() >= before));
+        assertTrue(!hasClient(view, "g1"), "the deleted VNIC is no client any more: " + view);
+        assertTrue(view.get("sessions").asLong() < before, "its session was erased: " + view);
+    }
+
+    private static boolean hasClient(JsonNode view, String name) {
+        for (JsonNode c : view.get("clients")) {
+            if (c.get("name").asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static JsonNode client(String name) throws Exception {

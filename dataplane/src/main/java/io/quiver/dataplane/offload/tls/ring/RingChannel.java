@@ -54,32 +54,29 @@ public final class RingChannel implements OffloadChannel {
      */
     public boolean submit(OffloadOperation operation, long connectionId, Consumer<OffloadRequest> fill,
                           ReplyHandler handler, long tag) {
-        if (!running.getAsBoolean()) {
-            return false;
-        }
-        long sequence;
-        try {
-            sequence = ring.tryNext();
-        } catch (InsufficientCapacityException e) {
-            ringFull.increment();
-            return false;
-        }
-        try {
-            OffloadRequest slot = ring.get(sequence);
-            slot.reset().operation(operation).connectionId(connectionId).handler(handler, tag);
-            fill.accept(slot);
-        } finally {
-            ring.publish(sequence); // a service stopped meanwhile answers every slot still queued
-        }
-        return true;
+        // a service stopped meanwhile answers every slot still queued, this one too
+        return publish(operation, connectionId, fill, slot -> slot.handler(handler, tag));
     }
 
     /**
      * Queues one request whose reply completes {@code completion}; false, with nothing queued, when the ring is full
-     * or the engine stopped. For the service's front ends, which keep their own completion per request.
+     * or the engine stopped.
      */
     public boolean submit(OffloadOperation operation, long connectionId, Consumer<OffloadRequest> fill,
                           CompletableFuture<OffloadReply> completion) {
+        if (!publish(operation, connectionId, fill, slot -> slot.completion(completion))) {
+            return false;
+        }
+        if (!running.getAsBoolean()) {
+            // the service stopped while this request was being published: it may never be processed
+            completion.complete(OffloadReply.failed(connectionId, operation, FailureReason.ENGINE_STOPPED, null));
+        }
+        return true;
+    }
+
+    /** Claims a slot, resets it, lets {@code replyTo} and {@code fill} set it, publishes it. */
+    private boolean publish(OffloadOperation operation, long connectionId, Consumer<OffloadRequest> fill,
+                            Consumer<OffloadRequest> replyTo) {
         if (!running.getAsBoolean()) {
             return false;
         }
@@ -92,14 +89,10 @@ public final class RingChannel implements OffloadChannel {
         }
         try {
             OffloadRequest slot = ring.get(sequence);
-            slot.reset().operation(operation).connectionId(connectionId).completion(completion);
+            replyTo.accept(slot.reset().operation(operation).connectionId(connectionId));
             fill.accept(slot);
         } finally {
             ring.publish(sequence);
-        }
-        if (!running.getAsBoolean()) {
-            // the service stopped while this request was being published: it may never be processed
-            completion.complete(OffloadReply.failed(connectionId, operation, FailureReason.ENGINE_STOPPED, null));
         }
         return true;
     }
