@@ -79,7 +79,11 @@ final class GuestOffloadServer implements AutoCloseable {
         while (running) {
             try {
                 datapath.tlsRequests().poll((slot, sequence, end) -> {
-                    handle(slot);
+                    try {
+                        handle(slot);
+                    } finally {
+                        java.util.Arrays.fill(slot.payload, 0, slot.length, (byte) 0); // it carried a private key
+                    }
                     return true;
                 });
                 long now = System.nanoTime();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One client of the offload service: a socket connection or a VNIC. Its sessions and handles are its own in the
@@ -24,8 +25,8 @@ final class OffloadClient {
     final ClientLimits limits;
     final AtomicInteger pending = new AtomicInteger();
     final AtomicInteger sessions = new AtomicInteger();
-    final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
-    final java.util.concurrent.atomic.LongAdder handshakes = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder requests = new LongAdder();
+    final LongAdder handshakes = new LongAdder();
     private final AtomicLongArray refusals = new AtomicLongArray(FailureReason.values().length);
     /** The token bucket of the request rate (admission thread only). */
     private double tokens;

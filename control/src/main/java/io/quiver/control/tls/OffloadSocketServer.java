@@ -193,7 +193,10 @@ final class OffloadSocketServer implements AutoCloseable {
                         frontEnd.serve(client, frame, decoded, scratch, null, sink);
                         scratch.reset(); // wipes a private key or PSK the request carried
                     }
+                    int stale = in.limit();
                     in.compact();
+                    // the frames consumed carried private keys: their bytes do not wait in the buffer for the next read
+                    java.util.Arrays.fill(in.array(), in.position(), Math.max(in.position(), stale), (byte) 0);
                 }
             } catch (IOException e) {
                 // the client went away

@@ -124,6 +124,7 @@ public abstract class FramedOffloadChannel implements OffloadChannel, AutoClosea
                 return failed(reply, operation, connectionId);
             } finally {
                 scratch.reset(); // wipes the private key the request carried
+                java.util.Arrays.fill(frame.array(), 0, frame.limit(), (byte) 0); // and its encoded copy
             }
         }
         return reply;
