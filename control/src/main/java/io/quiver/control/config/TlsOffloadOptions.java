@@ -46,6 +46,10 @@ public record TlsOffloadOptions(Path socket, int socketMode, String socketGroup,
             if (maxSessions < 0 || maxPending < 0 || requestsPerSecond < 0) {
                 throw new IllegalArgumentException("tls-offload limits cannot be negative");
             }
+            if (requestsPerSecond > 1_000_000_000) {
+                throw new IllegalArgumentException("tls-offload requestsPerSecond must be at most 1000000000 (0: no limit), not "
+                        + requestsPerSecond);
+            }
         }
     }
 

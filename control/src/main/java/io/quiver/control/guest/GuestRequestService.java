@@ -8,7 +8,6 @@ import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.guest.GuestRequestSlot;
 import io.quiver.dataplane.guest.GuestServiceAddress;
 import io.quiver.dataplane.lcore.ThreadPlacement;
-import io.quiver.dataplane.packet.Ethernet;
 import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.vnic.Vnic;
 import java.util.List;
@@ -190,9 +189,8 @@ public final class GuestRequestService implements AutoCloseable {
     }
 
     private void send(GuestRequestSlot slot, GuestMessage reply) {
-        byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(slot.sourceMac)).sourceMac(GuestServiceAddress.MAC)
-                .sourceIp(GuestServiceAddress.IP).destinationIp(slot.sourceIp).ports(GuestServiceAddress.PORT, slot.sourcePort)
-                .payload(GuestCodec.encode(reply)).build();
+        byte[] frame = GuestServiceAddress.frameTo(slot.sourceMac, slot.sourceIp, GuestServiceAddress.PORT, slot.sourcePort,
+                GuestCodec.encode(reply));
         if (!datapath.injections().offer(slot.vnic, frame)) {
             LOG.warn("the injection queue is full: a reply to VNIC {} was lost", slot.vnic);
         }
@@ -203,9 +201,8 @@ public final class GuestRequestService implements AutoCloseable {
         // to the guest's primary address before the change (it still has it), or broadcast when it had none
         for (String cidr : n.guestIps().isEmpty() ? java.util.List.of("255.255.255.255") : n.guestIps().subList(0, 1)) {
             int ip = UdpFrameBuilder.parseIpv4(cidr.substring(0, cidr.indexOf('/') < 0 ? cidr.length() : cidr.indexOf('/')));
-            byte[] frame = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(n.guestMac())).sourceMac(GuestServiceAddress.MAC)
-                    .sourceIp(GuestServiceAddress.IP).destinationIp(ip).ports(GuestServiceAddress.PORT, GuestServiceAddress.NOTIFY_PORT)
-                    .payload(payload).build();
+            byte[] frame = GuestServiceAddress.frameTo(n.guestMac(), ip, GuestServiceAddress.PORT,
+                    GuestServiceAddress.NOTIFY_PORT, payload);
             datapath.injections().offer(n.vnic().index(), frame);
         }
     }

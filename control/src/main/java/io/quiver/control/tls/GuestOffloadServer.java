@@ -14,8 +14,6 @@ import io.quiver.dataplane.offload.tls.wire.WireReply;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
 import io.quiver.dataplane.offload.tls.wire.OffloadWire;
 import io.quiver.dataplane.offload.tls.wire.WireRequest;
-import io.quiver.dataplane.packet.Ethernet;
-import io.quiver.dataplane.packet.UdpFrameBuilder;
 import io.quiver.dataplane.vnic.Vnic;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -60,6 +58,11 @@ final class GuestOffloadServer implements AutoCloseable {
     private final OffloadRequest scratch = new OffloadRequest(OffloadWire.MAX_PAYLOAD);
     /** Datagrams dropped before any answer: a length field that disagrees with the datagram. */
     final LongAdder malformed = new LongAdder();
+    /** Datagrams the lcore could not queue for this service (counted by the lcore). */
+    long queueOverflows() {
+        return datapath.tlsRequests().overflows;
+    }
+
     /** Replies that did not fit the injection queue. */
     final LongAdder lostReplies = new LongAdder();
     private volatile boolean running = true;
@@ -73,6 +76,7 @@ final class GuestOffloadServer implements AutoCloseable {
         this.audit = audit;
         this.decider = new OffloadDecider(policy(options.policy(), datapath), () -> true);
         this.thread = Thread.ofPlatform().daemon().name("quiver-tls-guests").start(this::run);
+        datapath.tlsRequests().served(true);
     }
 
     private void run() {
@@ -209,9 +213,7 @@ final class GuestOffloadServer implements AutoCloseable {
     private void send(int vnic, long mac, int ip, int port, ByteBuffer out) {
         byte[] payload = new byte[out.remaining()];
         out.get(payload);
-        byte[] built = new UdpFrameBuilder().destinationMac(Ethernet.longToMac(mac)).sourceMac(GuestServiceAddress.MAC)
-                .sourceIp(GuestServiceAddress.IP).destinationIp(ip)
-                .ports(GuestServiceAddress.TLS_OFFLOAD_PORT, port).payload(payload).build();
+        byte[] built = GuestServiceAddress.frameTo(mac, ip, GuestServiceAddress.TLS_OFFLOAD_PORT, port, payload);
         if (!datapath.injections().offer(vnic, built)) {
             lostReplies.increment();
         }
@@ -219,6 +221,7 @@ final class GuestOffloadServer implements AutoCloseable {
 
     @Override
     public void close() {
+        datapath.tlsRequests().served(false);
         running = false;
         try {
             thread.join(2_000);

@@ -1,12 +1,10 @@
 package io.quiver.control.tls;
 
 import io.quiver.control.config.TlsOffloadOptions.ClientLimits;
+import io.quiver.control.guest.RequestRateLimiter;
 import io.quiver.dataplane.offload.tls.protocol.FailureReason;
-import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,10 +25,9 @@ final class OffloadClient {
     final AtomicInteger sessions = new AtomicInteger();
     final LongAdder requests = new LongAdder();
     final LongAdder handshakes = new LongAdder();
-    private final AtomicLongArray refusals = new AtomicLongArray(FailureReason.values().length);
-    /** The token bucket of the request rate (admission thread only). */
-    private double tokens;
-    private long refilledNanos;
+    private final ReasonCounts refusals = new ReasonCounts();
+    /** The request rate's token bucket, a second's worth deep; null without a rate limit (admission thread only). */
+    private final RequestRateLimiter rate;
     volatile boolean closed;
 
     OffloadClient(long id, Kind kind, String name, ClientLimits limits) {
@@ -38,58 +35,35 @@ final class OffloadClient {
         this.kind = kind;
         this.name = name;
         this.limits = limits;
-        this.tokens = limits.requestsPerSecond();
-        this.refilledNanos = System.nanoTime();
+        this.rate = limits.requestsPerSecond() == 0 ? null
+                : new RequestRateLimiter(1, limits.requestsPerSecond(), limits.requestsPerSecond());
     }
 
     /** Why this request may not go to the engine now, or null. Reserves a session for a START that may go. */
     FailureReason admit(boolean start) {
         requests.increment();
-        if (limits.requestsPerSecond() > 0 && !takeToken()) {
+        if (rate != null && !rate.tryAcquire(0, System.nanoTime())) {
             return refuse(FailureReason.RATE_LIMITED);
         }
         if (limits.maxPending() > 0 && pending.get() >= limits.maxPending()) {
             return refuse(FailureReason.TOO_MANY_PENDING);
         }
-        if (start && limits.maxSessions() > 0 && sessions.incrementAndGet() > limits.maxSessions()) {
-            sessions.decrementAndGet();
-            return refuse(FailureReason.CLIENT_SESSION_LIMIT);
-        } else if (start && limits.maxSessions() == 0) {
-            sessions.incrementAndGet();
+        if (start) {
+            int open = sessions.incrementAndGet(); // reserved; a START the engine refuses gives it back
+            if (limits.maxSessions() > 0 && open > limits.maxSessions()) {
+                sessions.decrementAndGet();
+                return refuse(FailureReason.CLIENT_SESSION_LIMIT);
+            }
         }
         return null;
     }
 
-    private boolean takeToken() {
-        long now = System.nanoTime();
-        int rate = limits.requestsPerSecond();
-        tokens = Math.min(rate, tokens + (now - refilledNanos) * (double) rate / TimeUnit.SECONDS.toNanos(1));
-        refilledNanos = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
-    }
-
     /** Counts a refusal (the service's or the engine's) and returns it. */
     FailureReason refuse(FailureReason reason) {
-        refusals.incrementAndGet(reason.ordinal());
-        return reason;
-    }
-
-    long refusals(FailureReason reason) {
-        return refusals.get(reason.ordinal());
+        return refusals.count(reason);
     }
 
     Map<FailureReason, Long> refusals() {
-        Map<FailureReason, Long> out = new EnumMap<>(FailureReason.class);
-        for (FailureReason r : FailureReason.values()) {
-            long n = refusals.get(r.ordinal());
-            if (n > 0) {
-                out.put(r, n);
-            }
-        }
-        return out;
+        return refusals.asMap();
     }
 }

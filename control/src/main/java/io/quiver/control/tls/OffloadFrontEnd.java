@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ final class OffloadFrontEnd {
     private final RingChannel ring;
     private final AtomicLong nextClient = new AtomicLong(1);
     private final Map<Long, OffloadClient> clients = new ConcurrentHashMap<>();
-    private final AtomicLongArray refusals = new AtomicLongArray(FailureReason.values().length);
+    private final ReasonCounts refusals = new ReasonCounts();
     private final LongAdder requests = new LongAdder();
     private final LongAdder handshakes = new LongAdder();
     private final LongAdder clientsClosed = new LongAdder();
@@ -146,7 +145,7 @@ final class OffloadFrontEnd {
     }
 
     private void count(FailureReason reason) {
-        refusals.incrementAndGet(reason.ordinal());
+        refusals.count(reason);
     }
 
     /**
@@ -195,17 +194,6 @@ final class OffloadFrontEnd {
     }
 
     Map<FailureReason, Long> refusals() {
-        Map<FailureReason, Long> out = new java.util.EnumMap<>(FailureReason.class);
-        for (FailureReason r : FailureReason.values()) {
-            long n = refusals.get(r.ordinal());
-            if (n > 0) {
-                out.put(r, n);
-            }
-        }
-        return out;
-    }
-
-    long refusals(FailureReason reason) {
-        return refusals.get(reason.ordinal());
+        return refusals.asMap();
     }
 }

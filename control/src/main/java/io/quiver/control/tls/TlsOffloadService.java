@@ -91,7 +91,8 @@ public final class TlsOffloadService implements AutoCloseable {
     /** The service's state: what the engine holds, what it served, what it refused and why. */
     public record View(String socket, boolean guests, String backend, int ringSize, long processed, long requests,
                        long handshakes, double handshakesPerSecond, int sessions, int secrets, long ringFull,
-                       long foreignHandles, long clientsClosed, long unanswerable, long guestRepliesLost,
+                       long foreignHandles, long clientsClosed, long unanswerable, long guestQueueOverflows,
+                       long guestRepliesLost,
                        long workerAllocatedBytes, Map<String, Long> failures, List<Client> clients) {
     }
 
@@ -106,13 +107,9 @@ public final class TlsOffloadService implements AutoCloseable {
                 engine.configuration().ringSize(), engine.processed(), frontEnd.requests(), frontEnd.handshakes(),
                 Math.round(handshakesPerSecond * 10) / 10.0, engine.engine().activeConnections(),
                 engine.engine().liveSecrets(), engine.channel().fullCount(), engine.engine().foreignHandles(),
-                frontEnd.clientsClosed(), frontEnd.unanswerable.sum(), guests == null ? 0 : guests.lostReplies.sum(),
+                frontEnd.clientsClosed(), frontEnd.unanswerable.sum(), guests == null ? 0 : guests.queueOverflows(),
+                guests == null ? 0 : guests.lostReplies.sum(),
                 engine.workerAllocatedBytes(), names(frontEnd.refusals()), clients);
-    }
-
-    /** Refusals by reason, for metrics. */
-    public Map<FailureReason, Long> failures() {
-        return frontEnd.refusals();
     }
 
     private static Map<String, Long> names(Map<FailureReason, Long> byReason) {

@@ -215,4 +215,22 @@ class GuestRequestLabTest {
             assertFalse(status.contains("Cpus_allowed_list:\t" + LCORE_CPU + "\n"), "off the lcore's CPU: " + status);
         }
     }
+
+    @Test
+    @Order(8)
+    void withoutTheTlsOffloadServiceItsDatagramsAreCountedDrops() throws Exception {
+        // this daemon's configuration has no tls-offload section: nobody would answer 6862, so the lcore drops and counts;
+        // g1, whose address agrees on both sides since order 1 (g2's was moved by the host alone in order 5)
+        long before = rest("GET", "/v1/vnics/g1", null).get("counters").get("drops").path("unknown-destination").asLong();
+        for (int i = 0; i < 3; i++) {
+            Shell.check("ip", "netns", "exec", NamespaceLab.guestNamespace(1), "bash", "-c",
+                    "echo offload > /dev/udp/169.254.169.254/6862");
+        }
+        long after = before;
+        for (int i = 0; i < 50 && after < before + 3; i++) {
+            Thread.sleep(100);
+            after = rest("GET", "/v1/vnics/g1", null).get("counters").get("drops").path("unknown-destination").asLong();
+        }
+        assertEquals(before + 3, after, "three datagrams to an unserved service port, three counted drops");
+    }
 }

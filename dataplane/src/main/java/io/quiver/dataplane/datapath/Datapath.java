@@ -90,8 +90,9 @@ public final class Datapath implements AutoCloseable {
     private PendingVnics pending;
     private Router router;
     private final GuestRequestQueue guestRequests = new GuestRequestQueue(Defaults.GUEST_REQUEST_QUEUE);
-    private final GuestRequestQueue tlsRequests = new GuestRequestQueue(Defaults.TLS_OFFLOAD_QUEUE,
-            Defaults.TLS_OFFLOAD_MAX_DATAGRAM);
+    /** Served only while the daemon runs the TLS offload service (its section in the configuration file). */
+    private final GuestRequestQueue tlsRequests = unserved(new GuestRequestQueue(Defaults.TLS_OFFLOAD_QUEUE,
+            Defaults.TLS_OFFLOAD_MAX_DATAGRAM));
     private final InjectionQueue injections = new InjectionQueue(Defaults.INJECTION_QUEUE);
     private final SpoofWarnings spoofWarnings;
     private final LinkMonitor linkMonitor;
@@ -929,6 +930,11 @@ public final class Datapath implements AutoCloseable {
     /** Requests guests sent to the configuration service, for the control side to poll. */
     public GuestRequestQueue guestRequests() {
         return guestRequests;
+    }
+
+    private static GuestRequestQueue unserved(GuestRequestQueue queue) {
+        queue.served(false);
+        return queue;
     }
 
     /** Requests guests sent to the TLS handshake offload service, for the control side to poll. */

@@ -203,7 +203,7 @@ final class GuestEgress extends PortIngress {
         int servicePort = b.op[i] != 17 || l4Room < 8 ? -1 : PacketParser.be16(l3 + ihl + 2);
         GuestRequestQueue queue = servicePort == GuestServiceAddress.PORT ? guestRequests
                 : servicePort == GuestServiceAddress.TLS_OFFLOAD_PORT ? tlsRequests : null;
-        if (queue == null) {
+        if (queue == null || !queue.isServed()) {
             vnicDrop(vc, DropReason.UNKNOWN_DESTINATION, m);
             return;
         }

@@ -16,6 +16,8 @@ public final class GuestRequestQueue {
     private final RingBuffer<GuestRequestSlot> ring;
     private final EventPoller<GuestRequestSlot> poller;
     private final int maxPayload;
+    /** Whether a control-side service takes from this queue; the lcore drops (and counts) what nobody would answer. */
+    private volatile boolean served = true;
     /** Requests the lcore could not queue (written by the lcore only). */
     public long overflows;
     /** The control thread waiting for requests: the lcore wakes it per request (rare, rate-limited traffic). */
@@ -31,6 +33,15 @@ public final class GuestRequestQueue {
         ring = RingBuffer.createSingleProducer(() -> new GuestRequestSlot(maxPayload), capacity, new YieldingWaitStrategy());
         poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
+    }
+
+    /** Says whether a service polls this queue now (the TLS offload service opens and closes with the daemon). */
+    public void served(boolean on) {
+        served = on;
+    }
+
+    public boolean isServed() {
+        return served;
     }
 
     /** The longest payload a slot holds. */

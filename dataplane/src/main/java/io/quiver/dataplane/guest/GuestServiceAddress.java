@@ -2,6 +2,7 @@ package io.quiver.dataplane.guest;
 
 import io.quiver.configstore.model.ReservedAddresses;
 import io.quiver.dataplane.packet.Ethernet;
+import io.quiver.dataplane.packet.UdpFrameBuilder;
 
 /**
  * Where guests reach the appliance's configuration service: a link-local address in the spirit of the cloud
@@ -23,5 +24,14 @@ public final class GuestServiceAddress {
     public static final long MAC_LONG = Ethernet.macToLong(MAC);
 
     private GuestServiceAddress() {
+    }
+
+    /**
+     * A UDP frame from the service address and {@code servicePort} to a guest: how the appliance's services (replies,
+     * notifications) answer, injected into the guest's VNIC.
+     */
+    public static byte[] frameTo(long guestMac, int guestIp, int servicePort, int guestPort, byte[] payload) {
+        return new UdpFrameBuilder().destinationMac(Ethernet.longToMac(guestMac)).sourceMac(MAC).sourceIp(IP)
+                .destinationIp(guestIp).ports(servicePort, guestPort).payload(payload).build();
     }
 }

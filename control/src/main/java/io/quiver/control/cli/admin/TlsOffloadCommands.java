@@ -22,7 +22,8 @@ public class TlsOffloadCommands extends FabricCommands {
                     .append(j.get("handshakesPerSecond").asText()).append("/s now; ").append(j.get("requests").asText())
                     .append(" request(s); ring full ").append(j.get("ringFull").asText()).append(", foreign handles ")
                     .append(j.get("foreignHandles").asText()).append(", unanswerable frames ")
-                    .append(j.get("unanswerable").asText()).append('\n');
+                    .append(j.get("unanswerable").asText()).append(", guest datagrams lost ")
+                    .append(j.get("guestQueueOverflows").asLong() + j.get("guestRepliesLost").asLong()).append('\n');
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode client : j.get("clients")) {
                 rows.add(List.of(client.get("id").asText(), client.get("kind").asText(), client.get("name").asText(),

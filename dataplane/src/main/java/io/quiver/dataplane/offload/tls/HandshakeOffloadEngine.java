@@ -349,17 +349,6 @@ public final class HandshakeOffloadEngine implements AutoCloseable {
         return entry;
     }
 
-    /** Sessions open per client, for the service's view; walks the table (control side, rarely). */
-    public int sessionsOf(long client) {
-        int n = 0;
-        for (SessionKey key : sessions.keySet()) {
-            if (key.client() == client) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     // ---- handle operations ----------------------------------------------------------------------------------
 
     private void handleOperation(OffloadRequest request, HandshakeSession.Outcome out) {

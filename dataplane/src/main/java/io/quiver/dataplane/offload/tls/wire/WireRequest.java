@@ -80,64 +80,42 @@ public final class WireRequest {
     }
 
     private static FailureReason field(int tag, int length, ByteBuffer body, OffloadRequest into) {
-        switch (tag) {
-            case TAG_ROLE, TAG_PSK_KIND, TAG_TRANSCRIPT_POINT, TAG_CONTENT_TYPE -> {
-                if (length != 1) {
-                    return FailureReason.MALFORMED_REQUEST;
-                }
-                int value = body.get() & 0xff;
-                switch (tag) {
-                    case TAG_ROLE -> {
-                        TlsRole role = OffloadWire.decode(TlsRole.class, value);
-                        if (role == null) {
-                            return FailureReason.MALFORMED_REQUEST;
-                        }
-                        into.role(role);
-                    }
-                    case TAG_PSK_KIND -> {
-                        PskKind kind = OffloadWire.decode(PskKind.class, value);
-                        if (kind == null) {
-                            return FailureReason.MALFORMED_REQUEST;
-                        }
-                        into.pskKind(kind);
-                    }
-                    case TAG_TRANSCRIPT_POINT -> {
-                        TranscriptPoint point = OffloadWire.decode(TranscriptPoint.class, value);
-                        if (point == null) {
-                            return FailureReason.MALFORMED_REQUEST;
-                        }
-                        into.transcriptPoint(point);
-                    }
-                    default -> into.contentType(value);
-                }
+        int size = switch (tag) {
+            case TAG_ROLE, TAG_PSK_KIND, TAG_TRANSCRIPT_POINT, TAG_CONTENT_TYPE -> 1;
+            case TAG_CIPHER_SUITE, TAG_NAMED_GROUP, TAG_PADDING -> 2;
+            case TAG_PSK_HANDLE -> 8;
+            default -> -1; // a byte field
+        };
+        if (size < 0) {
+            BoundedBytes target = bytes(tag, into);
+            if (length > target.capacity()) {
+                return FailureReason.PAYLOAD_TOO_LARGE;
             }
-            case TAG_CIPHER_SUITE, TAG_NAMED_GROUP, TAG_PADDING -> {
-                if (length != 2) {
-                    return FailureReason.MALFORMED_REQUEST;
-                }
-                int value = body.getShort() & 0xffff;
-                switch (tag) {
-                    case TAG_CIPHER_SUITE -> into.cipherSuite(value);
-                    case TAG_NAMED_GROUP -> into.namedGroup(value);
-                    default -> into.paddingLength(value);
-                }
-            }
-            case TAG_PSK_HANDLE -> {
-                if (length != 8) {
-                    return FailureReason.MALFORMED_REQUEST;
-                }
-                into.pskHandle(body.getLong());
-            }
-            default -> {
-                BoundedBytes target = bytes(tag, into);
-                if (length > target.capacity()) {
-                    return FailureReason.PAYLOAD_TOO_LARGE;
-                }
-                target.set(body.array(), body.arrayOffset() + body.position(), length);
-                body.position(body.position() + length);
-            }
+            target.set(body.array(), body.arrayOffset() + body.position(), length);
+            body.position(body.position() + length);
+            return null;
         }
-        return null;
+        if (length != size) {
+            return FailureReason.MALFORMED_REQUEST;
+        }
+        long value = switch (size) {
+            case 1 -> body.get() & 0xff;
+            case 2 -> body.getShort() & 0xffff;
+            default -> body.getLong();
+        };
+        switch (tag) {
+            case TAG_ROLE -> into.role(OffloadWire.decode(TlsRole.class, (int) value));
+            case TAG_PSK_KIND -> into.pskKind(OffloadWire.decode(PskKind.class, (int) value));
+            case TAG_TRANSCRIPT_POINT -> into.transcriptPoint(OffloadWire.decode(TranscriptPoint.class, (int) value));
+            case TAG_CONTENT_TYPE -> into.contentType((int) value);
+            case TAG_CIPHER_SUITE -> into.cipherSuite((int) value);
+            case TAG_NAMED_GROUP -> into.namedGroup((int) value);
+            case TAG_PADDING -> into.paddingLength((int) value);
+            default -> into.pskHandle(value);
+        }
+        boolean unknownCode = (tag == TAG_ROLE && into.role() == null) || (tag == TAG_PSK_KIND && into.pskKind() == null)
+                || (tag == TAG_TRANSCRIPT_POINT && into.transcriptPoint() == null);
+        return unknownCode ? FailureReason.MALFORMED_REQUEST : null;
     }
 
     private static BoundedBytes bytes(int tag, OffloadRequest r) {
