@@ -51,7 +51,9 @@ class AggregatedUplinkTest extends AggregationFixture {
         Map<Integer, String> memberOf = new HashMap<>();
         try (Datapath datapath = start(a, fromGuest, toM0, "quiver-aggr-balance-")) {
             Aggregation aggregation = datapath.aggregation();
-            await(() -> datapath.vnic("B").counters().txPackets >= FLOWS * PER_FLOW && datapath.vnic("B").counters().rxPackets >= 3, 10_000);
+            // The guest's LACPDU is the last frame B sends: waiting only for its UDP let the assertion race that frame.
+            await(() -> datapath.vnic("B").counters().txPackets >= FLOWS * PER_FLOW && datapath.vnic("B").counters().rxPackets >= 3
+                    && datapath.vnic("B").counters().ingressDrops[DropReason.SLOW_PROTOCOLS.ordinal()] >= 1, 10_000);
             int m0 = datapath.port("m0").id();
             int m1 = datapath.port("m1").id();
             assertEquals(128, aggregation.distribution().share(m0), "static load sharing: half the table each");
