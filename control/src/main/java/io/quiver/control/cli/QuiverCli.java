@@ -7,7 +7,8 @@ import picocli.CommandLine;
 /** The {@code quiver} command. Exit codes: 0 success, 1 a runtime failure (named on stderr), 2 a usage error. */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
-        subcommands = {RunCommand.class, LabCommand.class, DoctorCommand.class, GuestCommand.class, TlsOffloadCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LabCommand.class, DoctorCommand.class, GuestCommand.class, TlsOffloadCommand.class,
+                io.quiver.control.cli.admin.CaptureCommand.class, CommandLine.HelpCommand.class})
 public final class QuiverCli extends TlsOffloadCommands {
 
     public static void main(String[] args) {

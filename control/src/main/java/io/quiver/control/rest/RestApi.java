@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.tls.TlsOffloadService;
+import io.quiver.control.service.Captures;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
@@ -48,6 +49,7 @@ public final class RestApi implements AutoCloseable {
     private final FabricDirectory fabric;
     /** The TLS offload service, or null. */
     private final TlsOffloadService tlsOffload;
+    private final Captures captures;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
                     GuestRequestStats guestStats, String token, FabricDirectory fabric, TlsOffloadService tlsOffload) {
@@ -58,7 +60,9 @@ public final class RestApi implements AutoCloseable {
         this.metrics = metrics;
         this.guestStats = guestStats;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-        this.threads = Executors.newFixedThreadPool(2, r -> {
+        this.captures = new Captures(service.datapath());
+        // a capture holds its thread while it streams: the others keep two for every other request
+        this.threads = Executors.newFixedThreadPool(2 + Captures.MAX_ACTIVE, r -> {
             Thread t = new Thread(r, "quiver-rest");
             t.setDaemon(true);
             return t;
@@ -108,7 +112,9 @@ public final class RestApi implements AutoCloseable {
             String[] parts = path.replaceAll("^/+|/+$", "").split("/");
             String method = x.getRequestMethod();
             Object result = route(method, parts, query(x), x);
-            if (result instanceof Raw raw) {
+            if (result instanceof Captures.Capture capture) {
+                stream(x, capture);
+            } else if (result instanceof Raw raw) {
                 x.getResponseHeaders().set("Content-Type", raw.contentType());
                 x.sendResponseHeaders(200, raw.body().length);
                 try (OutputStream o = x.getResponseBody()) {
@@ -132,6 +138,19 @@ public final class RestApi implements AutoCloseable {
     }
 
     private record Raw(String contentType, byte[] body) {
+    }
+
+    /** A capture, streamed as pcapng for as long as it runs (chunked: its length is not known). */
+    private static void stream(HttpExchange x, Captures.Capture capture) throws IOException {
+        try (capture) {
+            x.getResponseHeaders().set("Content-Type", "application/x-pcapng");
+            x.sendResponseHeaders(200, 0);
+            try (OutputStream o = x.getResponseBody()) {
+                capture.streamTo(o);
+            } catch (IOException e) {
+                // the reader left while the last block was written: the capture ended, nothing to answer
+            }
+        }
     }
 
     private Object route(String method, String[] p, Map<String, String> q, HttpExchange x) throws IOException {
@@ -175,6 +194,9 @@ public final class RestApi implements AutoCloseable {
                     if (p.length == 5 && method.equals("PUT")) {
                         return service.setProperty(name, decode(p[4]), field(body(x), "value"), who);
                     }
+                }
+                if (p[3].equals("capture") && p.length == 4 && method.equals("GET")) {
+                    return captures.open(Captures.Kind.VNIC, name, q, who);
                 }
                 if (p[3].equals("policy") && p.length == 4) {
                     return switch (method) {
@@ -259,6 +281,9 @@ public final class RestApi implements AutoCloseable {
                 }
             }
             case "ports" -> {
+                if (p.length == 4 && p[3].equals("capture") && method.equals("GET")) {
+                    return captures.open(Captures.Kind.PORT, decode(p[2]), q, who);
+                }
                 if (method.equals("GET")) {
                     return service.ports();
                 }

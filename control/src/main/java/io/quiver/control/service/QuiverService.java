@@ -615,7 +615,7 @@ public final class QuiverService implements AutoCloseable {
             out.add(new Views.Port(p.name(), p.id(), p.config().devargs(), p.driver(), p.config().mtu(),
                     member ? "uplink (aggregation " + aggregation.config().name() + ")" : uplink ? "uplink" : "guests",
                     uplink ? datapath.classifierName() + " (" + datapath.classifierReason() + ")" : "software (guest egress)",
-                    p.linkUp(), p.linkChanges, rx.packets(), rxByQueue(p), tx.packets(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
+                    p.linkUp(), p.linkChanges, rx.packets(), rx.bytes(), rxByQueue(p), tx.packets(), tx.bytes(), rx.dropped(), p.deviceStats().rxNoMbuf(), dropMap(p.drops()),
                     dropMap(rx.drops()), dropMap(tx.drops()), malformedMap(rx.malformed())));
         }
         return out;

@@ -19,7 +19,8 @@ public final class Views {
 
     /** A port; {@code drops} sums its {@code ingressDrops} (decided on what it received) and {@code egressDrops} (TX). */
     public record Port(String name, int ethdev, String devargs, String driver, int mtu, String role, String classifier,
-                       boolean linkUp, long linkChanges, long rxPackets, List<Long> rxPacketsByQueue, long txPackets, long dropped, long rxNoMbuf,
+                       boolean linkUp, long linkChanges, long rxPackets, long rxBytes, List<Long> rxPacketsByQueue, long txPackets, long txBytes,
+                       long dropped, long rxNoMbuf,
                        Map<String, Long> drops, Map<String, Long> ingressDrops, Map<String, Long> egressDrops,
                        Map<String, Long> malformed) {
     }

@@ -27,14 +27,7 @@ public final class QuiverProcess {
 
     /** As {@link #start(String...)}, with {@code env} added to the process's environment. */
     public static QuiverProcess start(java.util.Map<String, String> env, String... args) throws IOException {
-        String home = System.getProperty("quiver.home");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("@" + Path.of(home, "bin", "jvm.options"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(QuiverCli.class.getName());
-        cmd.addAll(List.of(args));
+        List<String> cmd = command(args);
         Path out = Files.createTempFile("quiver-out", ".txt");
         Path err = Files.createTempFile("quiver-err", ".txt");
         // read until the test JVM ends (a failure's message quotes them), then gone: every test run used to leave two
@@ -45,6 +38,18 @@ public final class QuiverProcess {
         builder.environment().putAll(env);
         Process p = builder.start();
         return new QuiverProcess(p, out, err);
+    }
+
+    /** The command line of {@code quiver args} on the test's classes (what {@link #start} runs; for a shell's pipe). */
+    public static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("@" + Path.of(System.getProperty("quiver.home"), "bin", "jvm.options"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(QuiverCli.class.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** Runs to completion (at most 60 s) and returns the exit code. */

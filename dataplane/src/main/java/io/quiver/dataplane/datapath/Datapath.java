@@ -1,5 +1,6 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.fabric.FabricPeer;
 import io.quiver.dataplane.fabric.FabricSettings;
 import io.quiver.dataplane.fabric.FabricState;
@@ -40,6 +41,7 @@ import io.quiver.dataplane.ring.VnicRing;
 import io.quiver.dataplane.runtime.DpdkRuntime;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.vnic.Vnic;
+import io.quiver.dataplane.vnic.VnicCounters;
 import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsNames;
@@ -948,6 +950,49 @@ public final class Datapath implements AutoCloseable {
     }
 
     /** The VNIC with index {@code index}, if it still exists. */
+    /**
+     * Starts capturing VNIC {@code name} into {@code tap} from the lcores' next packet; closing what this returns stops
+     * it. One capture per VNIC at a time.
+     *
+     * @throws IllegalArgumentException when there is no such VNIC
+     * @throws IllegalStateException when it is being captured already
+     */
+    public synchronized AutoCloseable captureVnic(String name, CaptureTap tap) {
+        VnicCounters c = vnic(name).counters();
+        if (c.tap != null) {
+            throw new IllegalStateException("VNIC " + name + " is being captured already: one capture per VNIC at a time");
+        }
+        c.tap = tap;
+        return () -> {
+            synchronized (this) {
+                if (c.tap == tap) {
+                    c.tap = null;
+                }
+            }
+        };
+    }
+
+    /** As {@link #captureVnic}, for port {@code name}: what every queue receives, sends and drops. */
+    public synchronized AutoCloseable capturePort(String name, CaptureTap tap) {
+        Port p = port(name);
+        List<QueueCounters> queues = new ArrayList<>();
+        for (int q = 0; q < p.rxQueues(); q++) {
+            queues.add(p.rxCounters(q));
+        }
+        for (int q = 0; q < p.txQueues(); q++) {
+            queues.add(p.txCounters(q));
+        }
+        if (queues.stream().anyMatch(c -> c.tap != null)) {
+            throw new IllegalStateException("port " + name + " is being captured already: one capture per port at a time");
+        }
+        queues.forEach(c -> c.tap = tap);
+        return () -> {
+            synchronized (this) {
+                queues.stream().filter(c -> c.tap == tap).forEach(c -> c.tap = null);
+            }
+        };
+    }
+
     public Optional<Vnic> vnicAt(int index) {
         return index >= 0 && index < slots.size() ? Optional.ofNullable(slots.get(index)) : Optional.empty();
     }

@@ -3,6 +3,7 @@ package io.quiver.dataplane.datapath;
 import io.quiver.dataplane.aggr.Aggregation;
 import io.quiver.dataplane.antispoof.EgressChecks;
 import io.quiver.dataplane.antispoof.SourceMacCheck;
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.SoftwareClassifier;
 import io.quiver.dataplane.config.Defaults;
@@ -54,6 +55,12 @@ final class GuestEgress extends PortIngress {
         return aggregation == null || !aggregation.distribution().isMember(port);
     }
 
+    /** What a guest port drops on a VNIC was, but for a full ring of another VNIC, that VNIC's guest's sending. */
+    @Override
+    int dropDirection() {
+        return CaptureTap.OUTBOUND;
+    }
+
     @Override
     void onState(DatapathState s) {
         sources = s.sources.of(port);
@@ -90,6 +97,10 @@ final class GuestEgress extends PortIngress {
         }
         vc.txPackets++;
         vc.txBytes += b.length[i];
+        CaptureTap tap = vc.tap;
+        if (tap != null) {
+            tap.record(m, CaptureTap.OUTBOUND);
+        }
         int vns = s.tables.vnsOf(v);
         VnsState router = s.vnses[vns];
         if (b.dstMac[i] == router.routerMac || (kind == PacketKind.ARP && router.isOwn(b.dstIp[i]))) {
@@ -214,6 +225,10 @@ final class GuestEgress extends PortIngress {
             return;
         }
         vc.guestRequests++;
+        CaptureTap tap = vc.tap;
+        if (tap != null) {
+            tap.record(m, CaptureTap.OUTBOUND);
+        }
         queue.offer(v, b.srcMac[i], b.srcIp[i], PacketParser.be16(l3 + ihl), l3 + ihl + 8, payload);
         release(m); // the payload was copied; the mbuf goes back to the pool
     }

@@ -1,6 +1,7 @@
 package io.quiver.dataplane.datapath;
 
 import io.quiver.dataplane.antispoof.EgressChecks;
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.classify.Classifier;
 import io.quiver.dataplane.classify.ClassifierTables;
 import io.quiver.dataplane.classify.SoftwareClassifier;
@@ -115,6 +116,7 @@ abstract class PortIngress implements PollTask {
             }
             total += n;
             QueueCounters c = rxCounters[q];
+            CaptureTap tap = c.tap;
             final ParsedBurst b = parsed;
             long bytes = 0;
             for (int i = 0; i < n; i++) {
@@ -125,6 +127,9 @@ abstract class PortIngress implements PollTask {
                 int whole = Mbufs.pktLen(m);
                 b.pktLen[i] = whole;
                 bytes += whole;
+                if (tap != null) {
+                    tap.record(m, CaptureTap.INBOUND);
+                }
                 PacketParser.parse(b, i);
                 if (b.kind[i] == PacketKind.MALFORMED) {
                     c.malformed[b.malformed[i]]++;
@@ -190,7 +195,7 @@ abstract class PortIngress implements PollTask {
         VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : cls == 0 ? s.localRings[vnic] : classRing(s, vnic, cls);
         int staging = stage(ring, m, tagged, b.dstIp[i], b.l3[i]);
         if (staging == VnicRing.FULL) {
-            vnicDrop(s.counters[vnic], DropReason.RING_FULL, m);
+            vnicDrop(s.counters[vnic], DropReason.RING_FULL, m, CaptureTap.INBOUND);
             return;
         }
         if (staging == VnicRing.FIRST_STAGED) { // remember to deliver it
@@ -433,11 +438,37 @@ abstract class PortIngress implements PollTask {
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {
         vc.ingressDrops[reason.ordinal()]++;
+        CaptureTap tap = vc.tap;
+        if (tap != null) {
+            tap.recordDrop(m, dropDirection(), reason);
+        }
         addDrop(m);
+    }
+
+    /** A drop charged to the VNIC the frame was going to ({@code direction} is that VNIC's: inbound). */
+    final void vnicDrop(VnicCounters vc, DropReason reason, long m, int direction) {
+        vc.ingressDrops[reason.ordinal()]++;
+        CaptureTap tap = vc.tap;
+        if (tap != null) {
+            tap.recordDrop(m, direction, reason);
+        }
+        addDrop(m);
+    }
+
+    /**
+     * The direction, for the VNIC it is charged to, of what {@link #vnicDrop(VnicCounters, DropReason, long)} drops:
+     * from the uplink or the fabric a frame was on its way in.
+     */
+    int dropDirection() {
+        return CaptureTap.INBOUND;
     }
 
     final void portDrop(QueueCounters c, DropReason reason, long m) {
         c.drops[reason.ordinal()]++;
+        CaptureTap tap = c.tap;
+        if (tap != null) {
+            tap.recordDrop(m, CaptureTap.INBOUND, reason);
+        }
         addDrop(m);
     }
 

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.datapath;
 
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.lcore.PollTask;
 import io.quiver.dataplane.packet.Vlan;
@@ -224,6 +225,7 @@ final class RingDelivery implements PollTask {
         int frameLimit = s.tables.frameLimitOf(vnic.index());
         TokenBucket shaper = s.shapers[vnic.index()];
         long now = shaper == null ? 0 : System.nanoTime();
+        CaptureTap tap = c.tap;
         long packets = 0;
         long bytes = 0;
         for (long seq = from; seq <= to; seq++) {
@@ -253,6 +255,9 @@ final class RingDelivery implements PollTask {
             }
             packets++;
             bytes += length;
+            if (tap != null) {
+                tap.record(m, CaptureTap.INBOUND);
+            }
             out.add(m, length, cls);
         }
         if (to >= from) {
@@ -265,6 +270,10 @@ final class RingDelivery implements PollTask {
 
     private void addDrop(VnicCounters c, DropReason reason, long m) {
         c.deliveryDrops[reason.ordinal()]++;
+        CaptureTap tap = c.tap;
+        if (tap != null) {
+            tap.recordDrop(m, CaptureTap.INBOUND, reason);
+        }
         drop.freeLater(m);
     }
 

@@ -396,7 +396,7 @@ final class Router {
     private void error(VnsState entry, long m, long frame, VnicCounters c, int vlan, boolean fromUplink, int type, int code,
                        int mtu, DropReason reason) {
         if (c != null) {
-            c.routingDrops[reason.ordinal()]++;
+            countDrop(c, reason, m);
         }
         if (entry.icmpRate == 0) {
             drop.freeLater(m);
@@ -466,9 +466,25 @@ final class Router {
 
     private void drop(VnicCounters c, DropReason reason, long m) {
         if (c != null) {
-            c.routingDrops[reason.ordinal()]++;
+            countDrop(c, reason, m);
         }
         drop.freeLater(m);
+    }
+
+    /**
+     * A routed frame's drop, charged to the VNIC whose forwarding ring held it. For its capture the direction is the
+     * VNIC's: outbound when its guest sent the frame to the router (its own source MAC), else inbound (a frame to its
+     * MAC for an address it routes).
+     */
+    private void countDrop(VnicCounters c, DropReason reason, long m) {
+        c.routingDrops[reason.ordinal()]++;
+        io.quiver.dataplane.capture.CaptureTap tap = c.tap;
+        if (tap != null) {
+            long source = Ethernet.source(Mbufs.data(m));
+            boolean sent = ingressVnic >= 0 && s.tables.vnicOf(source, s.tables.vlanOf(ingressVnic)) == ingressVnic;
+            tap.recordDrop(m, sent ? io.quiver.dataplane.capture.CaptureTap.OUTBOUND : io.quiver.dataplane.capture.CaptureTap.INBOUND,
+                    reason);
+        }
     }
 
     private static void be16(long at, int v) {

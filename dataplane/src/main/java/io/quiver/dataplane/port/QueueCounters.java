@@ -27,6 +27,9 @@ public final class QueueCounters {
     /** The last frame refused here as forged that no single VNIC could be charged with (RX queues), for the warning. */
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
+    /** The capture of this queue's port, null when none (see {@link io.quiver.dataplane.vnic.VnicCounters#tap}). */
+    public volatile io.quiver.dataplane.capture.CaptureTap tap;
+
     public QueueCounters(String port, int queue) {
         this.port = port;
         this.queue = queue;

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.port;
 
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.config.Defaults;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dpdk.EthDev;
@@ -82,7 +83,17 @@ public final class TxBatcher {
         if (n == 0) {
             return;
         }
+        CaptureTap tap = counters.tap;
+        long captured = tap == null ? -1 : tap.claimOutbound(n);
+        if (captured >= 0) { // copied before the driver owns them, published once the queue said what it took
+            for (int k = 0; k < n; k++) {
+                tap.fillOutbound(captured, k, burst.get(k));
+            }
+        }
         int sent = EthDev.txBurst(port, queue, burst.segment(), n);
+        if (captured >= 0) {
+            tap.publishOutbound(captured, n, sent);
+        }
         if (sent < n) {
             for (int j = sent; j < n; j++) {
                 bytes -= Mbufs.pktLen(burst.get(j));

@@ -1,5 +1,6 @@
 package io.quiver.dataplane.vnic;
 
+import io.quiver.dataplane.capture.CaptureTap;
 import io.quiver.dataplane.counters.DropReason;
 import io.quiver.dataplane.counters.SpoofRecord;
 
@@ -33,6 +34,11 @@ public final class VnicCounters {
      * lcore: in dedicated mode one worker routes for every VNS, so it is not always the VNIC's delivery lcore.
      */
     public final long[] routingDrops = new long[DropReason.COUNT];
+    /**
+     * The capture of this VNIC, null when none: the lcores copy into it what it asks for where they count. Volatile so
+     * that a capture begins and ends at the lcores' next packet.
+     */
+    public volatile CaptureTap tap;
     /** By {@link DropReason} ordinal: the last frame the egress checks refused for it as forged, for the warning. RX lcore. */
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
