@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 /** {@code quiver bench ...}: the end-to-end benchmarks. Run them on an otherwise idle machine. */
 @Command(name = "quiver bench", mixinStandardHelpOptions = true,
         description = "Benchmarks against peers measured in the same run (min/median/max, ratios, JSON under perf/results/).",
-        subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, io.quiver.perf.aggr.AggregationBenchmark.class,
+        subcommands = {ForwardBenchmark.class, DatapathBenchmark.class, DatapathRun.class, io.quiver.perf.datapath.CaptureBenchmark.class,
+                io.quiver.perf.cli.CliBenchmark.class, io.quiver.perf.aggr.AggregationBenchmark.class,
                 io.quiver.perf.aggr.AggregationRun.class, io.quiver.perf.fabric.FabricBenchmark.class,
                 io.quiver.perf.fabric.FabricRun.class, TlsHandshakeBenchmark.class,
                 GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class, PriorityRun.class,

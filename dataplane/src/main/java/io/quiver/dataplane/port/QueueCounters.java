@@ -28,7 +28,7 @@ public final class QueueCounters {
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
     /** The capture of this queue's port, null when none (see {@link io.quiver.dataplane.vnic.VnicCounters#tap}). */
-    public volatile io.quiver.dataplane.capture.CaptureTap tap;
+    public io.quiver.dataplane.capture.CaptureTap tap;
 
     public QueueCounters(String port, int queue) {
         this.port = port;

@@ -35,10 +35,12 @@ public final class VnicCounters {
      */
     public final long[] routingDrops = new long[DropReason.COUNT];
     /**
-     * The capture of this VNIC, null when none: the lcores copy into it what it asks for where they count. Volatile so
-     * that a capture begins and ends at the lcores' next packet.
+     * The capture of this VNIC, null when none: the lcores copy into it what it asks for where they count. A plain
+     * field like the counters: an lcore reads it again after each receive (a downcall the JIT cannot see through), so
+     * a capture begins and ends within a burst, at no cost to the packets when none runs. The frames it copies are
+     * published to the writer by the tap's ring.
      */
-    public volatile CaptureTap tap;
+    public CaptureTap tap;
     /** By {@link DropReason} ordinal: the last frame the egress checks refused for it as forged, for the warning. RX lcore. */
     public final SpoofRecord[] lastSpoof = SpoofRecord.byReason();
 
