@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +43,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1", description = "seconds between counter lines (default: ${DEFAULT-VALUE})")
     int interval;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+            description = "the log on stderr as text, or as one JSON object per line for log shippers (default: ${DEFAULT-VALUE})")
+    String logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL|PACKAGE=LEVEL,...", defaultValue = "${env:QUIVER_LOG_LEVEL:-info}",
+            description = "the log's level, and levels per package: info,io.quiver.dataplane=debug,dpdk=warn"
+                    + " (dpdk is DPDK's own log; default: $QUIVER_LOG_LEVEL or info)")
+    String logLevel;
 
     @Option(names = "--file-prefix", paramLabel = "PREFIX", description = "EAL runtime folder name (default: quiver-<pid>)")
     String filePrefix;
@@ -132,6 +142,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try { // first: what starts next logs in the asked form
+            LogSettings.apply(logFormat, LogSettings.levels(logLevel));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (interval < 1) {
             throw new IllegalArgumentException("--interval must be at least 1 second");
         }

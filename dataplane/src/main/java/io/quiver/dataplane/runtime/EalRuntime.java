@@ -1,5 +1,6 @@
 package io.quiver.dataplane.runtime;
 
+import io.quiver.dpdk.DpdkLog;
 import io.quiver.dpdk.Eal;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -25,8 +26,24 @@ public final class EalRuntime implements AutoCloseable {
     }
 
     public static EalRuntime start(EalOptions options) {
+        DpdkLog.redirect(EalRuntime::log); // before the EAL starts: its own messages go to the logger too
         Eal.init(options.arguments());
         return new EalRuntime(Eal.runtimeDir());
+    }
+
+    /** DPDK's messages, logged as "dpdk" with DPDK's level mapped to the logger's (EMERG..ERR are errors). */
+    private static final Logger DPDK = LoggerFactory.getLogger("dpdk");
+
+    private static void log(int level, String message) {
+        if (level <= DpdkLog.ERR) {
+            DPDK.error(message);
+        } else if (level == DpdkLog.WARNING) {
+            DPDK.warn(message);
+        } else if (level <= DpdkLog.INFO) {
+            DPDK.info(message);
+        } else {
+            DPDK.debug(message);
+        }
     }
 
     /** The EAL runtime folder of this process (removed by {@link #close()}). */
