@@ -16,7 +16,8 @@ QUIVER_RUN_PACKAGES=(dpdk libdpdk-dev gcc pkg-config curl)
 QUIVER_BENCH_PACKAGES=(dpdk-dev openvswitch-switch-dpdk openssl)
 # ... and what the test suite drives (namespaces, real traffic, crafted frames, the TLS interop peer).
 QUIVER_TEST_PACKAGES=(iproute2 ethtool curl iputils-ping iputils-arping iputils-tracepath traceroute ndisc6 iperf3 procps socat netcat-openbsd python3-scapy openssl tcpdump
-  tshark                                                    # decodes the LACPDUs Quiver encodes (LinuxLacpduTest)
+  tshark                                                    # decodes the LACPDUs Quiver encodes (LinuxLacpduTest), reads captures (CaptureLabTest)
+  zsh bash-completion                                       # the completion scripts, sourced (CliConventionsTest)
   etcd-server etcd-client                                   # the fabric's VNIC directory, a 3-member cluster (EtcdFabricLabTest)
   dpdk-dev                                                  # dpdk-testpmd plays a VM's virtio device (VhostUserTest)
   qemu-system-x86 linux-image-amd64 busybox-static cpio     # a real VM over vhost-user (VmOverVhostUserTest)
@@ -42,11 +43,17 @@ java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
 
+# A JDK's version from its release file, without starting a JVM (a CLI verb must answer in milliseconds).
+release_major() {
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null
+}
+
 find_jdk25() {
   local candidate v
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
-    v=$(java_major "$candidate/bin/java")
+    v=$(release_major "$candidate")
+    [ -n "$v" ] || v=$(java_major "$candidate/bin/java")
     if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
       JAVA_HOME=$candidate
       export JAVA_HOME

@@ -4,12 +4,19 @@ import io.quiver.control.cli.admin.TlsOffloadCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
-/** The {@code quiver} command. Exit codes: 0 success, 1 a runtime failure (named on stderr), 2 a usage error. */
+/**
+ * The {@code quiver} command. Exit codes: 0 success, 1 refused or failed (the reason on stderr), 2 a usage error, 3 the
+ * daemon could not be reached.
+ */
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
         subcommands = {RunCommand.class, LabCommand.class, DoctorCommand.class, GuestCommand.class, TlsOffloadCommand.class,
-                io.quiver.control.cli.admin.CaptureCommand.class, CommandLine.HelpCommand.class})
+                io.quiver.control.cli.admin.CaptureCommand.class, CompletionCommand.Print.class, CompletionCommand.Install.class,
+                CommandLine.HelpCommand.class})
 public final class QuiverCli extends TlsOffloadCommands {
+
+    /** The exit code when the daemon did not answer at all (nothing listens at --api, or the connection broke). */
+    public static final int UNREACHABLE = 3;
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -17,13 +24,13 @@ public final class QuiverCli extends TlsOffloadCommands {
 
     /** Runs the command line and returns its exit code (tests call this without exiting). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new QuiverCli());
+        CommandLine cli = CommandTree.forArgs(args);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("quiver: " + describe(e));
             if (System.getenv("QUIVER_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }
-            return 1;
+            return io.quiver.control.cli.admin.ApiClient.unreachable(e) ? UNREACHABLE : 1;
         });
         return cli.execute(args);
     }

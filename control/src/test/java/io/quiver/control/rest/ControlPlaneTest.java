@@ -108,6 +108,10 @@ class ControlPlaneTest {
         assertTrue(cli("show-policy", "vm2").stdout().contains("mtu=68..1500"));
         QuiverProcess ports = cli("show-port");
         assertTrue(ports.stdout().contains("uplink") && ports.stdout().contains("software"), ports.stdout());
+        assertTrue(ports.stdout().lines().allMatch(l -> l.length() <= 100), "show-port fits 100 columns: " + ports.stdout());
+        QuiverProcess verbose = cli("show-port", "-v");
+        assertTrue(verbose.stdout().contains("uplink: classifier software (") && verbose.stdout().contains("drops in: "),
+                "show-port -v says why the uplink classifies in software: " + verbose.stdout());
         QuiverProcess stats = cli("show-stats", "--watch", "1", "--count", "2");
         assertEquals(2, stats.stdout().split("guest requests:").length - 1, stats.stdout());
     }

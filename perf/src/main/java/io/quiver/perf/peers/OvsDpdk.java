@@ -175,6 +175,13 @@ public final class OvsDpdk implements AutoCloseable {
         return Long.parseLong(m.group(1));
     }
 
+    /** The command line of {@code ovs-vsctl args} against this OVS's database (for a benchmark to time). */
+    public List<String> vsctlCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + run.resolve("db.sock")));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     private String vsctl(String... args) {
         List<String> cmd = env("ovs-vsctl", "--db=unix:" + run.resolve("db.sock"));
         cmd.addAll(List.of(args));

@@ -163,17 +163,36 @@ public class AdminCommands {
         });
     }
 
-    @Command(name = "show-port", mixinStandardHelpOptions = true, description = "Show ports: role, driver, classifier, link, counters.")
-    int showPort(@Mixin Connection c) {
+    @Command(name = "show-port", mixinStandardHelpOptions = true,
+            description = "Show ports: role, driver, classifier, link, counters; -v adds why each classifier and drops by reason.")
+    int showPort(@Mixin Connection c, @Option(names = {"-v", "--verbose"}, description = "why each port classifies as it does, and its drops by reason") boolean verbose) {
         return print(c, c.client().get("/v1/ports"), j -> {
             List<List<String>> rows = new ArrayList<>();
+            StringBuilder details = new StringBuilder();
             for (JsonNode p : j) {
+                String classifier = p.get("classifier").asText();
+                int why = classifier.indexOf(" (");
                 rows.add(List.of(p.get("name").asText(), p.get("role").asText(), p.get("driver").asText(), p.get("mtu").asText(),
-                        p.get("linkUp").asBoolean() ? "up" : "down", p.get("classifier").asText(), p.get("rxPackets").asText(),
-                        p.get("txPackets").asText(), drops(p.get("ingressDrops")), drops(p.get("egressDrops"))));
+                        p.get("linkUp").asBoolean() ? "up" : "down", why < 0 ? classifier : classifier.substring(0, why),
+                        p.get("rxPackets").asText(), p.get("txPackets").asText(), total(p.get("ingressDrops")), total(p.get("egressDrops"))));
+                if (verbose) {
+                    details.append('\n').append(p.get("name").asText()).append(": classifier ").append(classifier)
+                            .append("\n  drops in: ").append(drops(p.get("ingressDrops"))).append("; drops out: ")
+                            .append(drops(p.get("egressDrops")));
+                }
             }
-            return table(List.of("PORT", "ROLE", "DRIVER", "MTU", "LINK", "CLASSIFIER", "RX", "TX", "DROPS IN", "DROPS OUT"), rows);
+            return table(List.of("PORT", "ROLE", "DRIVER", "MTU", "LINK", "CLASSIFIER", "RX", "TX", "DROPS IN", "DROPS OUT"), rows)
+                    + details.toString().stripTrailing();
         });
+    }
+
+    /** The sum of a map of counts by reason. */
+    static String total(JsonNode counts) {
+        long n = 0;
+        for (JsonNode v : counts) {
+            n += v.asLong();
+        }
+        return Long.toString(n);
     }
 
     @Command(name = "show-stats", mixinStandardHelpOptions = true, description = "Show per-VNIC and per-port counters.")
@@ -207,6 +226,14 @@ public class AdminCommands {
 
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /**
+     * The command whose output a verb prints to, for a tree built without picocli's inspection of this class
+     * (io.quiver.control.cli.CommandTree), where nothing injects it.
+     */
+    public final void attach(CommandSpec top) {
+        this.spec = top;
     }
 
     int print(Connection c, JsonNode json, java.util.function.Function<JsonNode, String> text) {

@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
-/** The CLI's way to the daemon: its REST API. Errors come back as {@link ApiException} with the daemon's message. */
-final class ApiClient {
+/**
+ * The CLI's way to the daemon: its REST API. Errors come back as {@link ApiException} with the daemon's message.
+ * Over {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}: the latter starts a selector thread and
+ * initialises TLS before its first request, a few hundred milliseconds of a CLI verb's start (docs/control-plane.md).
+ */
+public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final int CONNECT_MILLIS = 3_000;
+    private static final int READ_MILLIS = 30_000;
     private final String base;
     private final String token;
 
@@ -62,32 +66,75 @@ final class ApiClient {
 
     private JsonNode send(String method, String path, Object body) {
         try {
-            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .header("Accept", "application/json");
-            if (token != null && !token.isBlank()) {
-                r.header("Authorization", "Bearer " + token);
-            }
+            HttpURLConnection c = connect(method, path, READ_MILLIS);
+            c.setRequestProperty("Accept", "application/json");
             if (body != null) {
-                r.header("Content-Type", "application/json");
-                r.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-            } else {
-                r.method(method, HttpRequest.BodyPublishers.noBody());
+                byte[] bytes = JSON.writeValueAsBytes(body);
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(bytes);
+                }
             }
-            HttpResponse<byte[]> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = resp.body().length == 0 ? JSON.nullNode() : JSON.readTree(resp.body());
-            if (resp.statusCode() >= 400) {
-                String message = json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + resp.statusCode();
-                throw new ApiException(resp.statusCode(), message);
+            int status = c.getResponseCode();
+            byte[] reply;
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                reply = in == null ? new byte[0] : in.readAllBytes();
+            }
+            JsonNode json = reply.length == 0 ? JSON.nullNode() : JSON.readTree(reply);
+            if (status >= 400) {
+                throw refusal(status, json);
             }
             return json;
-        } catch (ConnectException e) {
-            throw new ApiException(0, "cannot reach the Quiver daemon at " + base + ": is 'quiver run' running? (--api URL or QUIVER_API)");
         } catch (IOException e) {
-            throw new ApiException(0, "talking to " + base + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(0, "interrupted");
+            throw unreachable(e);
         }
+    }
+
+    /**
+     * A GET whose body is read as it comes (a capture's stream), with no read timeout: the caller reads it. A refusal
+     * is an {@link ApiException} with the daemon's message, as for every other call.
+     */
+    InputStream stream(String path) {
+        try {
+            HttpURLConnection c = connect("GET", path, 0);
+            int status = c.getResponseCode();
+            if (status >= 400) {
+                byte[] reply;
+                try (InputStream in = c.getErrorStream()) {
+                    reply = in == null ? new byte[0] : in.readAllBytes();
+                }
+                throw refusal(status, reply.length == 0 ? JSON.nullNode() : JSON.readTree(reply));
+            }
+            return c.getInputStream();
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private HttpURLConnection connect(String method, String path, int readMillis) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setConnectTimeout(CONNECT_MILLIS);
+        c.setReadTimeout(readMillis);
+        c.setUseCaches(false);
+        if (token != null && !token.isBlank()) {
+            c.setRequestProperty("Authorization", "Bearer " + token);
+        }
+        return c;
+    }
+
+    private static ApiException refusal(int status, JsonNode json) {
+        return new ApiException(status, json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status);
+    }
+
+    private ApiException unreachable(IOException e) {
+        if (e instanceof ConnectException || e instanceof java.net.SocketTimeoutException && e.getMessage() != null
+                && e.getMessage().contains("connect")) {
+            return new ApiException(0, "cannot reach the Quiver daemon at " + base + ": is 'quiver run' running? (--api URL or QUIVER_API)");
+        }
+        return new ApiException(0, "talking to " + base + ": " + e.getMessage());
     }
 
     /** The daemon refused, or could not be reached. */
@@ -99,5 +146,10 @@ final class ApiClient {
             super(message);
             this.status = status;
         }
+    }
+
+    /** Whether {@code e} says the daemon could not be reached (no answer at all), as opposed to a refusal. */
+    public static boolean unreachable(Throwable e) {
+        return e instanceof ApiException a && a.status == 0 && !"interrupted".equals(a.getMessage());
     }
 }

@@ -7,18 +7,12 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -71,10 +65,10 @@ public final class CaptureCommand implements Callable<Integer> {
         if (snaplen != null) {
             params.put("snaplen", Integer.toString(snaplen));
         }
-        HttpResponse<InputStream> response = open(params);
+        InputStream response = open(params);
         OutputStream out = file.equals("-") ? new FileOutputStream(FileDescriptor.out)
                 : Files.newOutputStream(Path.of(file));
-        BlockCopy copy = new BlockCopy(response.body(), new BufferedOutputStream(out, 1 << 16), !file.equals("-"));
+        BlockCopy copy = new BlockCopy(response, new BufferedOutputStream(out, 1 << 16), !file.equals("-"));
         Thread onInterrupt = new Thread(copy::interrupted, "capture-interrupted");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -92,7 +86,7 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     /** The capture's stream: the VNIC of that name, else the port, unless the target says which. */
-    private HttpResponse<InputStream> open(Map<String, String> params) throws Exception {
+    private InputStream open(Map<String, String> params) {
         if (target.startsWith("vnic:")) {
             return request("vnics", target.substring(5), params);
         }
@@ -116,32 +110,11 @@ public final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    private HttpResponse<InputStream> request(String collection, String name, Map<String, String> params) throws Exception {
+    private InputStream request(String collection, String name, Map<String, String> params) {
         StringBuilder query = new StringBuilder();
         params.forEach((k, v) -> query.append(query.isEmpty() ? '?' : '&').append(k).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        String base = connection.api.endsWith("/") ? connection.api.substring(0, connection.api.length() - 1) : connection.api;
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + ApiClient.path("v1", collection, name, "capture") + query)).GET();
-        if (connection.token != null && !connection.token.isBlank()) {
-            r.header("Authorization", "Bearer " + connection.token);
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
-                    .send(r.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
-            throw new ApiClient.ApiException(0, "cannot reach the Quiver daemon at " + base + ": is 'quiver run' running? (--api URL or QUIVER_API)");
-        }
-        if (response.statusCode() >= 400) {
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readAllBytes();
-            }
-            var json = body.length == 0 ? null : ApiClient.JSON.readTree(body);
-            throw new ApiClient.ApiException(response.statusCode(),
-                    json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + response.statusCode());
-        }
-        return response;
+        return connection.client().stream(ApiClient.path("v1", collection, name, "capture") + query);
     }
 
     /**

@@ -1,0 +1,59 @@
+package io.quiver.control.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.control.daemon.QuiverProcess;
+import io.quiver.control.host.Shell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/** The exit statuses the CLI documents (docs/control-plane.md): scripts tell a refusal from a daemon that is not there. */
+class CliConventionsTest {
+    @Test
+    void aDaemonThatDoesNotAnswerIsExitThreeWithWhatToDo() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // free once closed: nothing listens there
+        }
+        QuiverProcess p = QuiverProcess.start("show-vnic", "--api", "http://127.0.0.1:" + port);
+        assertEquals(QuiverCli.UNREACHABLE, p.waitFor(), p.stderr());
+        assertEquals(1, p.stderr().strip().lines().count(), "one line: " + p.stderr());
+        assertTrue(p.stderr().contains("cannot reach the Quiver daemon") && p.stderr().contains("is 'quiver run' running?"), p.stderr());
+    }
+
+    @Test
+    void aUsageErrorIsExitTwo() throws Exception {
+        QuiverProcess p = QuiverProcess.start("show-vnic", "--no-such-option");
+        assertEquals(2, p.waitFor(), p.stderr());
+        assertTrue(p.stderr().contains("--no-such-option"), p.stderr());
+    }
+
+    @Test
+    void completionScriptsAreGeneratedAndCompleteVerbsAndOptionsWhenSourced() throws Exception {
+        QuiverProcess p = QuiverProcess.start("completion", "bash");
+        assertEquals(0, p.waitFor(), p.stderr());
+        Path script = Files.createTempFile("quiver-completion", ".bash");
+        Files.writeString(script, p.stdout());
+        Shell.Result verbs = Shell.run(List.of("bash", "-c", "source " + script + " && COMP_WORDS=(quiver show-v) COMP_CWORD=1"
+                + " COMP_LINE='quiver show-v' COMP_POINT=13 && _complete_quiver && echo \"${COMPREPLY[@]}\""), 30);
+        assertEquals(0, verbs.exitCode(), verbs.output());
+        assertTrue(verbs.output().contains("show-vnic") && verbs.output().contains("show-vns") && !verbs.output().contains("capture"),
+                "bash completes the verbs: " + verbs.output());
+        Shell.Result options = Shell.run(List.of("bash", "-c", "source " + script + " && COMP_WORDS=(quiver capture g1 --dir)"
+                + " COMP_CWORD=3 COMP_LINE='quiver capture g1 --dir' COMP_POINT=24 && _complete_quiver && echo \"${COMPREPLY[@]}\""), 30);
+        assertTrue(options.output().contains("--direction") && !options.output().contains("--drops"),
+                "and a verb's options: " + options.output());
+        org.junit.jupiter.api.Assumptions.assumeTrue(Shell.available("zsh"), "zsh is not installed (bin/quiver-test installs it)");
+        QuiverProcess z = QuiverProcess.start("completion", "zsh");
+        assertEquals(0, z.waitFor(), z.stderr());
+        Path zscript = Files.createTempFile("quiver-completion", ".zsh");
+        Files.writeString(zscript, z.stdout());
+        Shell.Result zsh = Shell.run(List.of("zsh", "-c", "source " + zscript + " && whence -w _complete_quiver"), 30);
+        assertEquals(0, zsh.exitCode(), zsh.output());
+        assertTrue(zsh.output().contains("_complete_quiver: function"), "zsh sources it: " + zsh.output());
+    }
+}
