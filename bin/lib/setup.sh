@@ -18,6 +18,7 @@ QUIVER_BENCH_PACKAGES=(dpdk-dev openvswitch-switch-dpdk openssl)
 QUIVER_TEST_PACKAGES=(iproute2 ethtool curl iputils-ping iputils-arping iputils-tracepath traceroute ndisc6 iperf3 procps socat netcat-openbsd python3-scapy openssl tcpdump
   tshark                                                    # decodes the LACPDUs Quiver encodes (LinuxLacpduTest), reads captures (CaptureLabTest)
   zsh bash-completion                                       # the completion scripts, sourced (CliConventionsTest)
+  chromium chromium-driver                                  # the dashboard in a real browser (DashboardLabTest)
   etcd-server etcd-client                                   # the fabric's VNIC directory, a 3-member cluster (EtcdFabricLabTest)
   dpdk-dev                                                  # dpdk-testpmd plays a VM's virtio device (VhostUserTest)
   qemu-system-x86 linux-image-amd64 busybox-static cpio     # a real VM over vhost-user (VmOverVhostUserTest)

@@ -50,6 +50,7 @@ public final class RestApi implements AutoCloseable {
     /** The TLS offload service, or null. */
     private final TlsOffloadService tlsOffload;
     private final Captures captures;
+    private final Dashboard dashboard;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
                     GuestRequestStats guestStats, String token, FabricDirectory fabric, TlsOffloadService tlsOffload) {
@@ -61,8 +62,9 @@ public final class RestApi implements AutoCloseable {
         this.guestStats = guestStats;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.captures = new Captures(service.datapath());
-        // a capture holds its thread while it streams: the others keep two for every other request
-        this.threads = Executors.newFixedThreadPool(2 + Captures.MAX_ACTIVE, r -> {
+        this.dashboard = new Dashboard(service, guestStats, JSON);
+        // a capture or a dashboard's event stream holds its thread while it streams: the others keep two for every other request
+        this.threads = Executors.newFixedThreadPool(2 + Captures.MAX_ACTIVE + Dashboard.MAX_STREAMS, r -> {
             Thread t = new Thread(r, "quiver-rest");
             t.setDaemon(true);
             return t;
@@ -114,6 +116,8 @@ public final class RestApi implements AutoCloseable {
             Object result = route(method, parts, query(x), x);
             if (result instanceof Captures.Capture capture) {
                 stream(x, capture);
+            } else if (result instanceof Dashboard.Stream events) {
+                events.run(x);
             } else if (result instanceof Raw raw) {
                 x.getResponseHeaders().set("Content-Type", raw.contentType());
                 x.sendResponseHeaders(200, raw.body().length);
@@ -162,6 +166,16 @@ public final class RestApi implements AutoCloseable {
             try (InputStream in = RestApi.class.getResourceAsStream("/openapi.json")) {
                 return new Raw("application/json", in.readAllBytes());
             }
+        }
+        if (method.equals("GET") && (p.length == 1 && p[0].isEmpty() || p.length >= 2 && p[0].equals("dashboard"))) {
+            String file = String.join("/", p);
+            byte[] body = dashboard.file(file);
+            if (body != null) {
+                return new Raw(Dashboard.contentType(file), body);
+            }
+        }
+        if (p.length == 2 && p[0].equals("v1") && p[1].equals("events") && method.equals("GET")) {
+            return dashboard.open();
         }
         if (p.length < 2 || !p[0].equals("v1")) {
             throw ServiceException.notFound("no such resource: " + x.getRequestURI().getPath() + " (see /openapi.json)");
@@ -391,7 +405,11 @@ public final class RestApi implements AutoCloseable {
             return true;
         }
         String h = x.getRequestHeaders().getFirst("Authorization");
-        byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        String bearer = h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+        if (bearer == null && x.getRequestMethod().equals("GET")) {
+            bearer = query(x).get("access_token"); // RFC 6750: a browser's page and its EventSource cannot set headers
+        }
+        byte[] given = bearer == null ? new byte[0] : bearer.getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, token);
     }
 
@@ -458,6 +476,7 @@ public final class RestApi implements AutoCloseable {
 
     @Override
     public void close() {
+        dashboard.close();
         server.stop(0);
         threads.shutdownNow();
     }

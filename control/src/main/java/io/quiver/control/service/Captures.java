@@ -111,7 +111,7 @@ public final class Captures {
      */
     public Capture open(Kind kind, String name, Map<String, String> params, String who) {
         for (String p : params.keySet()) {
-            if (!java.util.Set.of("direction", "drops", "count", "duration", "snaplen").contains(p)) {
+            if (!java.util.Set.of("direction", "drops", "count", "duration", "snaplen", "access_token").contains(p)) {
                 throw ServiceException.badRequest("unknown capture parameter '" + p + "' (direction, drops, count, duration, snaplen)");
             }
         }

@@ -336,6 +336,11 @@ public final class QuiverService implements AutoCloseable {
         return store.policy(name).map(GuestPolicy::toText).orElse("");
     }
 
+    /** The sequence of the last audit record (0 when there is none): where a feed of what happens next starts. */
+    public long lastAuditSequence() {
+        return store.audit().lastSequence();
+    }
+
     public List<Views.Audit> audit(long after, int limit) {
         if (limit < 1 || limit > 10_000) {
             throw ServiceException.badRequest("limit must be 1..10000");
