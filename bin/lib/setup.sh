@@ -19,6 +19,7 @@ QUIVER_TEST_PACKAGES=(iproute2 ethtool curl iputils-ping iputils-arping iputils-
   tshark                                                    # decodes the LACPDUs Quiver encodes (LinuxLacpduTest), reads captures (CaptureLabTest)
   zsh bash-completion                                       # the completion scripts, sourced (CliConventionsTest)
   chromium chromium-driver                                  # the dashboard in a real browser (DashboardLabTest)
+  asciidoctor man-db                                        # quiver man typesets the generated pages (CliConventionsTest)
   etcd-server etcd-client                                   # the fabric's VNIC directory, a 3-member cluster (EtcdFabricLabTest)
   dpdk-dev                                                  # dpdk-testpmd plays a VM's virtio device (VhostUserTest)
   qemu-system-x86 linux-image-amd64 busybox-static cpio     # a real VM over vhost-user (VmOverVhostUserTest)

@@ -56,4 +56,19 @@ class CliConventionsTest {
         assertEquals(0, zsh.exitCode(), zsh.output());
         assertTrue(zsh.output().contains("_complete_quiver: function"), "zsh sources it: " + zsh.output());
     }
+
+    @Test
+    void manPagesAreWrittenFromTheCommandTree() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Shell.available("asciidoctor") && Shell.available("man"),
+                "asciidoctor and man are not installed (bin/quiver-test installs them)");
+        Path dir = Files.createTempDirectory("quiver-man");
+        QuiverProcess p = QuiverProcess.start("man", "--out", dir.toString());
+        assertEquals(0, p.waitFor(), p.stderr());
+        assertTrue(Files.exists(dir.resolve("quiver.8")) && Files.exists(dir.resolve("quiver-capture.8")), p.stdout());
+        Shell.Result page = Shell.run(List.of("sh", "-c", "MANWIDTH=100 man -P cat -l " + dir.resolve("quiver.8")), 30);
+        assertEquals(0, page.exitCode(), page.output());
+        assertTrue(page.output().contains("show-vnic") && page.output().contains("QUIVER(8)"), "quiver(8) lists the verbs: " + page.output());
+        Shell.Result capture = Shell.run(List.of("sh", "-c", "MANWIDTH=100 man -P cat -l " + dir.resolve("quiver-capture.8")), 30);
+        assertTrue(capture.output().contains("--direction") && capture.output().contains("pcapng"), "a verb's page: " + capture.output());
+    }
 }
