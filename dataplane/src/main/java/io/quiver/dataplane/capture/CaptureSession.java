@@ -75,10 +75,7 @@ public final class CaptureSession {
                     end = End.COUNT;
                     break;
                 }
-                if (state == EventPoller.PollState.PROCESSING) {
-                    lastWrite = now;
-                    continue;
-                }
+                // asked whether frames come or not: a VNIC that never goes quiet still ends on time and when removed
                 if (durationNanos > 0 && now - start >= durationNanos) {
                     end = End.DURATION;
                     break;
@@ -89,6 +86,10 @@ public final class CaptureSession {
                         end = End.STOPPED;
                         break;
                     }
+                }
+                if (state == EventPoller.PollState.PROCESSING) {
+                    lastWrite = now;
+                    continue;
                 }
                 out.flush(); // the ring is empty: what was written reaches a pipe's reader now
                 if (now - lastWrite >= STATISTICS_NANOS) {

@@ -58,12 +58,12 @@ public final class CaptureBenchmark implements Callable<Integer> {
         for (int rep = 1; rep <= run.repeats; rep++) {
             double tp = TestPmd.run("macswap", "net_pcap0,rx_pcap=" + pcap + ",infinite_rx=1", 0, run.cpu, run.warmup, run.seconds,
                     work.resolve("testpmd-" + rep + ".log"));
-            add(r, "testpmd-macswap", tp, log, rep);
+            DatapathBenchmark.add(r, "testpmd-macswap", tp, log, rep);
             for (boolean capture : new boolean[] {false, true}) {
                 JsonNode q = quiver(pcap, work, capture);
                 allocated += q.get("allocatedBytes").asLong();
                 gcs += q.get("gcCount").asLong();
-                add(r, capture ? "quiver-capturing" : "quiver", q.get("mpps").asDouble(), log, rep);
+                DatapathBenchmark.add(r, capture ? "quiver-capturing" : "quiver", q.get("mpps").asDouble(), log, rep);
                 if (capture) {
                     capturedPerSecond.add(q.get("capturedPerSecond").asDouble() / 1e6);
                     lostPerSecond.add(q.get("capturedLostPerSecond").asDouble() / 1e6);
@@ -105,10 +105,6 @@ public final class CaptureBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static void add(Map<String, Samples> r, String key, double mpps, PrintWriter log, int rep) {
-        r.computeIfAbsent(key, k -> new Samples()).add(mpps);
-        log.printf("repeat %d  %-20s %6.2f Mpps%n", rep, key, mpps);
-    }
 
     private JsonNode quiver(Path pcap, Path work, boolean capture) throws Exception {
         List<String> args = new ArrayList<>(List.of("datapath-run", "--vnics", Integer.toString(VNICS), "--pcap", pcap.toString(),

@@ -126,7 +126,8 @@ public final class DatapathBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static void add(Map<String, Samples> r, String key, double mpps, PrintWriter log, int rep) {
+    /** Adds a repeat's Mpps to its case and logs it as it comes (bench capture's too). */
+    static void add(Map<String, Samples> r, String key, double mpps, PrintWriter log, int rep) {
         r.computeIfAbsent(key, k -> new Samples()).add(mpps);
         log.printf("repeat %d  %-20s %6.2f Mpps%n", rep, key, mpps);
     }
