@@ -8,10 +8,16 @@ jar=$(ls "$home/control/target/quiver-control-"*.jar | head -1)
 cp="$jar:$home/control/target/lib/*"
 cache=$home/control/target/quiver-cli.aot
 flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss4m -Dquiver.home="$home")
-if [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; then
-  # training: the verbs' parsing and help, JSON and the HTTP client's way to a daemon (none answers: its error path)
-  "$JAVA_HOME/bin/java" "${flags[@]}" -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off -cp "$cp" \
-    io.quiver.control.cli.CliTraining >/dev/null 2>&1 || rm -f "$cache"
+if { [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ]; } && [ -w "$(dirname "$cache")" ]; then
+  # training: the verbs' parsing and help, JSON and the HTTP client's way to a daemon (none answers: its error path);
+  # written aside and moved in whole, so a verb run meanwhile never reads half a cache
+  if "$JAVA_HOME/bin/java" "${flags[@]}" -XX:AOTCacheOutput="$cache.$$" -Xlog:aot=off -Xlog:cds=off -cp "$cp" \
+       io.quiver.control.cli.CliTraining >/dev/null 2>&1; then
+    mv -f "$cache.$$" "$cache" 2>/dev/null || true
+  fi
+  rm -f "$cache.$$" 2>/dev/null || true
 fi
-[ -f "$cache" ] && flags+=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
+if [ -f "$cache" ] && [ ! "$jar" -nt "$cache" ]; then
+  flags+=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
+fi
 exec "$JAVA_HOME/bin/java" "${flags[@]}" -cp "$cp" io.quiver.control.cli.QuiverCli "$@"

@@ -10,6 +10,10 @@ const AUDIT_KEPT = 100;
 const token = new URLSearchParams(location.search).get('access_token');
 const events = new EventSource('/v1/events' + (token ? '?access_token=' + encodeURIComponent(token) : ''));
 let previous = null;
+/** The last audit record shown: a reconnected stream sends its recent records again. */
+let lastAudit = 0;
+/** Rows by table and name (not looked up by id: a name may contain what an id is made of). */
+const rows = new Map();
 
 const portChart = timeChart('port-chart', 'packets/s received');
 const vnicChart = timeChart('vnic-chart', 'packets/s delivered');
@@ -93,13 +97,18 @@ function onStats(s) {
 
   if (previous) {
     portChart.add(now, portRates);
-    vnicChart.add(now, vnicRates.sort((a, b) => b[1] - a[1]).slice(0, CHARTED_VNICS).sort());
+    // the first VNICs by name: a fixed set, so the chart keeps its history (the table shows every VNIC)
+    vnicChart.add(now, vnicRates.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, CHARTED_VNICS));
   }
   previous = next;
   text('updated', 'updated ' + new Date().toLocaleTimeString());
 }
 
 function onAudit(a) {
+  if (a.sequence <= lastAudit) {
+    return;
+  }
+  lastAudit = a.sequence;
   const feed = document.getElementById('audit');
   const li = document.createElement('li');
   li.id = 'audit-' + a.sequence;
@@ -117,7 +126,12 @@ function onAudit(a) {
 /** A table row per name, made once and updated in place; each cell has an id: KIND-FIELD-NAME. */
 function row(table, kind, name, values, fields) {
   const body = document.querySelector('#' + table + ' tbody');
-  let tr = document.getElementById(kind + '-' + name);
+  let byName = rows.get(table);
+  if (!byName) {
+    byName = new Map();
+    rows.set(table, byName);
+  }
+  let tr = byName.get(name);
   if (!tr) {
     tr = document.createElement('tr');
     tr.id = kind + '-' + name;
@@ -127,6 +141,7 @@ function row(table, kind, name, values, fields) {
       tr.appendChild(td);
     }
     body.appendChild(tr);
+    byName.set(name, tr);
   }
   values.forEach((v, i) => {
     const td = tr.children[i];
@@ -140,9 +155,14 @@ function row(table, kind, name, values, fields) {
 /** Removes the rows of names no longer there (a deleted VNIC). */
 function prune(table, names) {
   const keep = new Set(names);
-  for (const tr of Array.from(document.querySelectorAll('#' + table + ' tbody tr'))) {
-    if (!keep.has(tr.firstChild.textContent)) {
+  const byName = rows.get(table);
+  if (!byName) {
+    return;
+  }
+  for (const [name, tr] of Array.from(byName.entries())) {
+    if (!keep.has(name)) {
       tr.remove();
+      byName.delete(name);
     }
   }
 }

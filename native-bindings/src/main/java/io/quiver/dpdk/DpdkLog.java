@@ -46,6 +46,8 @@ public final class DpdkLog {
     public static synchronized void redirect(Sink to) {
         sink = to;
         if (stub == null) {
+            // a DPDK thread that logs while the JVM exits must not call into it: stderr again, first thing at exit
+            Runtime.getRuntime().addShutdownHook(new Thread(DpdkLog::restore, "dpdk-log-restore"));
             try {
                 MethodHandle target = MethodHandles.lookup().findStatic(DpdkLog.class, "write",
                         MethodType.methodType(void.class, int.class, MemorySegment.class, long.class));
@@ -62,6 +64,22 @@ public final class DpdkLog {
         }
         if (rc != 0) {
             throw new IllegalStateException("redirecting DPDK's log to Quiver's logger failed (" + rc + ")");
+        }
+    }
+
+    /** DPDK's messages go to stderr again, as before {@link #redirect}. */
+    public static synchronized void restore() {
+        sink = null;
+        try {
+            int rc = (int) LOG_TO.invokeExact(MemorySegment.NULL);
+            if (rc != 0) {
+                throw new IllegalStateException("restoring DPDK's log to stderr failed (" + rc + ")");
+            }
+        } catch (Throwable t) {
+            if (t instanceof IllegalStateException e) {
+                throw e;
+            }
+            throw new IllegalStateException(t);
         }
     }
 

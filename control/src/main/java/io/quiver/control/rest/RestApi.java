@@ -134,7 +134,7 @@ public final class RestApi implements AutoCloseable {
         } catch (JacksonException e) {
             send(x, 400, Map.of("error", "malformed JSON: " + e.getOriginalMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("REST {} {} failed", x.getRequestMethod(), x.getRequestURI(), e);
+            LOG.warn("REST {} {} failed", x.getRequestMethod(), x.getRequestURI().getPath(), e); // the path: a query may hold a token
             send(x, 500, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
             x.close();
@@ -477,6 +477,7 @@ public final class RestApi implements AutoCloseable {
     @Override
     public void close() {
         dashboard.close();
+        captures.close();
         server.stop(0);
         threads.shutdownNow();
     }

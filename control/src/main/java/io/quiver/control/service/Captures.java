@@ -32,11 +32,32 @@ public final class Captures {
     /** What is captured. */
     public enum Kind { VNIC, PORT }
 
+    /** How long a write may block before the reader counts as gone (it stopped reading: a pager, Ctrl-Z). */
+    static final long STALL_NANOS = 10_000_000_000L;
+
     private final Datapath datapath;
     private final Semaphore slots = new Semaphore(MAX_ACTIVE);
+    private final java.util.Set<Capture> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Ends the captures whose reader stopped reading. The server's writes block without a timeout, and a capture stuck
+     * in one would keep its slot, its thread and its tap (the lcores copying into a full ring) for good: interrupting
+     * the blocked write closes its channel, and the capture ends as if the reader had left.
+     */
+    private final java.util.concurrent.ScheduledExecutorService watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "quiver-capture-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Captures(Datapath datapath) {
         this.datapath = datapath;
+        watchdog.scheduleAtFixedRate(() -> active.forEach(c -> c.checkStalled(System.nanoTime())), 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Stops watching (the REST API is closing). */
+    public void close() {
+        watchdog.shutdownNow();
     }
 
     /** A capture attached and running into its ring: stream it once, then close it. */
@@ -50,6 +71,10 @@ public final class Captures {
         private final BooleanSupplier targetLives;
         private final String who;
         private boolean closed;
+        /** When the write in progress began (System.nanoTime), 0 when none is. */
+        private volatile long writingSince;
+        private volatile Thread streamer;
+        private volatile boolean stalled;
 
         private Capture(String label, String description, CaptureTap tap, AutoCloseable detach, long count, long durationNanos,
                         BooleanSupplier targetLives, String who) {
@@ -68,7 +93,29 @@ public final class Captures {
          * VNIC or port is removed.
          */
         public CaptureSession.Summary streamTo(OutputStream out) throws IOException {
-            PcapngWriter w = new PcapngWriter(out, "Quiver");
+            streamer = Thread.currentThread();
+            OutputStream watched = new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    writingSince = System.nanoTime();
+                    try {
+                        out.write(b, off, len);
+                    } finally {
+                        writingSince = 0;
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    writingSince = System.nanoTime();
+                    try {
+                        out.flush();
+                    } finally {
+                        writingSince = 0;
+                    }
+                }
+            };
+            PcapngWriter w = new PcapngWriter(watched, "Quiver");
             int iface = w.addInterface(label, description, tap.filter().snaplen());
             w.flush(); // the reader sees the header at once, even before the first frame
             CaptureSession.Summary s = CaptureSession.run(tap, w, iface, count, durationNanos, targetLives);
@@ -80,9 +127,20 @@ public final class Captures {
             return switch (end) {
                 case COUNT -> "count reached";
                 case DURATION -> "duration reached";
-                case STOPPED -> "the " + label.substring(0, label.indexOf(':')) + " was removed";
-                case READER_GONE -> "the reader left";
+                case STOPPED -> stalled ? "the reader stopped reading for " + STALL_NANOS / 1_000_000_000L + " s"
+                        : "the " + label.substring(0, label.indexOf(':')) + " was removed";
+                case READER_GONE -> stalled ? "the reader stopped reading for " + STALL_NANOS / 1_000_000_000L + " s" : "the reader left";
             };
+        }
+
+        /** The watchdog's look: a write blocked for {@link #STALL_NANOS} is interrupted, which closes its channel. */
+        void checkStalled(long now) {
+            long since = writingSince;
+            Thread t = streamer;
+            if (since != 0 && now - since > STALL_NANOS && t != null && !stalled) {
+                stalled = true;
+                t.interrupt();
+            }
         }
 
         @Override
@@ -91,6 +149,10 @@ public final class Captures {
                 return;
             }
             closed = true;
+            active.remove(this);
+            if (Thread.currentThread() == streamer) {
+                Thread.interrupted(); // the watchdog's interrupt, if any, ends with the capture: the thread serves others next
+            }
             try {
                 detach.close();
             } catch (Exception e) {
@@ -127,15 +189,22 @@ public final class Captures {
         if (!slots.tryAcquire()) {
             throw ServiceException.conflict(MAX_ACTIVE + " captures are running already: end one first");
         }
+        Capture c;
         try {
             CaptureTap tap = new CaptureTap(filter, RING_SLOTS);
-            Capture c = kind == Kind.VNIC ? vnic(name, tap, count, durationNanos, who) : port(name, tap, count, durationNanos, who);
+            c = kind == Kind.VNIC ? vnic(name, tap, count, durationNanos, who) : port(name, tap, count, durationNanos, who);
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        try {
+            active.add(c);
             LOG.info("capture of {} for {} started: {}{}, snaplen {}{}{}", c.label, who, filter.direction(),
                     filter.drops() ? " with drops" : "", filter.snaplen(), count > 0 ? ", " + count + " frame(s)" : "",
                     durationNanos > 0 ? ", " + durationNanos / 1e9 + " s" : "");
             return c;
         } catch (RuntimeException e) {
-            slots.release();
+            c.close(); // detaches and gives the slot back
             throw e;
         }
     }
@@ -147,8 +216,8 @@ public final class Captures {
         } catch (IllegalArgumentException e) {
             throw ServiceException.notFound("no VNIC named '" + name + "'");
         }
-        AutoCloseable detach = attach(() -> datapath.captureVnic(name, tap));
         String description = "Quiver VNIC " + name + " on port " + v.port() + ", MAC " + v.config().mac();
+        AutoCloseable detach = attach(() -> datapath.captureVnic(name, tap)); // last: nothing after it can fail
         return new Capture("vnic:" + name, description, tap, detach, count, durationNanos,
                 () -> datapath.vnicAt(v.index()).orElse(null) == v, who);
     }
@@ -158,8 +227,8 @@ public final class Captures {
         if (p == null) {
             throw ServiceException.notFound("no port named '" + name + "' (ports: " + datapath.ports().keySet() + ")");
         }
-        AutoCloseable detach = attach(() -> datapath.capturePort(name, tap));
         String description = "Quiver port " + name + " (" + p.driver() + ")";
+        AutoCloseable detach = attach(() -> datapath.capturePort(name, tap)); // last: nothing after it can fail
         return new Capture("port:" + name, description, tap, detach, count, durationNanos,
                 () -> datapath.ports().get(name) == p, who);
     }
@@ -169,6 +238,8 @@ public final class Captures {
             return attach.get();
         } catch (IllegalStateException e) {
             throw ServiceException.conflict(e.getMessage());
+        } catch (IllegalArgumentException e) { // removed since it was looked up
+            throw ServiceException.notFound(e.getMessage());
         }
     }
 

@@ -241,13 +241,34 @@ class CaptureLabTest {
         awaitLog("capture of vnic:tmp for rest:127.0.0.1 ended (the vnic was removed)");
     }
 
+    @Test
+    void aReaderThatStopsReadingEndsItsCaptureAndFreesTheVnic() throws Exception {
+        try (java.net.Socket reader = new java.net.Socket()) {
+            URI u = URI.create(api);
+            reader.setReceiveBufferSize(4096);
+            reader.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+            reader.getOutputStream().write(("GET /v1/vnics/g1/capture?direction=in HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            awaitLog("capture of vnic:g1 for rest:127.0.0.1 started: in");
+            // the reader reads nothing: a flood into g1 fills the socket's buffers, and the daemon's write blocks
+            Thread flood = new Thread(() -> in("qv-g2", "timeout", "40", "ping", "-f", "-s", "1400", "-c", "30000", "-W", "1",
+                    NamespaceLab.guestIp(1)));
+            flood.start();
+            awaitLog("capture of vnic:g1 for rest:127.0.0.1 ended (the reader stopped reading for 10 s)");
+            flood.join();
+        }
+        HttpResponse<InputStream> again = open("/v1/vnics/g1/capture?count=1&duration=1");
+        assertEquals(200, again.statusCode(), "g1 can be captured again");
+        again.body().readAllBytes();
+    }
+
     static HttpResponse<InputStream> open(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
     }
 
     static void awaitLog(String text) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!(quiver.stdout() + quiver.stderr()).contains(text)) {
             assertTrue(System.nanoTime() < deadline, "no '" + text + "' in the daemon's log: " + quiver.stderr());
             Thread.sleep(50);

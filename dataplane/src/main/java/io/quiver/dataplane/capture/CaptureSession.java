@@ -82,7 +82,7 @@ public final class CaptureSession {
                 }
                 if (now - lastCheck >= CHECK_NANOS) {
                     lastCheck = now;
-                    if (!goOn.getAsBoolean()) {
+                    if (!goOn.getAsBoolean() || Thread.currentThread().isInterrupted()) { // interrupted: its server stops
                         end = End.STOPPED;
                         break;
                     }

@@ -949,7 +949,6 @@ public final class Datapath implements AutoCloseable {
         return injections;
     }
 
-    /** The VNIC with index {@code index}, if it still exists. */
     /**
      * Starts capturing VNIC {@code name} into {@code tap} from the lcores' next packet; closing what this returns stops
      * it. One capture per VNIC at a time.
@@ -993,6 +992,7 @@ public final class Datapath implements AutoCloseable {
         };
     }
 
+    /** The VNIC with index {@code index}, if it still exists. */
     public Optional<Vnic> vnicAt(int index) {
         return index >= 0 && index < slots.size() ? Optional.ofNullable(slots.get(index)) : Optional.empty();
     }

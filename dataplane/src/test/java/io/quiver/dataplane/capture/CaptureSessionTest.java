@@ -52,7 +52,7 @@ class CaptureSessionTest {
             long took = System.nanoTime() - t0;
             assertEquals(CaptureSession.End.DURATION, timed.end());
             assertTrue(took < 2_000_000_000L, "ended on time: " + took / 1e6 + " ms");
-            assertTrue(timed.captured() > 0 && tap.lost() >= 0, timed.toString());
+            assertTrue(timed.captured() > 0, timed.toString());
 
             AtomicBoolean go = new AtomicBoolean(true);
             Thread stopper = new Thread(() -> {

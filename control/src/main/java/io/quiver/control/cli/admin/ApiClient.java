@@ -20,6 +20,7 @@ public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int CONNECT_MILLIS = 3_000;
     private static final int READ_MILLIS = 30_000;
+    private static final int STREAM_SILENCE_MILLIS = 10_000;
     private final String base;
     private final String token;
 
@@ -93,12 +94,13 @@ public final class ApiClient {
     }
 
     /**
-     * A GET whose body is read as it comes (a capture's stream), with no read timeout: the caller reads it. A refusal
+     * A GET whose body is read as it comes (a capture's stream), at most 10 s apart: the caller reads it. A refusal
      * is an {@link ApiException} with the daemon's message, as for every other call.
      */
     InputStream stream(String path) {
         try {
-            HttpURLConnection c = connect("GET", path, 0);
+            // an idle capture still sends its statistics every second: 10 s of silence is a daemon that stopped
+            HttpURLConnection c = connect("GET", path, STREAM_SILENCE_MILLIS);
             int status = c.getResponseCode();
             if (status >= 400) {
                 byte[] reply;
@@ -129,12 +131,18 @@ public final class ApiClient {
         return new ApiException(status, json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status);
     }
 
+    /**
+     * Status 0 (exit 3) only when nothing answered: no connection could be made. Anything after that (a reply that
+     * never came, a connection reset after the request was sent) may have done what was asked: status -1, exit 1.
+     */
     private ApiException unreachable(IOException e) {
-        if (e instanceof ConnectException || e instanceof java.net.SocketTimeoutException && e.getMessage() != null
-                && e.getMessage().contains("connect")) {
+        boolean connecting = e instanceof ConnectException || e instanceof java.net.UnknownHostException
+                || e instanceof java.net.NoRouteToHostException || e instanceof java.net.SocketTimeoutException
+                && e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect");
+        if (connecting) {
             return new ApiException(0, "cannot reach the Quiver daemon at " + base + ": is 'quiver run' running? (--api URL or QUIVER_API)");
         }
-        return new ApiException(0, "talking to " + base + ": " + e.getMessage());
+        return new ApiException(-1, "talking to " + base + ": " + e.getMessage() + " (the request may have been carried out: check)");
     }
 
     /** The daemon refused, or could not be reached. */
@@ -148,8 +156,8 @@ public final class ApiClient {
         }
     }
 
-    /** Whether {@code e} says the daemon could not be reached (no answer at all), as opposed to a refusal. */
+    /** Whether {@code e} says the daemon could not be reached (no connection at all), as opposed to a refusal. */
     public static boolean unreachable(Throwable e) {
-        return e instanceof ApiException a && a.status == 0 && !"interrupted".equals(a.getMessage());
+        return e instanceof ApiException a && a.status == 0;
     }
 }

@@ -200,11 +200,13 @@ public final class CaptureCommand implements Callable<Integer> {
             }
         }
 
-        /** Ctrl-C: what was copied is whole blocks; flush it and say how much. */
+        /**
+         * Ctrl-C: what was copied is whole blocks; flush it and say how much. The stream is left alone: the main
+         * thread may be blocked reading it, holding its lock, and the process ends anyway.
+         */
         void interrupted() {
             try {
                 finish();
-                in.close();
             } catch (IOException e) {
                 // the summary still says what was copied
             }
