@@ -55,7 +55,7 @@ final class GuestEgress extends PortIngress {
         return aggregation == null || !aggregation.distribution().isMember(port);
     }
 
-    /** What a guest port drops on a VNIC was, but for a full ring of another VNIC, that VNIC's guest's sending. */
+    /** A guest port's drops are charged to the VNIC that sent the frame (a full ring, charged to its receiver, says so). */
     @Override
     int dropDirection() {
         return CaptureTap.OUTBOUND;

@@ -437,12 +437,7 @@ abstract class PortIngress implements PollTask {
     }
 
     final void vnicDrop(VnicCounters vc, DropReason reason, long m) {
-        vc.ingressDrops[reason.ordinal()]++;
-        CaptureTap tap = vc.tap;
-        if (tap != null) {
-            tap.recordDrop(m, dropDirection(), reason);
-        }
-        addDrop(m);
+        vnicDrop(vc, reason, m, dropDirection());
     }
 
     /** A drop charged to the VNIC the frame was going to ({@code direction} is that VNIC's: inbound). */
