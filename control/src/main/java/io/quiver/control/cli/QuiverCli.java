@@ -2,6 +2,7 @@ package io.quiver.control.cli;
 
 import io.quiver.control.cli.admin.TlsOffloadCommands;
 import picocli.CommandLine.Command;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -32,7 +33,28 @@ public final class QuiverCli extends TlsOffloadCommands {
             }
             return io.quiver.control.cli.admin.ApiClient.unreachable(e) ? UNREACHABLE : 1;
         });
+        cli.setParameterExceptionHandler((e, parsed) -> {
+            // one line that says what was wrong and where the verb's usage is, not the usage itself (a page of it
+            // would bury the line); picocli's suggestions for a misspelt verb or option follow it
+            CommandLine verb = verbOf(e.getCommandLine());
+            PrintWriter err = verb.getErr();
+            err.println("quiver: " + e.getMessage() + " (see 'quiver " + (verb.getParent() == null ? "" : verb.getCommandName() + " ") + "--help')");
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            return verb.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cli.execute(args);
+    }
+
+    /**
+     * The verb an error is about: {@code line} itself, or, where a verb's own code threw with the top command (the
+     * admin verbs print through it), the verb that was parsed.
+     */
+    private static CommandLine verbOf(CommandLine line) {
+        CommandLine.ParseResult parsed = line.getParseResult();
+        if (line.getParent() == null && parsed != null && parsed.subcommand() != null) {
+            return parsed.subcommand().commandSpec().commandLine();
+        }
+        return line;
     }
 
     private static String describe(Throwable e) {

@@ -113,7 +113,8 @@ class ControlPlaneTest {
         assertTrue(verbose.stdout().contains("uplink: classifier software (") && verbose.stdout().contains("drops in: "),
                 "show-port -v says why the uplink classifies in software: " + verbose.stdout());
         QuiverProcess stats = cli("show-stats", "--watch", "1", "--count", "2");
-        assertEquals(2, stats.stdout().split("guest requests:").length - 1, stats.stdout());
+        assertEquals(2, stats.stdout().split("GUEST REQUESTS").length - 1, stats.stdout());
+        assertEquals(1, stats.stdout().split("GUEST REQUESTS  ACCEPTED/s").length - 1, "the second round is rates: " + stats.stdout());
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,28 +74,27 @@ public class AdminCommands {
     }
 
     @Command(name = "show-vnic", mixinStandardHelpOptions = true, description = "Show VNICs: addresses, port, counters.")
-    int showVnic(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
-                 @Option(names = "-o", paramLabel = "FIELDS", description = "path: where each VNIC is, this appliance's and the"
-                         + " fabric's, and the medium a frame to it takes (local, memif:PEER, vxlan:VTEP)") String fields) {
-        if ("path".equals(fields)) {
-            return showPaths(c, name);
+    int showVnic(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME", arity = "0..1") String name) throws InterruptedException {
+        if (o.selects() && (o.fields.contains("path") || o.fields.contains("appliance"))) {
+            if (List.of("path").equals(o.fields)) {
+                o.fields = null; // -o path alone: the whole view of where each VNIC is (docs/fabric.md)
+            }
+            return show(c, o, () -> paths(c, name), x -> table(List.of("VNIC", "APPLIANCE", "MAC", "VLAN", "PATH"), pathRows(x)));
         }
-        if (fields != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "-o takes 'path', not '" + fields + "'");
-        }
-        JsonNode j = name == null ? c.client().get("/v1/vnics") : c.client().get(ApiClient.path("v1", "vnics", name));
-        return print(c, j, x -> vnicTable(x.isArray() ? list(x) : List.of(x)));
+        return show(c, o, () -> name == null ? c.client().get("/v1/vnics") : c.client().get(ApiClient.path("v1", "vnics", name)),
+                x -> vnicTable(x.isArray() ? list(x) : List.of(x)));
     }
 
-    /** Local VNICs ({@code local}) and, in a fabric, every remote VNIC with its medium. */
-    private int showPaths(Connection c, String name) {
-        List<List<String>> rows = new ArrayList<>();
+    /**
+     * {@code -o path}: local VNICs ({@code local}) and, in a fabric, every remote VNIC with its medium, as one array
+     * (what {@code --json} prints).
+     */
+    private JsonNode paths(Connection c, String name) {
         ArrayNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         JsonNode fabric = c.client().getIfFound("/v1/fabric");
         String here = fabric == null ? "-" : fabric.get("status").get("appliance").asText();
         for (JsonNode v : c.client().get("/v1/vnics")) {
             if (name == null || name.equals(v.get("name").asText())) {
-                rows.add(List.of(v.get("name").asText(), here, v.get("mac").asText(), v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(), "local"));
                 all.addObject().put("name", v.get("name").asText()).put("appliance", here).put("mac", v.get("mac").asText())
                         .put("vlan", v.get("vlan").asInt()).put("path", "local");
             }
@@ -101,16 +102,23 @@ public class AdminCommands {
         if (fabric != null) {
             for (JsonNode v : fabric.get("remoteVnics")) {
                 if (name == null || name.equals(v.get("name").asText())) {
-                    rows.add(List.of(v.get("name").asText(), v.get("appliance").asText(), v.get("mac").asText(),
-                            v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(), v.get("path").asText()));
                     all.add(v);
                 }
             }
         }
-        if (name != null && rows.isEmpty()) {
+        if (name != null && all.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no VNIC named '" + name + "' here or in the fabric");
         }
-        return print(c, all, x -> table(List.of("VNIC", "APPLIANCE", "MAC", "VLAN", "PATH"), rows));
+        return all;
+    }
+
+    private static List<List<String>> pathRows(JsonNode paths) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode v : paths) {
+            rows.add(List.of(v.get("name").asText(), v.get("appliance").asText(), v.get("mac").asText(),
+                    v.get("vlan").asInt() == 0 ? "-" : v.get("vlan").asText(), v.get("path").asText()));
+        }
+        return rows;
     }
 
     @Command(name = "set-vnicprop", mixinStandardHelpOptions = true,
@@ -127,8 +135,8 @@ public class AdminCommands {
     }
 
     @Command(name = "show-vnicprop", mixinStandardHelpOptions = true, description = "Show every parameter of a VNIC.")
-    int showVnicprop(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
-        return print(c, c.client().get(ApiClient.path("v1", "vnics", name, "props")), j -> {
+    int showVnicprop(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME") String name) throws InterruptedException {
+        return show(c, o, () -> c.client().get(ApiClient.path("v1", "vnics", name, "props")), j -> {
             List<List<String>> rows = new ArrayList<>();
             j.fields().forEachRemaining(e -> rows.add(List.of(name, e.getKey(), e.getValue().asText())));
             return table(List.of("VNIC", "PARAMETER", "VALUE"), rows);
@@ -144,15 +152,15 @@ public class AdminCommands {
     }
 
     @Command(name = "show-policy", mixinStandardHelpOptions = true, description = "Show what a VNIC's guest may change.")
-    int showPolicy(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
-        return print(c, c.client().get(ApiClient.path("v1", "vnics", name, "policy")),
-                j -> name + ": " + (j.get("policy").asText().isEmpty() ? "(the guest may change nothing)" : j.get("policy").asText()));
+    int showPolicy(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME") String name) throws InterruptedException {
+        return show(c, o, () -> c.client().get(ApiClient.path("v1", "vnics", name, "policy")), j -> table(List.of("VNIC", "POLICY"),
+                List.of(List.of(name, j.get("policy").asText().isEmpty() ? "(the guest may change nothing)" : j.get("policy").asText()))));
     }
 
     @Command(name = "show-audit", mixinStandardHelpOptions = true, description = "Show audit records: who asked what, the decision and why.")
-    int showAudit(@Mixin Connection c, @Option(names = "--after", defaultValue = "0") long after,
-                  @Option(names = "--limit", defaultValue = "100") int limit) {
-        return print(c, c.client().get("/v1/audit?after=" + after + "&limit=" + limit), j -> {
+    int showAudit(@Mixin Connection c, @Mixin Output o, @Option(names = "--after", defaultValue = "0") long after,
+                  @Option(names = "--limit", defaultValue = "100") int limit) throws InterruptedException {
+        return show(c, o, () -> c.client().get("/v1/audit?after=" + after + "&limit=" + limit), j -> {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode a : j) {
                 rows.add(List.of(a.get("sequence").asText(), a.get("time").asText(), a.get("requester").asText(), a.get("action").asText(),
@@ -165,8 +173,10 @@ public class AdminCommands {
 
     @Command(name = "show-port", mixinStandardHelpOptions = true,
             description = "Show ports: role, driver, classifier, link, counters; -v adds why each classifier and drops by reason.")
-    int showPort(@Mixin Connection c, @Option(names = {"-v", "--verbose"}, description = "why each port classifies as it does, and its drops by reason") boolean verbose) {
-        return print(c, c.client().get("/v1/ports"), j -> {
+    int showPort(@Mixin Connection c, @Mixin Output o,
+                 @Option(names = {"-v", "--verbose"}, description = "why each port classifies as it does, and its drops by reason") boolean verbose)
+            throws InterruptedException {
+        return show(c, o, () -> c.client().get("/v1/ports"), j -> {
             List<List<String>> rows = new ArrayList<>();
             StringBuilder details = new StringBuilder();
             for (JsonNode p : j) {
@@ -196,30 +206,22 @@ public class AdminCommands {
     }
 
     @Command(name = "show-stats", mixinStandardHelpOptions = true, description = "Show per-VNIC and per-port counters.")
-    int showStats(@Mixin Connection c, @Option(names = "--watch", paramLabel = "SECONDS", description = "repeat every SECONDS until Ctrl-C") Integer watch,
-                  @Option(names = "--count", description = "with --watch: stop after this many rounds") Integer count) throws InterruptedException {
-        int rounds = 0;
-        while (true) {
-            print(c, c.client().get("/v1/stats"), j -> {
-                List<List<String>> rows = new ArrayList<>();
-                for (JsonNode v : j.get("vnics")) {
-                    JsonNode k = v.get("counters");
-                    rows.add(List.of("vnic " + v.get("name").asText(), k.get("rxPackets").asText(), k.get("txPackets").asText(),
-                            k.get("forwarded").asText(), drops(k.get("drops"))));
-                }
-                for (JsonNode p : j.get("ports")) {
-                    rows.add(List.of("port " + p.get("name").asText(), p.get("rxPackets").asText(), p.get("txPackets").asText(), "-", drops(p.get("drops"))));
-                }
-                return table(List.of("WHAT", "RX", "TX", "FORWARDED", "DROPS"), rows) + String.format("guest requests: %d accepted, %d denied, %d rate-limited, %d malformed",
-                        j.get("guestRequestsAccepted").asLong(), j.get("guestRequestsDenied").asLong(), j.get("guestRequestsRateLimited").asLong(),
-                        j.get("guestRequestsMalformed").asLong());
-            });
-            rounds++;
-            if (watch == null || (count != null && rounds >= count)) {
-                return 0;
+    int showStats(@Mixin Connection c, @Mixin Output o) throws InterruptedException {
+        return show(c, o, () -> c.client().get("/v1/stats"), j -> {
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode v : j.get("vnics")) {
+                JsonNode k = v.get("counters");
+                rows.add(List.of("vnic " + v.get("name").asText(), k.get("rxPackets").asText(), k.get("txPackets").asText(),
+                        k.get("forwarded").asText(), drops(k.get("drops"))));
             }
-            TimeUnit.SECONDS.sleep(Math.max(1, watch));
-        }
+            for (JsonNode p : j.get("ports")) {
+                rows.add(List.of("port " + p.get("name").asText(), p.get("rxPackets").asText(), p.get("txPackets").asText(), "-", drops(p.get("drops"))));
+            }
+            return table(List.of("WHAT", "RX", "TX", "FORWARDED", "DROPS"), rows) + "\n\n"
+                    + table(List.of("GUEST REQUESTS", "ACCEPTED", "DENIED", "RATE-LIMITED", "MALFORMED"), List.of(List.of("all VNICs",
+                    j.get("guestRequestsAccepted").asText(), j.get("guestRequestsDenied").asText(), j.get("guestRequestsRateLimited").asText(),
+                    j.get("guestRequestsMalformed").asText())));
+        });
     }
 
     // ---- printing ---------------------------------------------------------------------------------------------
@@ -245,6 +247,55 @@ public class AdminCommands {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * A {@code show-*} verb's output as {@code o} asks: {@code fetch} read and printed ({@code text}, or the JSON with
+     * {@code --json}) once, or every {@code --watch} seconds with counters as rates after the first round.
+     */
+    int show(Connection c, Output o, Supplier<JsonNode> fetch, Function<JsonNode, String> text) throws InterruptedException {
+        if (o.selects() && c.json) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o chooses table columns; --json prints the API's whole JSON: use one");
+        }
+        if (o.parsable && !o.selects()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-p needs -o: the fields a script reads, in the order it reads them");
+        }
+        if (o.watch != null && o.watch < 1 || o.count != null && (o.watch == null || o.count < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--watch takes a whole number of seconds (1 or more); --count N (1 or more) goes with --watch");
+        }
+        PrintWriter out = out();
+        Map<String, Double> previous = null;
+        long before = 0;
+        for (int round = 1; ; round++) {
+            JsonNode json = fetch.get();
+            long at = System.nanoTime();
+            if (c.json) {
+                out.println(json.toPrettyString());
+            } else {
+                Tables.Round r = new Tables.Round(o, previous, (at - before) / 1e9);
+                String printed = Tables.within(r, () -> text.apply(json));
+                List<String> unknown = r.unknownFields();
+                if (!unknown.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no field " + String.join(",", unknown)
+                            + " here; the fields are " + String.join(",", r.available));
+                }
+                if (o.watch != null && !o.parsable) {
+                    out.println((round == 1 ? "totals" : "per second over " + String.format(java.util.Locale.ROOT, "%.1f", (at - before) / 1e9) + " s")
+                            + ", " + java.time.LocalTime.now().withNano(0));
+                }
+                out.println(printed);
+                previous = r.counters;
+            }
+            out.flush();
+            before = at;
+            if (o.watch == null || o.count != null && round >= o.count) {
+                return 0;
+            }
+            if (!o.parsable) {
+                out.println();
+            }
+            TimeUnit.SECONDS.sleep(o.watch);
+        }
     }
 
     static List<JsonNode> list(JsonNode array) {
@@ -279,24 +330,8 @@ public class AdminCommands {
         return table(List.of("VNIC", "PORT", "MAC", "SECONDARY", "ADDRESSES", "VLAN", "RX", "TX", "FWD", "DROPS"), rows);
     }
 
+    /** A table, as the running {@code show-*} verb's {@link Output} asks ({@link Tables}). */
     static String table(List<String> header, List<List<String>> rows) {
-        int[] w = new int[header.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = header.get(i).length();
-            for (List<String> r : rows) {
-                w[i] = Math.max(w[i], r.get(i).length());
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        for (List<String> r : all) {
-            for (int i = 0; i < w.length; i++) {
-                b.append(i == w.length - 1 ? r.get(i) : String.format("%-" + (w[i] + 2) + "s", r.get(i)));
-            }
-            b.append('\n');
-        }
-        return b.toString().stripTrailing();
+        return Tables.render(header, rows);
     }
 }

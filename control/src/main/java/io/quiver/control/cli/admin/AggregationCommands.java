@@ -96,11 +96,11 @@ public class AggregationCommands extends PriorityCommands {
     @Command(name = "show-aggr", mixinStandardHelpOptions = true,
             description = {"Show the uplink's aggregation: settings and who carries; -x each member's link, speed, state",
                     "(attached, standby, down) and share; -L each member's LACP state and partner."})
-    int showAggr(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
+    int showAggr(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
                  @Option(names = {"-x", "--extended"}, description = "members: link, speed, state, share, packets") boolean x,
-                 @Option(names = {"-L", "--lacp"}, description = "members' LACP: state bits, mux, partner") boolean lacp) {
-        JsonNode j = name == null ? c.client().get("/v1/aggregations") : c.client().get(ApiClient.path("v1", "aggregations", name));
-        return print(c, j, v -> {
+                 @Option(names = {"-L", "--lacp"}, description = "members' LACP: state bits, mux, partner") boolean lacp)
+            throws InterruptedException {
+        return show(c, o, () -> name == null ? c.client().get("/v1/aggregations") : c.client().get(ApiClient.path("v1", "aggregations", name)), v -> {
             List<JsonNode> all = v.isArray() ? list(v) : List.of(v);
             if (all.isEmpty()) {
                 return "no aggregation: the uplink is one port";

@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
 public class FabricCommands extends AggregationCommands {
     @Command(name = "show-fabric", mixinStandardHelpOptions = true,
             description = "Show the fabric: this appliance, the directory (etcd or static), peers and their media, remote VNICs.")
-    int showFabric(@Mixin Connection c) {
-        return print(c, c.client().get("/v1/fabric"), j -> {
+    int showFabric(@Mixin Connection c, @Mixin Output o) throws InterruptedException {
+        return show(c, o, () -> c.client().get("/v1/fabric"), j -> {
             JsonNode s = j.get("status");
             StringBuilder b = new StringBuilder();
             b.append("appliance ").append(s.get("appliance").asText())

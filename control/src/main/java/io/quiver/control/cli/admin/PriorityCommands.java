@@ -31,9 +31,10 @@ public class PriorityCommands extends VnsCommands {
 
     @Command(name = "show-subscription", mixinStandardHelpOptions = true,
             description = "Show subscription levels in the order they are tried: class, limits, rules, counters.")
-    int showSubscription(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name) {
-        JsonNode j = name == null ? c.client().get("/v1/subscriptions") : c.client().get(ApiClient.path("v1", "subscriptions", name));
-        return print(c, j, x -> levelTable(x.isArray() ? list(x) : List.of(x), true));
+    int showSubscription(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME", arity = "0..1") String name)
+            throws InterruptedException {
+        return show(c, o, () -> name == null ? c.client().get("/v1/subscriptions") : c.client().get(ApiClient.path("v1", "subscriptions", name)),
+                x -> levelTable(x.isArray() ? list(x) : List.of(x), true));
     }
 
     @Command(name = "delete-subscription", mixinStandardHelpOptions = true,
@@ -58,10 +59,11 @@ public class PriorityCommands extends VnsCommands {
     }
 
     @Command(name = "show-flow", mixinStandardHelpOptions = true, description = "Show flows; -s adds their counters.")
-    int showFlow(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
-                 @Option(names = {"-s", "--statistics"}, description = "packets, bytes, connections, over-limit drops") boolean stats) {
-        JsonNode j = name == null ? c.client().get("/v1/flows") : c.client().get(ApiClient.path("v1", "flows", name));
-        return print(c, j, x -> levelTable(x.isArray() ? list(x) : List.of(x), stats));
+    int showFlow(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME", arity = "0..1") String name,
+                 @Option(names = {"-s", "--statistics"}, description = "packets, bytes, connections, over-limit drops") boolean stats)
+            throws InterruptedException {
+        return show(c, o, () -> name == null ? c.client().get("/v1/flows") : c.client().get(ApiClient.path("v1", "flows", name)),
+                x -> levelTable(x.isArray() ? list(x) : List.of(x), stats));
     }
 
     @Command(name = "remove-flow", mixinStandardHelpOptions = true, description = "Remove a flow.")
@@ -73,10 +75,11 @@ public class PriorityCommands extends VnsCommands {
 
     @Command(name = "show-connection", mixinStandardHelpOptions = true,
             description = "Show the live connection table: endpoints, the level that identified each, its class, its counts.")
-    int showConnection(@Mixin Connection c,
+    int showConnection(@Mixin Connection c, @Mixin Output o,
                        @Option(names = "--level", description = "only connections this level or flow identified") String level,
                        @Option(names = "--address", description = "only connections with this IPv4 address at either end") String address,
-                       @Option(names = "--limit", defaultValue = "100", description = "at most this many (default ${DEFAULT-VALUE})") int limit) {
+                       @Option(names = "--limit", defaultValue = "100", description = "at most this many (default ${DEFAULT-VALUE})") int limit)
+            throws InterruptedException {
         StringBuilder path = new StringBuilder("/v1/connections?limit=").append(limit);
         if (level != null) {
             path.append("&level=").append(java.net.URLEncoder.encode(level, java.nio.charset.StandardCharsets.UTF_8));
@@ -84,7 +87,7 @@ public class PriorityCommands extends VnsCommands {
         if (address != null) {
             path.append("&address=").append(java.net.URLEncoder.encode(address, java.nio.charset.StandardCharsets.UTF_8));
         }
-        return print(c, c.client().get(path.toString()), j -> {
+        return show(c, o, () -> c.client().get(path.toString()), j -> {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode n : j.get("connections")) {
                 rows.add(List.of(n.get("vns").asText(), n.get("protocol").asText(), n.get("endpointA").asText(),

@@ -10,8 +10,8 @@ import picocli.CommandLine.Mixin;
 public class TlsOffloadCommands extends FabricCommands {
     @Command(name = "show-tls-offload", mixinStandardHelpOptions = true,
             description = "Show the TLS handshake offload service: sessions, handshakes/s, clients, failures by reason, ring-full counts.")
-    int showTlsOffload(@Mixin Connection c) {
-        return print(c, c.client().get("/v1/tls-offload"), j -> {
+    int showTlsOffload(@Mixin Connection c, @Mixin Output o) throws InterruptedException {
+        return show(c, o, () -> c.client().get("/v1/tls-offload"), j -> {
             StringBuilder b = new StringBuilder();
             b.append("socket ").append(j.get("socket").asText()).append(", guests ")
                     .append(j.get("guests").asBoolean() ? "on (169.254.169.254 udp/6862)" : "off")

@@ -56,9 +56,10 @@ public class VnsCommands extends AdminCommands {
     }
 
     @Command(name = "show-vns", mixinStandardHelpOptions = true, description = "Show VNSes: router MAC, addresses, routes, counters.")
-    int showVns(@Mixin Connection c, @Parameters(paramLabel = "NAME", arity = "0..1") String name) {
-        JsonNode j = name == null ? c.client().get("/v1/vns") : c.client().get(ApiClient.path("v1", "vns", name));
-        return print(c, j, x -> vnsTable(x.isArray() ? list(x) : List.of(x)));
+    int showVns(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME", arity = "0..1") String name)
+            throws InterruptedException {
+        return show(c, o, () -> name == null ? c.client().get("/v1/vns") : c.client().get(ApiClient.path("v1", "vns", name)),
+                x -> vnsTable(x.isArray() ? list(x) : List.of(x)));
     }
 
     @Command(name = "set-vnsprop", mixinStandardHelpOptions = true,
@@ -75,8 +76,8 @@ public class VnsCommands extends AdminCommands {
     }
 
     @Command(name = "show-vnsprop", mixinStandardHelpOptions = true, description = "Show every property of a VNS.")
-    int showVnsprop(@Mixin Connection c, @Parameters(paramLabel = "NAME") String name) {
-        return print(c, c.client().get(ApiClient.path("v1", "vns", name, "props")), j -> {
+    int showVnsprop(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "NAME") String name) throws InterruptedException {
+        return show(c, o, () -> c.client().get(ApiClient.path("v1", "vns", name, "props")), j -> {
             List<List<String>> rows = new ArrayList<>();
             j.fields().forEachRemaining(e -> rows.add(List.of(name, e.getKey(), e.getValue().asText())));
             return table(List.of("VNS", "PROPERTY", "VALUE"), rows);
@@ -100,8 +101,8 @@ public class VnsCommands extends AdminCommands {
     }
 
     @Command(name = "show-route", mixinStandardHelpOptions = true, description = "Show a VNS's routes (its connected subnets are its addresses').")
-    int showRoute(@Mixin Connection c, @Parameters(paramLabel = "VNS") String vns) {
-        return print(c, c.client().get(ApiClient.path("v1", "vns", vns, "routes")), j -> {
+    int showRoute(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "VNS") String vns) throws InterruptedException {
+        return show(c, o, () -> c.client().get(ApiClient.path("v1", "vns", vns, "routes")), j -> {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : j) {
                 rows.add(List.of(vns, r.get("prefix").asText(), r.get("nextHop").asText()));
@@ -112,8 +113,8 @@ public class VnsCommands extends AdminCommands {
 
     @Command(name = "show-neighbour", mixinStandardHelpOptions = true,
             description = "Show a VNS's neighbours: incomplete, reachable, stale, failed or static (set static ones with set-vnsprop static-neighbours=IP=MAC,...).")
-    int showNeighbour(@Mixin Connection c, @Parameters(paramLabel = "VNS") String vns) {
-        return print(c, c.client().get(ApiClient.path("v1", "vns", vns, "neighbours")), j -> {
+    int showNeighbour(@Mixin Connection c, @Mixin Output o, @Parameters(paramLabel = "VNS") String vns) throws InterruptedException {
+        return show(c, o, () -> c.client().get(ApiClient.path("v1", "vns", vns, "neighbours")), j -> {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode n : j) {
                 rows.add(List.of(vns, n.get("address").asText(), n.get("state").asText(),
