@@ -993,6 +993,34 @@ public final class Datapath implements AutoCloseable {
     }
 
     /** The VNIC with index {@code index}, if it still exists. */
+    /**
+     * Why {@code frame}, received on port {@code portName}, goes where it goes: the datapath's own steering run on a
+     * copy of its state that nothing else reads ({@link PacketTrace}); nothing is sent and no live counter moves.
+     *
+     * @throws IllegalArgumentException for a port that is not configured (a fabric link is the fabric's) or a frame
+     *                                  no mbuf holds
+     */
+    public synchronized PacketTrace.Result trace(String portName, byte[] frame) {
+        if (config.runtime().ports().stream().noneMatch(p -> p.name().equals(portName))) {
+            throw new IllegalArgumentException("no port named '" + portName + "' (a trace starts at the uplink, an aggregation's "
+                    + "member or a guest port: " + String.join(", ", config.runtime().ports().stream().map(PortConfig::name).toList()) + ")");
+        }
+        Port p = runtime.port(portName);
+        Aggregation aggregation = uplinkTarget.aggregation;
+        boolean uplink = aggregation == null ? p.id() == uplinkTarget.port : aggregation.distribution().isMember(p.id());
+        return PacketTrace.run(this, state.get(), p, uplink, uplinkTarget, frame, guestRequests, tlsRequests);
+    }
+
+    /** The name of port {@code id}, or its number when it has none (closed). */
+    String portName(int id) {
+        for (Port p : runtime.ports().values()) {
+            if (p.id() == id) {
+                return p.name();
+            }
+        }
+        return Integer.toString(id);
+    }
+
     public Optional<Vnic> vnicAt(int index) {
         return index >= 0 && index < slots.size() ? Optional.ofNullable(slots.get(index)) : Optional.empty();
     }

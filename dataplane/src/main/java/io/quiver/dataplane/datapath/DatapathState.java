@@ -35,6 +35,8 @@ public final class DatapathState {
     /** By VNIC index, what the lcores reach per packet, one load away (null for a free index). */
     final VnicCounters[] counters;
     final VnicRing[] localRings;
+    /** By VNIC index, the ring of what classification sends it to be routed. */
+    final VnicRing[] forwardingRings;
     final PortSources sources;
     /** By VNIC index: VNIC indexes sharing its VLAN and its VNS (flood domain). */
     final int[][] floodDomain;
@@ -89,9 +91,11 @@ public final class DatapathState {
         this.vnics = slots.clone();
         this.counters = new VnicCounters[slots.length];
         this.localRings = new VnicRing[slots.length];
+        this.forwardingRings = new VnicRing[slots.length];
         for (Vnic v : present) {
             counters[v.index()] = v.counters();
             localRings[v.index()] = v.localRing();
+            forwardingRings[v.index()] = v.forwardingRing();
         }
         this.sources = PortSources.build(configByIndex, portIds, maxPort);
         if (previous != null && sameVlans(previous, slots)) {
@@ -195,6 +199,7 @@ public final class DatapathState {
         this.vnics = from.vnics;
         this.counters = from.counters;
         this.localRings = from.localRings;
+        this.forwardingRings = from.forwardingRings;
         this.sources = sources;
         this.floodDomain = from.floodDomain;
         this.vnicsByVlan = from.vnicsByVlan;
@@ -224,6 +229,7 @@ public final class DatapathState {
         this.vnics = from.vnics;
         this.counters = from.counters;
         this.localRings = from.localRings;
+        this.forwardingRings = from.forwardingRings;
         this.sources = from.sources;
         this.floodDomain = from.floodDomain;
         this.vnicsByVlan = from.vnicsByVlan;
@@ -241,6 +247,59 @@ public final class DatapathState {
 
     public FabricState fabric() {
         return fabric;
+    }
+
+    /** Room in a packet trace's rings: one frame, and the copies a flood makes of it, never fill one. */
+    static final int TRACE_RING = 16;
+
+    /**
+     * This state as a packet trace runs the datapath's code on: the same tables, sources, flood domains, VNSes and
+     * fabric, but every counter, ring, policer and peer counter its own (empty, or a copy of the live bucket's
+     * tokens), and no connection identifier (identifying would enter the connection in the live table). The frame
+     * goes where the lcore would send it, and nothing the lcores own changes.
+     */
+    DatapathState forTrace() {
+        return new DatapathState(this);
+    }
+
+    private DatapathState(DatapathState from) {
+        int n = from.vnics.length;
+        this.tables = from.tables;
+        this.vnics = from.vnics;
+        this.counters = new VnicCounters[n];
+        this.localRings = new VnicRing[n];
+        this.forwardingRings = new VnicRing[n];
+        this.classRings = new VnicRing[n][];
+        this.policers = new TokenBucket[n];
+        for (int i = 0; i < n; i++) {
+            if (from.vnics[i] == null) {
+                continue;
+            }
+            counters[i] = new VnicCounters();
+            localRings[i] = new VnicRing(TRACE_RING, false);
+            forwardingRings[i] = new VnicRing(TRACE_RING, false);
+            VnicRing[] classes = from.classRings[i];
+            classRings[i] = new VnicRing[classes.length];
+            classRings[i][0] = localRings[i];
+            for (int c = 1; c < classes.length; c++) {
+                classRings[i][c] = classes[c] == null ? null : new VnicRing(TRACE_RING, false);
+            }
+            policers[i] = from.policers[i] == null ? null : from.policers[i].copy();
+        }
+        this.sources = from.sources;
+        this.floodDomain = from.floodDomain;
+        this.vnicsByVlan = from.vnicsByVlan;
+        this.vnses = new VnsState[from.vnses.length];
+        for (int v = 0; v < vnses.length; v++) {
+            vnses[v] = from.vnses[v] == null ? null : from.vnses[v].withRing(new VnicRing(TRACE_RING, false));
+        }
+        this.routerMacs = from.routerMacs;
+        this.shapers = from.shapers;
+        this.defaultClass = from.defaultClass;
+        this.levels = null;
+        this.identifier = null;
+        this.lowestShare = from.lowestShare;
+        this.fabric = from.fabric == null ? null : from.fabric.withFreshCounters();
     }
 
     /**

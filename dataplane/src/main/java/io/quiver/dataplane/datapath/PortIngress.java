@@ -121,19 +121,10 @@ abstract class PortIngress implements PollTask {
             long bytes = 0;
             for (int i = 0; i < n; i++) {
                 long m = rx.get(i);
-                b.mbuf[i] = m;
-                b.frame[i] = Mbufs.data(m);
-                b.length[i] = Mbufs.dataLen(m);
-                int whole = Mbufs.pktLen(m);
-                b.pktLen[i] = whole;
-                bytes += whole;
                 if (tap != null) {
                     tap.record(m, CaptureTap.INBOUND);
                 }
-                PacketParser.parse(b, i);
-                if (b.kind[i] == PacketKind.MALFORMED) {
-                    c.malformed[b.malformed[i]]++;
-                }
+                bytes += load(b, i, m, c);
             }
             uplink.route(b, n);
             c.packets += n;
@@ -150,6 +141,53 @@ abstract class PortIngress implements PollTask {
             tx.flushAll();
         }
         return total;
+    }
+
+    /** Puts the frame in mbuf {@code m} at {@code i} of burst {@code b}, parsed (a malformed one counted); its length. */
+    private static int load(ParsedBurst b, int i, long m, QueueCounters c) {
+        b.mbuf[i] = m;
+        b.frame[i] = Mbufs.data(m);
+        b.length[i] = Mbufs.dataLen(m);
+        int whole = Mbufs.pktLen(m);
+        b.pktLen[i] = whole;
+        PacketParser.parse(b, i);
+        if (b.kind[i] == PacketKind.MALFORMED) {
+            c.malformed[b.malformed[i]]++;
+        }
+        return whole;
+    }
+
+    /**
+     * A packet trace ({@link PacketTrace}): what {@link #poll} does with one received frame, for the frame in mbuf
+     * {@code m} under {@code s} (a state of the trace's own, {@link DatapathState#forTrace}), counted in {@code c}
+     * (the trace's). The frame stays where steering put it: a ring of {@code s}, this task's TX (a trace's holds), or
+     * among the dropped ({@link #releaseTraced}); the parse is in {@link #traced}.
+     */
+    final void traceOne(DatapathState s, long m, QueueCounters c, long nowNanos) {
+        now = nowNanos;
+        tick = (int) (now / 1_000_000_000L);
+        onState(s);
+        uplink.refresh();
+        ParsedBurst b = parsed;
+        c.bytes += load(b, 0, m, c);
+        c.packets++;
+        uplink.route(b, 1);
+        steer(s, b, 0, 0, c);
+        publishStaged();
+        c.dropped += dropsThisBurst;
+        dropsThisBurst = 0;
+    }
+
+    /** The parse of the frame {@link #traceOne} steered. */
+    final ParsedBurst traced() {
+        return parsed;
+    }
+
+    /** The mbufs {@link #traceOne} dropped or released: how many, and then back to the pool. */
+    final int releaseTraced() {
+        int n = drop.count;
+        drop.freeAll();
+        return n;
     }
 
     private void publishStaged() {
@@ -192,7 +230,7 @@ abstract class PortIngress implements PollTask {
             inlineRouter.routeOne(s, vnic, m, tagged, b.dstIp[i]);
             return;
         }
-        VnicRing ring = forwarding ? s.vnics[vnic].forwardingRing() : cls == 0 ? s.localRings[vnic] : classRing(s, vnic, cls);
+        VnicRing ring = forwarding ? s.forwardingRings[vnic] : cls == 0 ? s.localRings[vnic] : classRing(s, vnic, cls);
         int staging = stage(ring, m, tagged, b.dstIp[i], b.l3[i]);
         if (staging == VnicRing.FULL) {
             vnicDrop(s.counters[vnic], DropReason.RING_FULL, m, CaptureTap.INBOUND);

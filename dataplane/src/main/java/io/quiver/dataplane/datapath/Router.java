@@ -202,62 +202,110 @@ final class Router {
         VnsState entry = s.vnses[vns];
         long frame = Mbufs.data(m);
         long ip = frame + Ethernet.HEADER_LENGTH;
+        long decision = decide(s, vns, dst, Ipv4.ttl(ip));
+        VnsState v = s.vnses[decidedIn(decision)];
+        int arg = decidedArgument(decision);
+        switch (decidedKind(decision)) {
+            case LOCAL -> local(entry, v, m, frame, ip, c, vlan, fromUplink);
+            case TTL_EXPIRES -> {
+                entry.counters.ttlExceeded++;
+                error(entry, m, frame, c, vlan, fromUplink, Icmpv4Error.TIME_EXCEEDED, Icmpv4Error.TTL_EXCEEDED_IN_TRANSIT, 0,
+                        DropReason.TTL_EXPIRED);
+            }
+            case TO_VNIC -> toVnic(entry, v, arg, m, frame, ip, dst, c, vlan, fromUplink);
+            case LOOP -> {
+                entry.counters.loops++;
+                drop(c, DropReason.ROUTING_LOOP, m);
+            }
+            case TO_NEIGHBOUR -> toNeighbour(entry, v, arg, m, frame, ip, c, vlan, fromUplink);
+            case TO_GATEWAY_MAC -> {
+                if (fits(entry, m, frame, ip, v.mtu, c, vlan, fromUplink)) {
+                    forward(entry, frame, ip, c);
+                    toUplink(m, v.hops.mac(arg), v.uplinkVlan); // the uplink network's VLAN, as for its neighbours
+                }
+            }
+            default -> noRoute(entry, m, frame, c, vlan, fromUplink);
+        }
+    }
+
+    // What routing decides, as one long: the kind, the VNS it was decided in (cross-VNS routes move on), an argument.
+    static final int LOCAL = 1;
+    static final int TTL_EXPIRES = 2;
+    /** The argument is the VNIC. */
+    static final int TO_VNIC = 3;
+    static final int NO_ROUTE = 4;
+    static final int LOOP = 5;
+    /** The argument is the neighbour's address on the uplink network. */
+    static final int TO_NEIGHBOUR = 6;
+    /** The argument is the next hop's index in the VNS's {@link NextHops}. */
+    static final int TO_GATEWAY_MAC = 7;
+
+    private static long decision(int kind, int vns, int argument) {
+        return (long) kind << 56 | (long) (vns & 0xffffff) << 32 | (argument & 0xffffffffL);
+    }
+
+    static int decidedKind(long decision) {
+        return (int) (decision >>> 56);
+    }
+
+    static int decidedIn(long decision) {
+        return (int) (decision >>> 32) & 0xffffff;
+    }
+
+    static int decidedArgument(long decision) {
+        return (int) decision;
+    }
+
+    /**
+     * Where a packet to {@code dst} entering VNS {@code vns} with TTL {@code ttl} goes, without touching it or
+     * anything else: what {@link #route} then does, and what a packet trace reports.
+     */
+    static long decide(DatapathState s, int vns, int dst, int ttl) {
+        boolean decrement = s.vnses[vns].decrementTtl;
         int cur = vns;
         for (int hop = 0; ; hop++) {
             VnsState v = s.vnses[cur];
             if (v.isOwn(dst)) {
-                local(entry, v, m, frame, ip, c, vlan, fromUplink);
-                return;
+                return decision(LOCAL, cur, 0);
             }
-            if (hop == 0 && entry.decrementTtl && Ipv4.ttl(ip) <= 1) {
-                entry.counters.ttlExceeded++;
-                error(entry, m, frame, c, vlan, fromUplink, Icmpv4Error.TIME_EXCEEDED, Icmpv4Error.TTL_EXCEEDED_IN_TRANSIT, 0,
-                        DropReason.TTL_EXPIRED);
-                return;
+            if (hop == 0 && decrement && ttl <= 1) {
+                return decision(TTL_EXPIRES, cur, 0);
             }
             int owner = s.tables.ownerOf(cur, dst);
             if (owner >= 0) {
-                toVnic(entry, v, owner, m, frame, ip, dst, c, vlan, fromUplink);
-                return;
+                return decision(TO_VNIC, cur, owner);
             }
             int id = v.fib == null ? -1 : v.fib.lookup(dst);
             if (id < 0) {
-                noRoute(entry, m, frame, c, vlan, fromUplink);
-                return;
+                return decision(NO_ROUTE, cur, 0);
             }
             NextHops hops = v.hops;
             switch (hops.kind(id)) {
                 case NextHops.VNS -> {
                     if (hop + 1 >= MAX_VNS_HOPS) {
-                        entry.counters.loops++;
-                        drop(c, DropReason.ROUTING_LOOP, m);
-                        return;
+                        return decision(LOOP, cur, 0);
                     }
                     cur = hops.arg(id);
-                    continue;
                 }
-                case NextHops.DEV -> toVnic(entry, v, hops.arg(id), m, frame, ip, dst, c, vlan, fromUplink);
-                case NextHops.CONNECTED_UPLINK -> toNeighbour(entry, v, dst, m, frame, ip, c, vlan, fromUplink);
+                case NextHops.DEV -> {
+                    return decision(TO_VNIC, cur, hops.arg(id));
+                }
+                case NextHops.CONNECTED_UPLINK -> {
+                    return decision(TO_NEIGHBOUR, cur, dst);
+                }
                 case NextHops.VIA -> {
                     int gateway = hops.arg(id);
                     int router = s.tables.ownerOf(cur, gateway);
-                    if (router >= 0) {
-                        toVnic(entry, v, router, m, frame, ip, dst, c, vlan, fromUplink);
-                    } else if (v.onUplink(gateway)) {
-                        toNeighbour(entry, v, gateway, m, frame, ip, c, vlan, fromUplink);
-                    } else {
-                        noRoute(entry, m, frame, c, vlan, fromUplink);
-                    }
+                    return router >= 0 ? decision(TO_VNIC, cur, router)
+                            : v.onUplink(gateway) ? decision(TO_NEIGHBOUR, cur, gateway) : decision(NO_ROUTE, cur, 0);
                 }
                 case NextHops.GATEWAY_MAC -> {
-                    if (fits(entry, m, frame, ip, v.mtu, c, vlan, fromUplink)) {
-                        forward(entry, frame, ip, c);
-                        toUplink(m, hops.mac(id), v.uplinkVlan); // the uplink network's VLAN, as for its neighbours
-                    }
+                    return decision(TO_GATEWAY_MAC, cur, id);
                 }
-                default -> noRoute(entry, m, frame, c, vlan, fromUplink); // a connected subnet no VNIC has the address on
+                default -> {
+                    return decision(NO_ROUTE, cur, 0); // a connected subnet no VNIC has the address on
+                }
             }
-            return;
         }
     }
 

@@ -38,6 +38,31 @@ public final class FabricState {
     private final List<RemoteVnic> accepted;
     private final List<Refusal> refused;
 
+    /** This fabric with counters of its own (all zero): what a packet trace counts on instead of the live ones. */
+    public FabricState withFreshCounters() {
+        return new FabricState(this);
+    }
+
+    private FabricState(FabricState from) {
+        this.settings = from.settings;
+        this.uplinkMac = from.uplinkMac;
+        this.uplinkMtu = from.uplinkMtu;
+        this.remotes = from.remotes;
+        this.peerOfRemote = from.peerOfRemote;
+        this.peers = from.peers;
+        this.counters = new PeerCounters[from.counters.length];
+        for (int p = 0; p < counters.length; p++) {
+            counters[p] = new PeerCounters();
+        }
+        this.sourcesByPeer = from.sourcesByPeer;
+        this.peerByVtep = from.peerByVtep;
+        this.peerByPort = from.peerByPort;
+        this.vxlanHeaders = from.vxlanHeaders;
+        this.peersByVlan = from.peersByVlan;
+        this.accepted = from.accepted;
+        this.refused = from.refused;
+    }
+
     /** A remote VNIC left out, and why (a clash with a local VNIC or an earlier claim, a VNS this appliance lacks). */
     public record Refusal(RemoteVnic vnic, String reason) {
     }
@@ -233,6 +258,10 @@ public final class FabricState {
     /** The peer hosting remote VNIC {@code remote}. */
     public int peerOf(int remote) {
         return peerOfRemote[remote];
+    }
+
+    public int peerCount() {
+        return peers.length;
     }
 
     public FabricPeer peer(int p) {

@@ -25,6 +25,33 @@ public final class LcoreTx {
         active = inUse();
     }
 
+    /**
+     * A packet trace's batchers, one per port: they never send; the trace reads back what each was given
+     * ({@link TxBatcher#takeHeld}).
+     */
+    public static LcoreTx holding(Collection<Port> ports, Arena arena) {
+        return new LcoreTx(ports, arena);
+    }
+
+    private LcoreTx(Collection<Port> ports, Arena arena) {
+        byPort = new TxBatcher[Math.max(MAX_PORTS, ports.stream().mapToInt(Port::id).max().orElse(0) + 1)];
+        this.txQueue = -1;
+        this.arena = arena;
+        this.burstSize = HELD;
+        for (Port p : ports) {
+            byPort[p.id()] = TxBatcher.holding(p.id(), arena, HELD);
+        }
+        active = inUse();
+    }
+
+    /** Room in a trace's batcher: more than one frame's flood can give one port. */
+    private static final int HELD = 64;
+
+    /** The batchers in use. */
+    public TxBatcher[] batchers() {
+        return active.clone();
+    }
+
     private TxBatcher[] inUse() {
         return java.util.Arrays.stream(byPort).filter(java.util.Objects::nonNull).toArray(TxBatcher[]::new);
     }

@@ -26,8 +26,20 @@ public final class TxBatcher {
     private final int[] raisedCount = new int[4];
     private int raisedTotal;
     private final MbufBurst ordered;
+    /** A packet trace's batcher: it only holds what it is given, for the trace to read back ({@link #takeHeld}). */
+    private final boolean holds;
 
     public TxBatcher(int port, int queue, QueueCounters counters, Arena arena, int size) {
+        this(port, queue, counters, arena, size, false);
+    }
+
+    /** A batcher for a packet trace: it never sends, and nothing it is given leaves until {@link #takeHeld}. */
+    static TxBatcher holding(int port, Arena arena, int size) {
+        return new TxBatcher(port, -1, new QueueCounters("trace", 0), arena, size, true);
+    }
+
+    private TxBatcher(int port, int queue, QueueCounters counters, Arena arena, int size, boolean holds) {
+        this.holds = holds;
         this.port = port;
         this.queue = queue;
         this.counters = counters;
@@ -78,6 +90,9 @@ public final class TxBatcher {
     }
 
     public void flush() {
+        if (holds) {
+            return;
+        }
         MbufBurst burst = raisedTotal == 0 ? this.burst : inOrder();
         int n = burst.count;
         if (n == 0) {
@@ -108,6 +123,23 @@ public final class TxBatcher {
         bytes = 0;
     }
 
+
+    /** What a holding batcher was given, in the order it would have sent it; it holds nothing after. */
+    public long[] takeHeld() {
+        MbufBurst held = raisedTotal == 0 ? burst : inOrder();
+        long[] out = new long[held.count];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = held.get(k);
+        }
+        held.count = 0;
+        burst.count = 0;
+        bytes = 0;
+        return out;
+    }
+
+    public int port() {
+        return port;
+    }
 
     /** The burst, highest class first; empties the class arrays. */
     private MbufBurst inOrder() {

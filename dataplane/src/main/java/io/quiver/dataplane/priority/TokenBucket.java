@@ -64,6 +64,18 @@ public final class TokenBucket {
         return new TokenBucket(bitsPerSecond, packetsPerSecond, burstBytes, burstPackets, nowNanos);
     }
 
+    /**
+     * A bucket with this one's limits and the tokens it holds now (read from another thread: as of some recent
+     * moment), for a packet trace to ask without spending this one's.
+     */
+    public TokenBucket copy() {
+        TokenBucket c = new TokenBucket(bytesPerSecond * 8, packetsPerSecond, burstBytes, burstPackets, byteRefilledAt);
+        c.byteTokens = byteTokens;
+        c.packetTokens = packetTokens;
+        c.packetRefilledAt = packetRefilledAt;
+        return c;
+    }
+
     private void refill(long now) {
         if (bytesPerSecond > 0) {
             long elapsed = Math.min(now - byteRefilledAt, NANOS * burstBytes / bytesPerSecond + 1);

@@ -60,6 +60,12 @@ public final class VnsState {
         this.counters = counters;
     }
 
+    /** This VNS with {@code ring} in place of its router ring: what a packet trace stages into instead of the live one. */
+    public VnsState withRing(VnicRing ring) {
+        return new VnsState(index, name, routerMac, mtu, decrementTtl, gateways, gatewayMasks, uplinkIp, uplinkNetwork, uplinkMask,
+                uplinkVlan, icmpRate, icmpBurst, fib, hops, neighbours, ring, icmpLimit, counters);
+    }
+
     /** Whether {@code ip} is one of the router's own addresses (a few compares). */
     public boolean isOwn(int ip) {
         if (ip == uplinkIp && ip != 0) {
