@@ -12,7 +12,7 @@ import picocli.CommandLine;
 @Command(name = "quiver", mixinStandardHelpOptions = true, versionProvider = QuiverCli.Version.class,
         description = "Quiver: a network-virtualization dataplane on DPDK.",
         subcommands = {RunCommand.class, LabCommand.class, DoctorCommand.class, GuestCommand.class, TlsOffloadCommand.class,
-                io.quiver.control.cli.admin.CaptureCommand.class, CompletionCommand.Print.class, CompletionCommand.Install.class, ManCommand.class,
+                io.quiver.control.cli.admin.CaptureCommand.class, io.quiver.control.cli.admin.TraceCommand.class, CompletionCommand.Print.class, CompletionCommand.Install.class, ManCommand.class,
                 CommandLine.HelpCommand.class})
 public final class QuiverCli extends TlsOffloadCommands {
 

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.tls.TlsOffloadService;
 import io.quiver.control.service.Captures;
+import io.quiver.control.service.Traces;
 import io.quiver.control.service.GuestRequestStats;
 import io.quiver.control.service.QuiverService;
 import io.quiver.control.service.ServiceException;
@@ -50,6 +51,7 @@ public final class RestApi implements AutoCloseable {
     /** The TLS offload service, or null. */
     private final TlsOffloadService tlsOffload;
     private final Captures captures;
+    private final Traces traces;
     private final Dashboard dashboard;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
@@ -62,6 +64,7 @@ public final class RestApi implements AutoCloseable {
         this.guestStats = guestStats;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.captures = new Captures(service.datapath());
+        this.traces = new Traces(service.datapath());
         this.dashboard = new Dashboard(service, guestStats, JSON);
         // a capture or a dashboard's event stream holds its thread while it streams: the others keep two for every other request
         this.threads = Executors.newFixedThreadPool(2 + Captures.MAX_ACTIVE + Dashboard.MAX_STREAMS, r -> {
@@ -297,6 +300,9 @@ public final class RestApi implements AutoCloseable {
             case "ports" -> {
                 if (p.length == 4 && p[3].equals("capture") && method.equals("GET")) {
                     return captures.open(Captures.Kind.PORT, decode(p[2]), q, who);
+                }
+                if (p.length == 4 && p[3].equals("trace") && method.equals("GET")) {
+                    return traces.trace(decode(p[2]), q);
                 }
                 if (method.equals("GET")) {
                     return service.ports();

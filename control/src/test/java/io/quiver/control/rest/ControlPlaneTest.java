@@ -228,10 +228,41 @@ class ControlPlaneTest {
         assertEquals("3.0.3", openapi.get("openapi").asText());
         assertTrue(openapi.get("paths").has("/v1/vnics/{name}/props/{parameter}"));
         assertTrue(openapi.get("paths").has("/v1/vns/{name}/routes/{prefix}"), "the VNS resources are described");
+        assertTrue(openapi.get("paths").has("/v1/ports/{name}/trace"), "packet trace is described");
     }
 
     @Test
     @Order(5)
+    void aFrameIsTracedThroughTheDatapathWithoutMovingACounter() throws Exception {
+        JsonNode before = call("GET", "/v1/ports", null).body();
+        String vm1 = call("GET", "/v1/vnics/vm1", null).body().get("ipv4").get(0).asText().replaceAll("/.*", ""); // moved by earlier tests
+        QuiverProcess spoofed = cli("trace", "--port", "guests", "--udp", "02:66:00:00:00:01,02:00:00:00:10:02,10.9.0.1,10.9.0.22");
+        assertEquals(0, spoofed.waitFor(), spoofed.stderr());
+        // two VNICs on the port (vm1 and vm2): a MAC that is neither's is the port's drop
+        assertTrue(spoofed.stdout().contains("no VNIC on port guests sends with 02:66:00:00:00:01")
+                && spoofed.stdout().contains("=> dropped: spoofed-src-mac (counted on port guests)"), spoofed.stdout());
+        QuiverProcess out = cli("trace", "--port", "guests", "--udp", "02:00:00:00:10:01,02:00:00:00:ff:fe," + vm1 + ",198.51.100.7",
+                "--vlan", "0", "--json");
+        assertEquals(0, out.waitFor(), out.stderr());
+        JsonNode t = JSON.readTree(out.stdout());
+        assertEquals("out port uplink", t.get("verdict").asText(), out.stdout());
+        assertTrue(t.get("frameOut").asText().startsWith("020000" + "00fffe" + "020000001001"), out.stdout());
+        JsonNode arp = call("GET", "/v1/ports/uplink/trace?arp=02:00:00:00:00:99,10.9.0.254," + vm1, null).body();
+        assertEquals("delivered to VNIC vm1", arp.get("verdict").asText(), arp.toString());
+        assertEquals(before, call("GET", "/v1/ports", null).body(), "a trace sends nothing and counts nothing");
+        assertEquals(404, call("GET", "/v1/ports/nope/trace?frame=00", null).status());
+        for (String bad : new String[] {"", "?frame=zz", "?udp=1,2", "?frame=00&arp=x", "?arp=02:00:00:00:00:99,1.2.3.4,1.2.3.5&vlan=3",
+                "?udp=02:00:00:00:00:01,02:00:00:00:00:02,1.2.3.4,1.2.3.5&size=99999", "?colour=blue"}) {
+            Reply r = call("GET", "/v1/ports/guests/trace" + bad, null);
+            assertEquals(400, r.status(), bad + ": " + r.body());
+            assertTrue(r.body().has("error"), r.body().toString());
+        }
+        QuiverProcess none = cli("trace", "--port", "guests");
+        assertEquals(2, none.waitFor(), "a trace without a frame is a usage error: " + none.stderr());
+    }
+
+    @Test
+    @Order(6)
     void configurationSurvivesARestart() throws Exception {
         daemon.signal("TERM");
         assertEquals(0, daemon.waitFor(), daemon.stderr());
@@ -244,7 +275,7 @@ class ControlPlaneTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void beyondLoopbackTheApiNeedsAToken() throws Exception {
         QuiverProcess refused = QuiverProcess.start("run", "--config", config.toString(), "--state-dir", dir.resolve("state2").toString(),
                 "--api", "0.0.0.0:0", "--file-prefix", "quiver-cp2-" + ProcessHandle.current().pid());
