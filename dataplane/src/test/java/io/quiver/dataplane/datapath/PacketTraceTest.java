@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quiver.configstore.model.Ipv6Address;
 import io.quiver.configstore.model.MacAddress;
 import io.quiver.configstore.model.VnicParameter;
+import io.quiver.configstore.model.VnsConfig;
+import io.quiver.configstore.model.VnsRoute;
 import io.quiver.dataplane.capture.PcapFile;
 import io.quiver.dataplane.classify.ClassifierChoice;
 import io.quiver.dataplane.counters.DropReason;
@@ -42,6 +44,7 @@ class PacketTraceTest {
     static final byte[] MAC_A2 = Ethernet.parseMac("02:00:00:00:01:0a");
     static final byte[] MAC_B = Ethernet.parseMac("02:00:00:00:00:0b");
     static final byte[] MAC_C = Ethernet.parseMac("02:00:00:00:00:0c");
+    static final byte[] MAC_X = Ethernet.parseMac("02:00:00:00:00:0e");
     static final byte[] GATEWAY = Ethernet.parseMac("02:00:00:00:ff:fe");
     static final byte[] UNKNOWN = Ethernet.parseMac("02:00:00:00:99:99");
     static final byte[] FORGED = Ethernet.parseMac("02:66:00:00:00:01");
@@ -81,7 +84,7 @@ class PacketTraceTest {
     static void start() throws Exception {
         List<PortConfig> ports = new ArrayList<>();
         int n = 60;
-        for (String p : List.of("uplink", "a", "b", "c", "d")) {
+        for (String p : List.of("uplink", "a", "b", "c", "d", "x")) {
             PcapFile.write(dir.resolve(p + "-in.pcap"), List.of());
             ports.add(PortConfig.of(p, "net_pcap" + n++ + ",rx_pcap=" + dir.resolve(p + "-in.pcap") + ",tx_pcap=" + dir.resolve(p + "-out.pcap")));
         }
@@ -90,11 +93,18 @@ class PacketTraceTest {
         var c = AttachedVnic.of("C", Ethernet.formatMac(MAC_C), List.of(), List.of("10.0.100.3/24"), 100, "c");
         var vnics = List.of(new AttachedVnic(a.config().with(VnicParameter.IPV6_ADDRESSES, "2001:db8::a/64"), "a"),
                 new AttachedVnic(b.config().with("mtu", "1400"), "b"),
-                new AttachedVnic(c.config().with("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof,restricted"), "c"));
+                new AttachedVnic(c.config().with("protection", "mac-nospoof,ip-nospoof,dhcp-nospoof,restricted"), "c"),
+                new AttachedVnic(AttachedVnic.of("X", Ethernet.formatMac(MAC_X), List.of(), List.of("10.60.0.2/24"), 0, "x").config()
+                        .with("vns", "x"), "x"));
+        // VNS x reaches the uplink's network by a static neighbour; x and y send 10.50.0.0/16 to each other: a loop
+        var vnses = List.of(VnsConfig.create("x").with("addresses", "10.60.0.1/24").with("uplink-address", "192.0.2.10/24")
+                .with("static-neighbours", "192.0.2.1=02:00:00:00:ff:fe"), VnsConfig.create("y").with("addresses", "10.61.0.1/24"));
+        var routes = List.of(VnsRoute.parse("x", "203.0.113.0/24 via 192.0.2.1"), VnsRoute.parse("x", "10.50.0.0/16 vns y"),
+                VnsRoute.parse("y", "10.50.0.0/16 vns x"));
         var base = new RuntimeConfig(EalOptions.virtualDefaults().withFilePrefix("quiver-trace-" + ProcessHandle.current().pid()),
                 8191, 64, 32, ports);
         datapath = Datapath.start(new DatapathConfig(base, "uplink", DatapathConfig.routes(List.of("198.51.100.0/24")),
-                Ethernet.formatMac(GATEWAY), vnics, ThreadingMode.SHARED, List.of(1), 64, 16, ClassifierChoice.AUTO, null));
+                Ethernet.formatMac(GATEWAY), vnics, ThreadingMode.SHARED, List.of(1), 64, 16, ClassifierChoice.AUTO, null, vnses, routes));
     }
 
     @AfterAll
@@ -166,6 +176,17 @@ class PacketTraceTest {
         dropped("uplink", udp(MAC_A, GATEWAY, IP_HOST, ip("192.168.9.9"), 64), DropReason.NO_ROUTE, "VNS");
         dropped("uplink", udp(MAC_A, GATEWAY, IP_HOST, IP_B, 1), DropReason.TTL_EXPIRED, "VNS");
         dropped("uplink", udp(MAC_A, GATEWAY, IP_HOST, IP_B, 64, 1, 2, 1420), DropReason.TOO_BIG, "VNS");
+    }
+
+    @Test
+    void aVnsRoutesToItsNeighboursAndDropsWhatLoopsBetweenVnses() {
+        byte[] routerX = Ethernet.longToMac(Ethernet.wireOrder(VnsConfig.create("x").routerMac()));
+        PacketTrace.Result out = trace("x", udp(routerX, MAC_X, ip("10.60.0.2"), ip("203.0.113.5"), 64));
+        assertEquals("routed to 192.0.2.1 by the uplink", out.verdict(), stages(out));
+        assertTrue(stages(out).contains("route: VNS x: to neighbour 192.0.2.1 on the uplink, static at 02:00:00:00:ff:fe"), stages(out));
+        dropped("x", udp(routerX, MAC_X, ip("10.60.0.2"), ip("10.50.1.1"), 64), DropReason.ROUTING_LOOP, "VNS x");
+        PacketTrace.Result own = trace("x", udp(routerX, MAC_X, ip("10.60.0.2"), ip("10.60.0.1"), 64));
+        assertEquals("to VNS x's router", own.verdict(), stages(own));
     }
 
     @Test
