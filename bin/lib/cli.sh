@@ -50,4 +50,17 @@ fi
 if [ -f "$cache" ] && [ ! "$newest" -nt "$cache" ]; then
   flags+=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
 fi
+# The top-level help is the same text for every run of one build: written by the build's own picocli once (as the AOT
+# cache is), then printed without a JVM
+help=$work/help.txt
+if [ $# -eq 1 ] && { [ "$1" = --help ] || [ "$1" = -h ] || [ "$1" = help ]; }; then
+  if { [ ! -f "$help" ] || [ "$newest" -nt "$help" ]; } && mkdir -p "$work" 2>/dev/null && [ -w "$work" ]; then
+    "$JAVA_HOME/bin/java" "${flags[@]}" -cp "$cp" io.quiver.control.cli.QuiverCli --help >"$help.$$" 2>/dev/null \
+      && mv -f "$help.$$" "$help"
+    rm -f "$help.$$" 2>/dev/null || true
+  fi
+  if [ -f "$help" ] && [ ! "$newest" -nt "$help" ]; then
+    exec cat "$help"
+  fi
+fi
 exec "$JAVA_HOME/bin/java" "${flags[@]}" -cp "$cp" io.quiver.control.cli.QuiverCli "$@"

@@ -33,6 +33,11 @@ final class CommandTree {
         CommandLine line = new CommandLine(spec);
         cli.attach(spec); // what a command method prints with, as picocli would have injected
         List<String> wanted = wanted(args);
+        Verb only = wanted.size() == 1 && !wanted.get(0).equals("help") ? find(wanted.get(0)) : null;
+        if (only != null) { // the other verbs matter only to help and to a misspelt verb's suggestions
+            line.addSubcommand(only.name(), real(only));
+            return line;
+        }
         for (Verb v : verbs()) {
             line.addSubcommand(v.name(), wanted.contains(v.name()) ? real(v) : stub(v));
         }
@@ -52,6 +57,46 @@ final class CommandTree {
             }
         }
         return out;
+    }
+
+    /**
+     * The verb {@code name}, found without reading every verb's annotations (parsing fifty methods' annotations took
+     * 80 ms of a cold start): a command method is the verb's name in camel case ({@code show-vnic}: {@code showVnic}),
+     * a command class one of those the top command lists. Null when it is neither.
+     */
+    private static Verb find(String name) {
+        String method = camelCase(name);
+        for (Class<?> k = QuiverCli.class; k != Object.class; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals(method)) {
+                    Command c = m.getAnnotation(Command.class);
+                    if (c != null && c.name().equals(name)) {
+                        return new Verb(name, c, m, null);
+                    }
+                }
+            }
+        }
+        for (Class<?> type : QuiverCli.class.getAnnotation(Command.class).subcommands()) {
+            Command c = type.getAnnotation(Command.class);
+            if (c.name().equals(name)) {
+                return new Verb(name, c, null, type);
+            }
+        }
+        return null;
+    }
+
+    private static String camelCase(String verb) {
+        StringBuilder b = new StringBuilder(verb.length());
+        boolean upper = false;
+        for (char ch : verb.toCharArray()) {
+            if (ch == '-') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(ch) : ch);
+                upper = false;
+            }
+        }
+        return b.toString();
     }
 
     private static List<Verb> verbs() {

@@ -26,6 +26,19 @@ class CliConventionsTest {
     }
 
     @Test
+    void binQuiverHelpIsTheCommandTreesOwnEvenWhenPrintedWithoutAJvm() throws Exception {
+        QuiverProcess jvm = QuiverProcess.start("--help");
+        assertEquals(0, jvm.waitFor(), jvm.stderr());
+        String quiver = Path.of(System.getProperty("quiver.home"), "bin", "quiver").toString();
+        for (int run = 0; run < 2; run++) { // the first may write the text, the second prints what was written
+            Shell.Result script = Shell.run(List.of(quiver, "--help"), 120);
+            assertEquals(0, script.exitCode(), script.output());
+            // a tree edited since its last build is built first, and says so (Shell's output holds stderr too)
+            assertEquals(jvm.stdout().strip(), script.output().replaceFirst("^quiver: building \\(.*\\)\n", "").strip());
+        }
+    }
+
+    @Test
     void aUsageErrorIsExitTwo() throws Exception {
         QuiverProcess p = QuiverProcess.start("show-vnic", "--no-such-option");
         assertEquals(2, p.waitFor(), p.stderr());
