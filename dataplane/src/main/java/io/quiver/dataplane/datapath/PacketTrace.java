@@ -113,10 +113,45 @@ public final class PacketTrace {
             } else {
                 stages.add(new Stage("classify", classification(s, SoftwareClassifier.INSTANCE.classify(s.tables, before, 0, 0, before.vlan[0]))));
             }
-            ingress.traceOne(s, m, rx, System.nanoTime());
-            outcome(s, port, rx, tx, ingress);
+            boolean steered = false;
+            try {
+                ingress.traceOne(s, m, rx, System.nanoTime());
+                steered = true;
+                outcome(s, port, rx, tx, ingress);
+            } catch (RuntimeException e) { // a bug of the trace or the datapath: the pool gets its mbufs back all the same
+                release(s, tx, ingress, steered ? 0 : m);
+                throw e;
+            }
         }
         return finish(port, null);
+    }
+
+    /** Frees whatever the trace's rings, TX batchers and dropped burst still hold, and {@code m} unless 0. */
+    private static void release(DatapathState s, LcoreTx tx, PortIngress ingress, long m) {
+        if (m != 0) {
+            Mbufs.free(m);
+        }
+        for (int v = 0; v < s.vnics.length; v++) {
+            if (s.vnics[v] != null) {
+                for (VnicRing r : s.classRings[v]) {
+                    if (r != null) {
+                        r.drain(Mbufs::free);
+                    }
+                }
+                s.forwardingRings[v].drain(Mbufs::free);
+            }
+        }
+        for (VnsState vns : s.vnses) {
+            if (vns != null) {
+                vns.ring.drain(Mbufs::free);
+            }
+        }
+        for (TxBatcher b : tx.batchers()) {
+            for (long held : b.takeHeld()) {
+                Mbufs.free(held);
+            }
+        }
+        ingress.releaseTraced();
     }
 
     private Result finish(Port port, String verdict) {
