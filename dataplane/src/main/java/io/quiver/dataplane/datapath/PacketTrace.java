@@ -327,9 +327,14 @@ public final class PacketTrace {
             VnicRing ring = classes[c];
             if (ring != null && ring.queued() > 0) {
                 int cls = c;
+                VnicRing liveRing = s.vnics[v].classRing(cls);
                 stages.add(new Stage("ring", "VNIC " + name(s, v) + "'s " + (cls == 0 ? "local ring" : "ring of class " + cls)
-                        + live(s.vnics[v].classRing(cls))));
-                ends.add("delivered to VNIC " + name(s, v));
+                        + live(liveRing)));
+                if (liveRing != null && liveRing.queued() >= liveRing.capacity()) { // what stage() would say now: FULL
+                    drop(DropReason.RING_FULL, "counted on VNIC " + name(s, v) + ": its ring is full now");
+                } else {
+                    ends.add("delivered to VNIC " + name(s, v));
+                }
                 ring.drain(Mbufs::free);
             }
         }
