@@ -304,7 +304,9 @@ public final class PacketTrace {
     }
 
     private static String policer(DatapathState s, int v) {
-        return s.policers[v] == null ? "" : "; within its bandwidth-limit";
+        return s.policers[v] == null ? ""
+                : s.counters[v].ingressDrops[DropReason.OVER_LIMIT.ordinal()] > 0 ? "; but its bandwidth-limit's tokens are spent now"
+                : "; within its bandwidth-limit";
     }
 
     private static boolean isGuestCheck(DropReason r) {

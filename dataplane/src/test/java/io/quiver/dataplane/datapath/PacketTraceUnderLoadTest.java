@@ -62,6 +62,8 @@ class PacketTraceUnderLoadTest {
             }
             assertEquals(DropReason.OVER_LIMIT.label(), policed.dropped(), policed.toString());
             assertTrue(policed.verdict().contains("VNIC A"), policed.verdict());
+            assertTrue(policed.stages().stream().anyMatch(st -> st.decision().contains("bandwidth-limit's tokens are spent now")),
+                    policed.toString());
             PacketTrace.Result free = datapath.trace("b", full(MAC_B, "10.0.0.2"));
             assertEquals("out port uplink", free.verdict(), free.toString());
         }
