@@ -4,6 +4,38 @@
 # and a JDK refuses a cache made for other jars, so a stale one costs only its speed.
 set -euo pipefail
 home=$QUIVER_HOME
+
+# The daemon runs the verb (vppctl's way; docs/control-plane.md, "A fast CLI"): its JVM is warm, and curl is the whole
+# client. Returns when the daemon cannot or will not (not running, an older daemon, a verb that streams or acts on this
+# host): then this script goes on to run the verb in a JVM of its own, which also says what went wrong.
+in_daemon() {
+  command -v curl >/dev/null 2>&1 || return 0
+  local api=${QUIVER_API:-http://127.0.0.1:9696} token=${QUIVER_TOKEN:-} previous= a status reply
+  for a in "$@"; do
+    case "$previous" in --api) api=$a ;; --token) token=$a ;; esac
+    case "$a" in --api=*) api=${a#--api=} ;; --token=*) token=${a#--token=} ;; esac
+    previous=$a
+  done
+  reply=${TMPDIR:-/tmp}/quiver-cli.$$
+  local auth=()
+  [ -z "$token" ] || auth=(-H "Authorization: Bearer $token")
+  status=$(printf '%s\0' "$@" | curl -s -m 60 -o "$reply" -w '%{http_code} %header{x-quiver-exit}' "${auth[@]}" \
+    -H 'Content-Type: application/octet-stream' --data-binary @- "${api%/}/v1/cli" 2>/dev/null) || status=
+  if [ "${status%% *}" != 200 ] || [ -z "${status#* }" ]; then
+    rm -f "$reply"
+    return 0
+  fi
+  local out= err=
+  { IFS= read -r -d '' out || true; IFS= read -r -d '' err || true; } <"$reply"
+  rm -f "$reply"
+  printf '%s' "$out"
+  printf '%s' "$err" >&2
+  exit "${status#* }"
+}
+case "${1:-}" in
+  show-*|create-*|delete-*|set-*|add-*|remove-*|modify-*|trace) in_daemon "$@" ;;
+esac
+
 target=$home/control/target
 jars=("$target"/quiver-control-*.jar)
 jar=${jars[0]}

@@ -25,7 +25,28 @@ public final class QuiverCli extends TlsOffloadCommands {
 
     /** Runs the command line and returns its exit code (tests call this without exiting). */
     public static int execute(String... args) {
-        CommandLine cli = CommandTree.forArgs(args);
+        return configured(CommandTree.forArgs(args)).execute(args);
+    }
+
+    /** What a run printed, and its exit code. */
+    public record Outcome(int exit, String out, String err) {
+    }
+
+    /**
+     * Runs a client verb for a caller elsewhere (the daemon's {@code POST /v1/cli}): the same command tree and
+     * handlers, its output captured instead of printed.
+     */
+    public static Outcome capture(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = configured(CommandTree.forArgs(args));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    private static CommandLine configured(CommandLine cli) {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("quiver: " + describe(e));
             if (System.getenv("QUIVER_DEBUG") != null) {
@@ -42,7 +63,7 @@ public final class QuiverCli extends TlsOffloadCommands {
             CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             return verb.getCommandSpec().exitCodeOnInvalidInput();
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /**

@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.tls.TlsOffloadService;
+import io.quiver.control.cli.DaemonSideVerbs;
+import io.quiver.control.cli.QuiverCli;
 import io.quiver.control.service.Captures;
 import io.quiver.control.service.Traces;
 import io.quiver.control.service.GuestRequestStats;
@@ -52,6 +54,8 @@ public final class RestApi implements AutoCloseable {
     private final TlsOffloadService tlsOffload;
     private final Captures captures;
     private final Traces traces;
+    /** This API's own address, for the verbs it runs for clients ({@link #cli}). */
+    private String self;
     private final Dashboard dashboard;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
@@ -95,6 +99,8 @@ public final class RestApi implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
         RestApi api = new RestApi(server, service, new MetricsExporter(service, guestStats, fabric, tlsOffload), guestStats,
                 token, fabric, tlsOffload);
+        String reachable = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
+        api.self = "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + server.getAddress().getPort();
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -121,6 +127,14 @@ public final class RestApi implements AutoCloseable {
                 stream(x, capture);
             } else if (result instanceof Dashboard.Stream events) {
                 events.run(x);
+            } else if (result instanceof CliReply reply) {
+                byte[] body = (reply.outcome().out() + '\0' + reply.outcome().err()).getBytes(StandardCharsets.UTF_8);
+                x.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                x.getResponseHeaders().set("X-Quiver-Exit", Integer.toString(reply.outcome().exit()));
+                x.sendResponseHeaders(200, body.length);
+                try (OutputStream o = x.getResponseBody()) {
+                    o.write(body);
+                }
             } else if (result instanceof Raw raw) {
                 x.getResponseHeaders().set("Content-Type", raw.contentType());
                 x.sendResponseHeaders(200, raw.body().length);
@@ -179,6 +193,9 @@ public final class RestApi implements AutoCloseable {
         }
         if (p.length == 2 && p[0].equals("v1") && p[1].equals("events") && method.equals("GET")) {
             return dashboard.open();
+        }
+        if (p.length == 2 && p[0].equals("v1") && p[1].equals("cli") && method.equals("POST")) {
+            return cli(body(x));
         }
         if (p.length < 2 || !p[0].equals("v1")) {
             throw ServiceException.notFound("no such resource: " + x.getRequestURI().getPath() + " (see /openapi.json)");
@@ -324,6 +341,27 @@ public final class RestApi implements AutoCloseable {
     }
 
     private static final Object NOT_FOUND = new Object();
+
+    /** A CLI verb the daemon ran for a client: its output and exit status. */
+    private record CliReply(QuiverCli.Outcome outcome) {
+    }
+
+    /**
+     * {@code POST /v1/cli}: a client verb (its arguments NUL-separated) run here, as {@code bin/quiver}'s curl asks
+     * (docs/control-plane.md, "A fast CLI"): through this API, with this API's token, so it may do nothing the caller
+     * could not do itself; a verb that streams or acts on the client's host is refused (400) and runs in the client.
+     */
+    private CliReply cli(byte[] body) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(new String(body, StandardCharsets.UTF_8).split("\0", -1)));
+        if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
+            args.remove(args.size() - 1); // the terminator after the last argument
+        }
+        if (!DaemonSideVerbs.accepts(args)) {
+            throw ServiceException.badRequest("not a verb the daemon runs for a client (it streams or acts on the client's host): run it locally");
+        }
+        java.util.List<String> through = DaemonSideVerbs.through(args, self, token == null ? null : new String(token, StandardCharsets.UTF_8));
+        return new CliReply(QuiverCli.capture(through.toArray(String[]::new)));
+    }
 
     /** {@code /v1/aggregations[/NAME[/ports[/PORT]]]}: show-aggr, create-aggr, modify-aggr, add-aggr, remove-aggr. */
     private Object aggregations(String method, String[] p, HttpExchange x, String who) throws IOException {

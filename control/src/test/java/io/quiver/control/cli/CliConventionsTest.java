@@ -23,6 +23,11 @@ class CliConventionsTest {
         assertEquals(QuiverCli.UNREACHABLE, p.waitFor(), p.stderr());
         assertEquals(1, p.stderr().strip().lines().count(), "one line: " + p.stderr());
         assertTrue(p.stderr().contains("cannot reach the Quiver daemon") && p.stderr().contains("is 'quiver run' running?"), p.stderr());
+        // bin/quiver's curl finds no daemon either: the verb runs in a JVM of its own, which says so
+        Shell.Result script = Shell.run(List.of(Path.of(System.getProperty("quiver.home"), "bin", "quiver").toString(), "show-vnic",
+                "--api", "http://127.0.0.1:" + port), 120);
+        assertEquals(QuiverCli.UNREACHABLE, script.exitCode(), script.output());
+        assertTrue(script.output().contains("cannot reach the Quiver daemon"), script.output());
     }
 
     @Test

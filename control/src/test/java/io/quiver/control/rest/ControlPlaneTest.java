@@ -261,8 +261,45 @@ class ControlPlaneTest {
         assertEquals(2, none.waitFor(), "a trace without a frame is a usage error: " + none.stderr());
     }
 
+    /** bin/quiver as a user runs it: curl asks the daemon to run the verb (POST /v1/cli), a JVM when it will not. */
+    static io.quiver.control.host.Shell.Result binQuiver(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("quiver.home"), "bin", "quiver").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--api", api));
+        return io.quiver.control.host.Shell.run(command, 120);
+    }
+
     @Test
     @Order(6)
+    void theDaemonRunsAClientVerbAsTheClientsJvmWouldAndNothingElse() throws Exception {
+        for (String[] verb : new String[][] {{"show-vnic"}, {"show-port", "-o", "port,role,rx"}, {"show-policy", "vm1"},
+                {"trace", "--port", "guests", "--udp", "02:00:00:00:10:01,02:00:00:00:ff:fe,10.9.0.1,198.51.100.7"}}) {
+            QuiverProcess jvm = cli(verb);
+            assertEquals(0, jvm.waitFor(), jvm.stderr());
+            io.quiver.control.host.Shell.Result daemonSide = binQuiver(verb);
+            assertEquals(0, daemonSide.exitCode(), daemonSide.output());
+            // bin/quiver may build first (a tree edited since its last build), and says so
+            assertEquals(jvm.stdout().strip(), daemonSide.output().replaceFirst("^quiver: building \\(.*\\)\n", "").strip(),
+                    String.join(" ", verb));
+        }
+        io.quiver.control.host.Shell.Result refused = binQuiver("set-vnicprop", "nosuch", "mtu=1400");
+        assertEquals(1, refused.exitCode(), refused.output());
+        assertTrue(refused.output().contains("no VNIC named 'nosuch'"), refused.output());
+        io.quiver.control.host.Shell.Result usage = binQuiver("show-vnic", "--bogus");
+        assertEquals(2, usage.exitCode(), usage.output());
+        io.quiver.control.host.Shell.Result changed = binQuiver("set-vnicprop", "vm1", "mtu=1400");
+        assertEquals(0, changed.exitCode(), changed.output());
+        assertEquals("1400", call("GET", "/v1/vnics/vm1/props", null).body().get("mtu").asText(), "a change made through the daemon's CLI");
+        for (String refusedHere : new String[] {"capture\u0000vm1\u0000-w\u0000-\u0000", "show-stats\u0000--watch\u00001\u0000", "run\u0000",
+                "lab\u0000up\u0000", ""}) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/cli"))
+                    .POST(HttpRequest.BodyPublishers.ofString(refusedHere)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), "the daemon runs no '" + refusedHere.replace('\u0000', ' ') + "': " + r.body());
+        }
+    }
+
+    @Test
+    @Order(7)
     void configurationSurvivesARestart() throws Exception {
         daemon.signal("TERM");
         assertEquals(0, daemon.waitFor(), daemon.stderr());
@@ -275,7 +312,7 @@ class ControlPlaneTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void beyondLoopbackTheApiNeedsAToken() throws Exception {
         QuiverProcess refused = QuiverProcess.start("run", "--config", config.toString(), "--state-dir", dir.resolve("state2").toString(),
                 "--api", "0.0.0.0:0", "--file-prefix", "quiver-cp2-" + ProcessHandle.current().pid());
