@@ -56,6 +56,8 @@ public final class RestApi implements AutoCloseable {
     private final Traces traces;
     /** This API's own address, for the verbs it runs for clients ({@link #cli}). */
     private String self;
+    /** Client verbs running at once ({@link #cli}), fewer than the threads their own requests need. */
+    private final java.util.concurrent.Semaphore cliSlots = new java.util.concurrent.Semaphore(2);
     private final Dashboard dashboard;
 
     private RestApi(HttpServer server, QuiverService service, MetricsExporter metrics,
@@ -195,7 +197,7 @@ public final class RestApi implements AutoCloseable {
             return dashboard.open();
         }
         if (p.length == 2 && p[0].equals("v1") && p[1].equals("cli") && method.equals("POST")) {
-            return cli(body(x));
+            return cli(body(x), x.getRemoteAddress().getAddress().isLoopbackAddress());
         }
         if (p.length < 2 || !p[0].equals("v1")) {
             throw ServiceException.notFound("no such resource: " + x.getRequestURI().getPath() + " (see /openapi.json)");
@@ -351,7 +353,10 @@ public final class RestApi implements AutoCloseable {
      * (docs/control-plane.md, "A fast CLI"): through this API, with this API's token, so it may do nothing the caller
      * could not do itself; a verb that streams or acts on the client's host is refused (400) and runs in the client.
      */
-    private CliReply cli(byte[] body) {
+    private CliReply cli(byte[] body, boolean loopback) {
+        if (!loopback) { // its REST calls would be audited as this host's own: a remote client runs its verbs itself
+            throw ServiceException.badRequest("the daemon runs verbs for clients on its own host only: run it locally");
+        }
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(new String(body, StandardCharsets.UTF_8).split("\0", -1)));
         if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
             args.remove(args.size() - 1); // the terminator after the last argument
@@ -360,7 +365,15 @@ public final class RestApi implements AutoCloseable {
             throw ServiceException.badRequest("not a verb the daemon runs for a client (it streams or acts on the client's host): run it locally");
         }
         java.util.List<String> through = DaemonSideVerbs.through(args, self, token == null ? null : new String(token, StandardCharsets.UTF_8));
-        return new CliReply(QuiverCli.capture(through.toArray(String[]::new)));
+        // each verb holds this thread while its own requests need another: a few at a time, the rest run in the client
+        if (!cliSlots.tryAcquire()) {
+            throw ServiceException.unavailable("busy running other clients' verbs: run it locally");
+        }
+        try {
+            return new CliReply(QuiverCli.capture(through.toArray(String[]::new)));
+        } finally {
+            cliSlots.release();
+        }
     }
 
     /** {@code /v1/aggregations[/NAME[/ports[/PORT]]]}: show-aggr, create-aggr, modify-aggr, add-aggr, remove-aggr. */
