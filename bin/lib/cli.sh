@@ -16,11 +16,13 @@ in_daemon() {
     case "$a" in --api=*) api=${a#--api=} ;; --token=*) token=${a#--token=} ;; esac
     previous=$a
   done
-  reply=${TMPDIR:-/tmp}/quiver-cli.$$
+  reply=$(mktemp "${TMPDIR:-/tmp}/quiver-cli.XXXXXX") || return 0 # never a name another user could have placed
+  # the token as a header read from a pipe: on curl's command line, any user could read it in /proc
   local auth=()
-  [ -z "$token" ] || auth=(-H "Authorization: Bearer $token")
+  [ -z "$token" ] || auth=(-H "@/dev/fd/3")
   status=$(printf '%s\0' "$@" | curl -s -m 60 -o "$reply" -w '%{http_code} %header{x-quiver-exit}' "${auth[@]}" \
-    -H 'Content-Type: application/octet-stream' --data-binary @- "${api%/}/v1/cli" 2>/dev/null) || status=
+    -H 'Content-Type: application/octet-stream' --data-binary @- "${api%/}/v1/cli" 2>/dev/null \
+    3< <(printf 'Authorization: Bearer %s\n' "$token")) || status=
   if [ "${status%% *}" != 200 ] || [ -z "${status#* }" ]; then
     rm -f "$reply"
     return 0

@@ -28,22 +28,18 @@ public final class QuiverCli extends TlsOffloadCommands {
         return configured(CommandTree.forArgs(args)).execute(args);
     }
 
-    /** What a run printed, and its exit code. */
-    public record Outcome(int exit, String out, String err) {
-    }
-
     /**
      * Runs a client verb for a caller elsewhere (the daemon's {@code POST /v1/cli}): the same command tree and
      * handlers, its output captured instead of printed.
      */
-    public static Outcome capture(String... args) {
+    public static io.quiver.control.rest.ClientVerbs.Outcome capture(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine cli = configured(CommandTree.forArgs(args));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
-        return new Outcome(exit, out.toString(), err.toString());
+        return new io.quiver.control.rest.ClientVerbs.Outcome(exit, out.toString(), err.toString());
     }
 
     private static CommandLine configured(CommandLine cli) {

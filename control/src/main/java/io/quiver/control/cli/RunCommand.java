@@ -195,7 +195,7 @@ public final class RunCommand implements Callable<Integer> {
                     Integer.parseInt(api.substring(colon + 1)), token,
                     new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority,
                             GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)),
-                    loaded.guestPolicies(), resetState, loaded.interfaces(), loaded.fabric(), loaded.tlsOffload()))) {
+                    loaded.guestPolicies(), resetState, loaded.interfaces(), loaded.fabric(), loaded.tlsOffload(), QuiverCli::capture))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",

@@ -56,7 +56,7 @@ public final class Daemon implements AutoCloseable {
      */
     public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                           Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces,
-                          FabricOptions fabric, TlsOffloadOptions tlsOffload) {
+                          FabricOptions fabric, TlsOffloadOptions tlsOffload, io.quiver.control.rest.ClientVerbs clientVerbs) {
         public Options {
             filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
 
         public Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                        Map<String, String> filePolicies, boolean resetState) {
-            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null, null);
+            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null, null, null);
         }
     }
 
@@ -122,7 +122,7 @@ public final class Daemon implements AutoCloseable {
             if (options.tlsOffload() != null) {
                 tlsOffload = TlsOffloadService.start(options.tlsOffload(), datapath, service::auditTlsOffloadRefusal);
             }
-            api = RestApi.start(apiHost, apiPort, token, service, guestStats, fabric, tlsOffload);
+            api = RestApi.start(apiHost, apiPort, token, service, guestStats, fabric, tlsOffload, options.clientVerbs());
             return new Daemon(datapath, service, api, guests, fabric, tlsOffload);
         } catch (IOException | RuntimeException e) {
             if (api != null) {

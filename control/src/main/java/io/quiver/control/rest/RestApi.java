@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.quiver.control.fabric.FabricDirectory;
 import io.quiver.control.tls.TlsOffloadService;
-import io.quiver.control.cli.DaemonSideVerbs;
-import io.quiver.control.cli.QuiverCli;
 import io.quiver.control.service.Captures;
 import io.quiver.control.service.Traces;
 import io.quiver.control.service.GuestRequestStats;
@@ -56,6 +54,8 @@ public final class RestApi implements AutoCloseable {
     private final Traces traces;
     /** This API's own address, for the verbs it runs for clients ({@link #cli}). */
     private String self;
+    /** The CLI's client verbs, which {@link #cli} runs for clients on this host; null where none were given. */
+    private ClientVerbs clientVerbs;
     /** Client verbs running at once ({@link #cli}), fewer than the threads their own requests need. */
     private final java.util.concurrent.Semaphore cliSlots = new java.util.concurrent.Semaphore(2);
     private final Dashboard dashboard;
@@ -94,6 +94,13 @@ public final class RestApi implements AutoCloseable {
     public static RestApi start(String host, int port, String token, QuiverService service,
                                 GuestRequestStats guestStats, FabricDirectory fabric, TlsOffloadService tlsOffload)
             throws IOException {
+        return start(host, port, token, service, guestStats, fabric, tlsOffload, null);
+    }
+
+    /** The same, running {@code clientVerbs} for {@code bin/quiver}'s curl ({@code POST /v1/cli}; null: refused). */
+    public static RestApi start(String host, int port, String token, QuiverService service, GuestRequestStats guestStats,
+                                FabricDirectory fabric, TlsOffloadService tlsOffload, ClientVerbs clientVerbs)
+            throws IOException {
         InetAddress address = InetAddress.getByName(host);
         if (!address.isLoopbackAddress() && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("the REST API on " + host + " (beyond loopback) needs a token: --api-token-file FILE");
@@ -103,6 +110,7 @@ public final class RestApi implements AutoCloseable {
                 token, fabric, tlsOffload);
         String reachable = address.isAnyLocalAddress() ? "127.0.0.1" : address.getHostAddress();
         api.self = "http://" + (reachable.contains(":") ? "[" + reachable + "]" : reachable) + ":" + server.getAddress().getPort();
+        api.clientVerbs = clientVerbs;
         server.createContext("/", api::handle);
         server.setExecutor(api.threads);
         server.start();
@@ -345,7 +353,7 @@ public final class RestApi implements AutoCloseable {
     private static final Object NOT_FOUND = new Object();
 
     /** A CLI verb the daemon ran for a client: its output and exit status. */
-    private record CliReply(QuiverCli.Outcome outcome) {
+    private record CliReply(ClientVerbs.Outcome outcome) {
     }
 
     /**
@@ -361,16 +369,16 @@ public final class RestApi implements AutoCloseable {
         if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
             args.remove(args.size() - 1); // the terminator after the last argument
         }
-        if (!DaemonSideVerbs.accepts(args)) {
+        if (clientVerbs == null || !ClientVerbs.accepts(args)) {
             throw ServiceException.badRequest("not a verb the daemon runs for a client (it streams or acts on the client's host): run it locally");
         }
-        java.util.List<String> through = DaemonSideVerbs.through(args, self, token == null ? null : new String(token, StandardCharsets.UTF_8));
+        java.util.List<String> through = ClientVerbs.through(args, self, token == null ? null : new String(token, StandardCharsets.UTF_8));
         // each verb holds this thread while its own requests need another: a few at a time, the rest run in the client
         if (!cliSlots.tryAcquire()) {
             throw ServiceException.unavailable("busy running other clients' verbs: run it locally");
         }
         try {
-            return new CliReply(QuiverCli.capture(through.toArray(String[]::new)));
+            return new CliReply(clientVerbs.run(through.toArray(String[]::new)));
         } finally {
             cliSlots.release();
         }

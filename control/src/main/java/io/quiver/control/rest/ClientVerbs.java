@@ -1,23 +1,29 @@
-package io.quiver.control.cli;
+package io.quiver.control.rest;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command lines the daemon runs for a client ({@code POST /v1/cli}, what {@code bin/quiver}'s curl sends):
- * the verbs that only talk to the REST API and print once. They run as they would in a client JVM, through the same
- * API with the same token, so a client gains nothing by asking the daemon; the daemon's JVM is warm, which makes them
- * answer in milliseconds. Anything that streams (capture, --watch) or acts on this host (run, lab, man, completion)
- * stays in the client's JVM.
+ * The quiver CLI's client verbs, run in the daemon for a client on its host ({@code POST /v1/cli}, what
+ * {@code bin/quiver}'s curl sends; docs/control-plane.md, "A fast CLI"). The implementation is the CLI's own command
+ * tree, handed over by whoever starts the daemon: the REST API does not depend on the CLI. Which command lines it runs
+ * is decided here: the verbs that only talk to the REST API and print once. They run through this API with its token,
+ * so a client gains nothing by asking the daemon; what streams (capture, --watch) or acts on the client's host (run,
+ * lab, man, completion) stays in the client's JVM.
  */
-public final class DaemonSideVerbs {
-    private static final List<String> PREFIXES = List.of("show-", "create-", "delete-", "set-", "add-", "remove-", "modify-");
+@FunctionalInterface
+public interface ClientVerbs {
+    /** Runs {@code args} (a verb and its options) and says what it printed and its exit status. */
+    Outcome run(String... args);
 
-    private DaemonSideVerbs() {
+    /** What a run printed, and its exit status. */
+    record Outcome(int exit, String out, String err) {
     }
 
-    /** Whether the daemon runs {@code args} (a verb and its options) for a client. */
-    public static boolean accepts(List<String> args) {
+    List<String> PREFIXES = List.of("show-", "create-", "delete-", "set-", "add-", "remove-", "modify-");
+
+    /** Whether the daemon runs {@code args} for a client. */
+    static boolean accepts(List<String> args) {
         if (args.isEmpty()) {
             return false;
         }
@@ -34,7 +40,7 @@ public final class DaemonSideVerbs {
     }
 
     /** {@code args} talking to {@code api} with {@code token} (null: none), whatever --api and --token they gave. */
-    public static List<String> through(List<String> args, String api, String token) {
+    static List<String> through(List<String> args, String api, String token) {
         List<String> out = new ArrayList<>(List.of(args.get(0), "--api", api));
         if (token != null) {
             out.add("--token");
