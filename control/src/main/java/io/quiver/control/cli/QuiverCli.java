@@ -33,6 +33,9 @@ public final class QuiverCli extends TlsOffloadCommands {
      * handlers, its output captured instead of printed.
      */
     public static io.quiver.control.rest.ClientVerbs.Outcome capture(String... args) {
+        if (watches(args)) {
+            throw new IllegalArgumentException("--watch prints until it is stopped: run it locally");
+        }
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
         CommandLine cli = configured(CommandTree.forArgs(args));
@@ -40,6 +43,19 @@ public final class QuiverCli extends TlsOffloadCommands {
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
         return new io.quiver.control.rest.ClientVerbs.Outcome(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Whether {@code args} ask for --watch, as picocli reads them (-w1, -pw1, --watch=1 alike): a round printed until
+     * Ctrl-C would hold a daemon's thread for good. A command line that does not parse is left to the run, which says why.
+     */
+    private static boolean watches(String... args) {
+        try {
+            CommandLine.ParseResult verb = CommandTree.forArgs(args).parseArgs(args).subcommand();
+            return verb != null && verb.hasMatchedOption("--watch");
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
     }
 
     private static CommandLine configured(CommandLine cli) {

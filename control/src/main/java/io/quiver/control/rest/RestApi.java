@@ -379,6 +379,8 @@ public final class RestApi implements AutoCloseable {
         }
         try {
             return new CliReply(clientVerbs.run(through.toArray(String[]::new)));
+        } catch (IllegalArgumentException streams) {
+            throw ServiceException.badRequest(streams.getMessage());
         } finally {
             cliSlots.release();
         }

@@ -68,12 +68,12 @@ public final class Traces {
                 return ArpFrameBuilder.request(Ethernet.parseMac(a[0]), ip(a[1]), ip(a[2]));
             }
             String[] u = fields(q.get("udp"), 4, 6, "udp=SRCMAC,DSTMAC,SRCIP,DSTIP[,SPORT,DPORT]");
-            int size = (int) number(q, "size", 0, 0, 9216);
             int header = Ethernet.HEADER_LENGTH + 28;
+            int size = (int) number(q, "size", header + 4, header + 4, 9216); // the builder's smallest payload is 4 bytes
             byte[] built = new UdpFrameBuilder().sourceMac(Ethernet.parseMac(u[0])).destinationMac(Ethernet.parseMac(u[1]))
                     .sourceIp(ip(u[2])).destinationIp(ip(u[3])).ttl((int) number(q, "ttl", 64, 0, 255))
                     .ports(u.length > 4 ? port(u[4]) : 40000, u.length > 5 ? port(u[5]) : 7000)
-                    .payload(new byte[Math.max(4, size - header)]).build();
+                    .payload(new byte[size - header]).build();
             int vlan = (int) number(q, "vlan", 0, 0, 4094);
             return vlan == 0 ? built : tagged(built, vlan);
         } catch (IllegalArgumentException e) {

@@ -252,7 +252,8 @@ class ControlPlaneTest {
         assertEquals(before, call("GET", "/v1/ports", null).body(), "a trace sends nothing and counts nothing");
         assertEquals(404, call("GET", "/v1/ports/nope/trace?frame=00", null).status());
         for (String bad : new String[] {"", "?frame=zz", "?udp=1,2", "?frame=00&arp=x", "?arp=02:00:00:00:00:99,1.2.3.4,1.2.3.5&vlan=3",
-                "?udp=02:00:00:00:00:01,02:00:00:00:00:02,1.2.3.4,1.2.3.5&size=99999", "?colour=blue"}) {
+                "?udp=02:00:00:00:00:01,02:00:00:00:00:02,1.2.3.4,1.2.3.5&size=99999",
+                "?udp=02:00:00:00:00:01,02:00:00:00:00:02,1.2.3.4,1.2.3.5&size=10", "?colour=blue"}) {
             Reply r = call("GET", "/v1/ports/guests/trace" + bad, null);
             assertEquals(400, r.status(), bad + ": " + r.body());
             assertTrue(r.body().has("error"), r.body().toString());
@@ -290,7 +291,8 @@ class ControlPlaneTest {
         io.quiver.control.host.Shell.Result changed = binQuiver("set-vnicprop", "vm1", "mtu=1400");
         assertEquals(0, changed.exitCode(), changed.output());
         assertEquals("1400", call("GET", "/v1/vnics/vm1/props", null).body().get("mtu").asText(), "a change made through the daemon's CLI");
-        for (String refusedHere : new String[] {"capture\u0000vm1\u0000-w\u0000-\u0000", "show-stats\u0000--watch\u00001\u0000", "run\u0000",
+        for (String refusedHere : new String[] {"capture\u0000vm1\u0000-w\u0000-\u0000", "show-stats\u0000--watch\u00001\u0000",
+                "show-vnic\u0000-pw1\u0000-o\u0000vnic\u0000", "run\u0000",
                 "lab\u0000up\u0000", ""}) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/v1/cli"))
                     .POST(HttpRequest.BodyPublishers.ofString(refusedHere)).build(), HttpResponse.BodyHandlers.ofString());

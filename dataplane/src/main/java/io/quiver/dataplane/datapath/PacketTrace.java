@@ -375,20 +375,20 @@ public final class PacketTrace {
         switch (Router.decidedKind(decision)) {
             case Router.LOCAL -> end("route", in + ": for the router itself (an ICMP echo request is answered, the rest dropped)",
                     "to VNS " + v.name + "'s router");
-            case Router.TTL_EXPIRES -> routed(DropReason.TTL_EXPIRED, in + ": the TTL expires (an ICMP time-exceeded goes back)", vns);
+            case Router.TTL_EXPIRES -> routed(s, DropReason.TTL_EXPIRED, in + ": the TTL expires (an ICMP time-exceeded goes back)", vns);
             case Router.TO_VNIC -> {
                 int limit = s.tables.frameLimitOf(arg) - Ethernet.HEADER_LENGTH;
                 if (length > limit) {
-                    routed(DropReason.TOO_BIG, in + ": to VNIC " + name(s, arg) + ", but " + length + " bytes exceed its MTU " + limit, vns);
+                    routed(s, DropReason.TOO_BIG, in + ": to VNIC " + name(s, arg) + ", but " + length + " bytes exceed its MTU " + limit, vns);
                 } else {
                     end("route", in + ": to VNIC " + name(s, arg), "routed to VNIC " + name(s, arg));
                 }
             }
-            case Router.LOOP -> routed(DropReason.ROUTING_LOOP, in + ": cross-VNS routes lead through more than "
+            case Router.LOOP -> routed(s, DropReason.ROUTING_LOOP, in + ": cross-VNS routes lead through more than "
                     + Router.MAX_VNS_HOPS + " VNSes", vns);
             case Router.TO_NEIGHBOUR -> {
                 if (length > v.mtu) {
-                    routed(DropReason.TOO_BIG, in + ": to neighbour " + UdpFrameBuilder.formatIpv4(arg) + ", but " + length
+                    routed(s, DropReason.TOO_BIG, in + ": to neighbour " + UdpFrameBuilder.formatIpv4(arg) + ", but " + length
                             + " bytes exceed the VNS's MTU " + v.mtu, vns);
                 } else {
                     String state = v.neighbours.stateOf(arg);
@@ -400,13 +400,13 @@ public final class PacketTrace {
             }
             case Router.TO_GATEWAY_MAC -> {
                 if (length > v.mtu) {
-                    routed(DropReason.TOO_BIG, in + ": to the uplink's gateway, but " + length + " bytes exceed the VNS's MTU " + v.mtu, vns);
+                    routed(s, DropReason.TOO_BIG, in + ": to the uplink's gateway, but " + length + " bytes exceed the VNS's MTU " + v.mtu, vns);
                 } else {
                     end("route", in + ": to the gateway " + Ethernet.formatMac(v.hops.mac(arg)) + " by the uplink",
                             "routed to the uplink's gateway");
                 }
             }
-            default -> routed(DropReason.NO_ROUTE, in + ": no route to " + UdpFrameBuilder.formatIpv4(dst)
+            default -> routed(s, DropReason.NO_ROUTE, in + ": no route to " + UdpFrameBuilder.formatIpv4(dst)
                     + " (an ICMP net-unreachable goes back)", vns);
         }
         Mbufs.free(m);
@@ -417,13 +417,9 @@ public final class PacketTrace {
         ends.add(end);
     }
 
-    private void routed(DropReason reason, String decision, int vns) {
+    private void routed(DatapathState s, DropReason reason, String decision, int vns) {
         stages.add(new Stage("route", decision));
-        drop(reason, "by VNS " + datapathVnsName(vns));
-    }
-
-    private String datapathVnsName(int vns) {
-        return datapath.vnsNamesByIndex().getOrDefault(vns, Integer.toString(vns));
+        drop(reason, "by VNS " + s.vnses[vns].name);
     }
 
     private static String name(DatapathState s, int v) {
