@@ -1,6 +1,7 @@
 package io.quiver.configstore;
 
 import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.files.OwnerOnly;
 import io.quiver.configstore.files.SchemaVersion;
 import io.quiver.configstore.files.WriterLock;
 import io.quiver.configstore.journal.Journal;
@@ -27,7 +28,7 @@ final class StoreOpening {
     /** See {@link ConfigStore#open(Path, StoreOptions)}. */
     static ConfigStore open(Path dir, StoreOptions options) {
         try {
-            Files.createDirectories(dir);
+            OwnerOnly.directory(dir);
         } catch (IOException e) {
             throw new ConfigException("cannot create the configstore directory " + dir + ": " + e.getMessage(), e);
         }
@@ -51,6 +52,7 @@ final class StoreOpening {
             }
             StateMaps.createVnsMapsIfMissing(dir, options.maxVnics(), ConfigStore.MAX_STORED_ROUTES);
             StateMaps.createSubscriptionMapIfMissing(dir, SubscriptionRules.MAX_LEVELS);
+            ChronicleFiles.restrictStoreFiles(dir);
             List<String> log = new ArrayList<>();
             maps = StateMaps.open(dir, recover, log);
             journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);

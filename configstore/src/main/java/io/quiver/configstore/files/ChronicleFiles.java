@@ -77,6 +77,24 @@ public final class ChronicleFiles {
         return dir.resolve(String.format(Locale.ROOT, "%s%020d%s", JOURNAL_PREFIX, firstSequence, SUFFIX));
     }
 
+    /**
+     * Makes every file of the store in {@code dir} readable and writable by its owner only ({@link OwnerOnly}): new
+     * files are made so as they are created, and this tightens those an older Quiver left to the umask.
+     */
+    public static void restrictStoreFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(p -> isStoreFile(p.getFileName().toString())).toList()) {
+                OwnerOnly.restrict(p);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isStoreFile(String name) {
+        return name.equals(LOCK) || name.endsWith(SUFFIX) || name.endsWith(TMP_SUFFIX);
+    }
+
     /** The first sequence named by a journal segment's file name, or -1 for any other file. */
     public static long segmentFirstSequence(Path file) {
         String n = file.getFileName().toString();
@@ -95,6 +113,7 @@ public final class ChronicleFiles {
             try (ChronicleMap<CharSequence, byte[]> map = namedBuilder(role, capacity).createPersistedTo(tmp.toFile())) {
                 map.put(HEADER_KEY, SchemaVersion.encode(role, 0, (int) Math.min(capacity, Integer.MAX_VALUE)));
             }
+            OwnerOnly.restrict(tmp);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("cannot create configstore file " + file + ": " + e.getMessage(), e);
@@ -131,6 +150,7 @@ public final class ChronicleFiles {
             try (ChronicleMap<Long, byte[]> map = journalBuilder(capacity).createPersistedTo(tmp.toFile())) {
                 map.put(JOURNAL_HEADER_KEY, SchemaVersion.encode(Role.JOURNAL, firstSequence, capacity));
             }
+            OwnerOnly.restrict(tmp);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("cannot create journal file " + file + ": " + e.getMessage(), e);

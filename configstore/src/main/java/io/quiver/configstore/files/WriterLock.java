@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code writer.lock}: one writer process per store, and what the last writer was doing. The writer holds an
@@ -67,8 +68,8 @@ public final class WriterLock implements AutoCloseable {
         Path file = dir.resolve(ChronicleFiles.LOCK);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), OwnerOnly.fileAttribute());
             long deadline = System.nanoTime() + wait.toNanos();
             FileLock lock;
             while (true) {

@@ -13,6 +13,7 @@ import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.GuestInterface;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.configstore.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(DatapathConfig config, Options options) throws IOException {
         Path stateDir = options.stateDir();
-        Files.createDirectories(stateDir);
+        OwnerOnly.directory(stateDir);
         config = QuiverService.aggregationAtStart(stateDir, config, options.resetState());
         QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
                 config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes(), config.priority().levels());

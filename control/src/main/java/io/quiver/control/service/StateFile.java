@@ -2,7 +2,9 @@ package io.quiver.control.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quiver.configstore.files.OwnerOnly;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * A JSON map the control side keeps beside the database in the state folder, written atomically: a crash leaves the
- * old or the new file, never half of one.
+ * old or the new file, never half of one. Readable and writable by its owner only, as the database is.
  */
 final class StateFile<V> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,6 +24,9 @@ final class StateFile<V> {
     StateFile(Path stateDir, String name, TypeReference<Map<String, V>> type) {
         this.file = stateDir.resolve(name);
         this.type = type;
+        if (Files.exists(file)) {
+            OwnerOnly.restrict(file); // one an older Quiver wrote under the umask
+        }
     }
 
     /** What the file holds, or an empty map when there is none yet. */
@@ -36,7 +41,10 @@ final class StateFile<V> {
     void write(Map<String, V> content) {
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
+            Files.deleteIfExists(tmp);
+            try (OutputStream out = Files.newOutputStream(Files.createFile(tmp, OwnerOnly.fileAttribute()))) {
+                JSON.writerWithDefaultPrettyPrinter().writeValue(out, content);
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
