@@ -10,12 +10,22 @@ home=$QUIVER_HOME
 # host): then this script goes on to run the verb in a JVM of its own, which also says what went wrong.
 in_daemon() {
   command -v curl >/dev/null 2>&1 || return 0
-  local api=${QUIVER_API:-http://127.0.0.1:9696} token=${QUIVER_TOKEN:-} previous= a status reply
+  local api=${QUIVER_API:-http://127.0.0.1:9696} token=${QUIVER_TOKEN:-} file=${QUIVER_TOKEN_FILE:-} previous= a status reply
   for a in "$@"; do
-    case "$previous" in --api) api=$a ;; --token) token=$a ;; esac
-    case "$a" in --api=*) api=${a#--api=} ;; --token=*) token=${a#--token=} ;; esac
+    case "$previous" in --api) api=$a ;; --token) token=$a ;; --token-file) file=$a ;; esac
+    case "$a" in --api=*) api=${a#--api=} ;; --token=*) token=${a#--token=} ;; --token-file=*) file=${a#--token-file=} ;; esac
     previous=$a
   done
+  # with no token given, the service's own for a daemon on this host (ApiTokenFile.forClient)
+  if [ -z "$token" ] && [ -z "$file" ] && [ -r /etc/quiver/api.token ]; then
+    case "$api" in http://127.*|http://localhost[:/]*|http://localhost|http://\[::1\]*) file=/etc/quiver/api.token ;; esac
+  fi
+  if [ -z "$token" ] && [ -n "$file" ]; then
+    # the JVM's reading (ApiTokenFile.read): the first line, blanks stripped; a file it cannot read is the JVM's to report
+    { IFS= read -r token <"$file"; } 2>/dev/null || [ -n "$token" ] || return 0
+    token=${token#"${token%%[![:space:]]*}"}
+    token=${token%"${token##*[![:space:]]}"}
+  fi
   reply=$(mktemp "${TMPDIR:-/tmp}/quiver-cli.XXXXXX") || return 0 # never a name another user could have placed
   # the token as a header read from a pipe: on curl's command line, any user could read it in /proc
   local auth=()

@@ -5,6 +5,7 @@ import io.quiver.control.config.EmbeddedDefault;
 import io.quiver.control.daemon.Daemon;
 import io.quiver.control.guest.GuestProtocol;
 import io.quiver.control.guest.GuestRequestService;
+import io.quiver.control.rest.ApiTokenFile;
 import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.runtime.ServiceReadiness;
 import io.quiver.dataplane.lcore.CpuWakeLatency;
@@ -67,7 +68,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "where the REST API listens (default: ${DEFAULT-VALUE}); beyond loopback it needs --api-token-file")
     String api;
 
-    @Option(names = "--api-token-file", paramLabel = "FILE", description = "a file holding the bearer token the REST API requires")
+    @Option(names = "--api-token-file", paramLabel = "FILE", description = "the bearer token every REST call must carry, "
+            + "loopback included; a new random one is written there (mode 600) when FILE does not exist, and a FILE other users may read is refused")
     Path apiTokenFile;
 
     @Option(names = "--guest-rate", paramLabel = "PER_SECOND", defaultValue = "1",
@@ -189,7 +191,12 @@ public final class RunCommand implements Callable<Integer> {
             if (colon < 1) {
                 throw new IllegalArgumentException("--api must be HOST:PORT, not '" + api + "'");
             }
-            String token = apiTokenFile == null ? null : Files.readString(apiTokenFile).strip();
+            ApiTokenFile.Served served = apiTokenFile == null ? null : ApiTokenFile.serve(apiTokenFile);
+            String token = served == null ? null : served.token();
+            if (served != null && served.created()) {
+                out.printf("quiver: wrote a new API token to %s; clients read it with QUIVER_TOKEN_FILE=%s or --token-file%n",
+                        apiTokenFile, apiTokenFile);
+            }
             try (CpuWakeLatency wake = wakeMicros < 0 ? CpuWakeLatency.none() : CpuWakeLatency.hold(wakeMicros);
                  Daemon daemon = Daemon.start(loaded.datapath(), new Daemon.Options(stateDir, api.substring(0, colon),
                     Integer.parseInt(api.substring(colon + 1)), token,

@@ -35,7 +35,7 @@ public interface ClientVerbs {
         return verb.equals("trace") || PREFIXES.stream().anyMatch(verb::startsWith);
     }
 
-    /** {@code args} talking to {@code api} with {@code token} (null: none), whatever --api and --token they gave. */
+    /** {@code args} talking to {@code api} with {@code token} (null: none), whatever --api, --token or --token-file they gave. */
     static List<String> through(List<String> args, String api, String token) {
         List<String> out = new ArrayList<>(List.of(args.get(0), "--api", api));
         if (token != null) {
@@ -48,9 +48,9 @@ public interface ClientVerbs {
                 out.addAll(args.subList(i, args.size()));
                 break;
             }
-            if (a.equals("--api") || a.equals("--token")) {
+            if (a.equals("--api") || a.equals("--token") || a.equals("--token-file")) {
                 i++;
-            } else if (!a.startsWith("--api=") && !a.startsWith("--token=")) {
+            } else if (!a.startsWith("--api=") && !a.startsWith("--token=") && !a.startsWith("--token-file=")) {
                 out.add(a);
             }
         }

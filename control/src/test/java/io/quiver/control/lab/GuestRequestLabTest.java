@@ -65,7 +65,12 @@ class GuestRequestLabTest {
 
     /** Runs the quiver command inside a guest's namespace, as a guest would. */
     static Shell.Result guest(int i, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NamespaceLab.guestNamespace(i),
+        return inNamespace(NamespaceLab.guestNamespace(i), args);
+    }
+
+    /** Runs the quiver command inside namespace {@code ns}. */
+    static Shell.Result inNamespace(String ns, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 ProcessHandle.current().info().command().orElse("java"), "@" + Path.of(System.getProperty("quiver.home"), "bin", "jvm.options"),
                 "-cp", System.getProperty("java.class.path"), QuiverCli.class.getName()));
         cmd.addAll(List.of(args));
@@ -232,5 +237,35 @@ class GuestRequestLabTest {
             after = rest("GET", "/v1/vnics/g1", null).get("counters").get("drops").path("unknown-destination").asLong();
         }
         assertEquals(before + 3, after, "three datagrams to an unserved service port, three counted drops");
+    }
+
+    @Test
+    @Order(9)
+    void theServiceAddressCannotBeReachedFromTheUplink() throws Exception {
+        // a host on the uplink's network tries the guests' service three ways: by ARP, by the service's MAC, and by a
+        // guest's MAC; identity comes from the ingress VNIC, so none of them may reach the service or be answered
+        String ns = NamespaceLab.UPLINK_NS;
+        JsonNode before = rest("GET", "/v1/stats", null);
+        Shell.check("ip", "netns", "exec", ns, "ip", "route", "replace", "169.254.169.254/32", "dev", "qvup");
+        try {
+            assertEquals(4, inNamespace(ns, "guest", "request", "--set", "mtu=1400", "--timeout", "2").exitCode(), "no answer by ARP");
+            String neighbour = Shell.run(List.of("ip", "netns", "exec", ns, "ip", "neigh", "show", "169.254.169.254"), 10).output();
+            assertFalse(neighbour.contains("lladdr"), "the service address is not answered on the uplink: " + neighbour);
+            for (String mac : List.of("02:51:56:52:00:01", NamespaceLab.guestMac(1))) {
+                Shell.check("ip", "netns", "exec", ns, "ip", "neigh", "replace", "169.254.169.254", "lladdr", mac, "dev", "qvup",
+                        "nud", "permanent");
+                Shell.Result r = inNamespace(ns, "guest", "request", "--set", "mtu=1400", "--timeout", "2");
+                assertEquals(4, r.exitCode(), "no answer when sent to " + mac + ": " + r.output());
+            }
+        } finally {
+            Shell.run(List.of("ip", "netns", "exec", ns, "ip", "neigh", "del", "169.254.169.254", "dev", "qvup"), 10);
+            Shell.run(List.of("ip", "netns", "exec", ns, "ip", "route", "del", "169.254.169.254/32"), 10);
+        }
+        JsonNode after = rest("GET", "/v1/stats", null);
+        for (String outcome : List.of("guestRequestsAccepted", "guestRequestsDenied", "guestRequestsRateLimited", "guestRequestsMalformed")) {
+            assertEquals(before.get(outcome).asLong(), after.get(outcome).asLong(), outcome + ": nothing from the uplink reached the service");
+        }
+        Shell.Result g1 = guest(1, "guest", "request", "--set", "mtu=1400", "--timeout", "5");
+        assertEquals(0, g1.exitCode(), "the service still answers a guest through its VNIC: " + g1.output());
     }
 }

@@ -2,12 +2,15 @@ package io.quiver.control.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.quiver.control.rest.ApiTokenFile;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,14 +36,19 @@ public class AdminCommands {
         @Option(names = "--api", paramLabel = "URL", description = "the daemon's REST API (default: $QUIVER_API or http://127.0.0.1:9696)")
         String api = System.getenv().getOrDefault("QUIVER_API", "http://127.0.0.1:9696");
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "bearer token (default: $QUIVER_TOKEN)")
+        @Option(names = "--token", paramLabel = "TOKEN", description = "bearer token (default: $QUIVER_TOKEN); "
+                + "--token-file keeps it off the command line, where other users can read it")
         String token = System.getenv("QUIVER_TOKEN");
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the bearer token, as the daemon's "
+                + "--api-token-file (default: $QUIVER_TOKEN_FILE; for a daemon on this host, the service's /etc/quiver/api.token where readable)")
+        Path tokenFile = Optional.ofNullable(System.getenv("QUIVER_TOKEN_FILE")).filter(f -> !f.isBlank()).map(Path::of).orElse(null);
 
         @Option(names = "--json", description = "print the API's JSON")
         boolean json;
 
         ApiClient client() {
-            return new ApiClient(api, token);
+            return new ApiClient(api, ApiTokenFile.forClient(token, tokenFile, api, ApiTokenFile.SERVICE_DEFAULT));
         }
     }
 
