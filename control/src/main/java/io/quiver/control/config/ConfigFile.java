@@ -1,6 +1,8 @@
 package io.quiver.control.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +52,9 @@ import java.util.Map;
 public final class ConfigFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // an empty list entry ("- " alone, "~") is refused where it is, not met later as a null
+            .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
 
     /** The file's shape; every field optional except what a port and a path cannot do without. */
     public record Document(Eal eal, Pool pool, Integer burstSize, List<Port> ports, List<Forward> forwarding,
@@ -206,20 +210,28 @@ public final class ConfigFile {
 
     /** Reads and checks a configuration file; every problem is an {@link InvalidConfigException} naming the file. */
     public static Loaded loadAny(Path file) {
+        String text;
         try {
-            Document d = YAML.readValue(Files.readString(file), Document.class);
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage());
+        }
+        return load(text, file.toString());
+    }
+
+    /** Checks the text of a configuration file; {@code origin} names it in every error. */
+    static Loaded load(String text, String origin) {
+        try {
+            Document d = YAML.readValue(text, Document.class);
             RuntimeConfig runtime = toRuntime(d);
             return d.uplink() == null ? new Loaded(null, new CrossConnectConfig(runtime, toPaths(d, runtime)))
                     : new Loaded(toDatapath(d, runtime), null, guestPolicies(d), interfaces(d), fabric(d), tlsOffload(d));
-        } catch (NoSuchFileException e) {
-            throw new InvalidConfigException(file + ": no such file");
         } catch (JacksonException e) {
-            throw new InvalidConfigException(file + ": " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new InvalidConfigException(file + ": " + e.getMessage());
+            throw new InvalidConfigException(origin + ": " + YamlProblems.describe(e));
         } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
-            throw new InvalidConfigException(file + ": " + e.getMessage());
+            throw new InvalidConfigException(origin + ": " + e.getMessage());
         }
     }
 

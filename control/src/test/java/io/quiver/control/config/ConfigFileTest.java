@@ -1,6 +1,7 @@
 package io.quiver.control.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,23 @@ class ConfigFileTest {
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("bad.yaml"));
         Files.writeString(f, "eal: { filePrefix: 'a/b' }\nports: [ { name: a, devargs: x } ]\n");
         assertTrue(assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage().contains("file prefix"));
+    }
+
+    @Test
+    void aFileOfTheWrongShapeIsToldInTheFilesWordsNotJavas() throws Exception {
+        Path f = dir.resolve("shape.yaml");
+        // what ConfigFileFuzzTest found: Jackson's messages named Quiver's classes, an empty entry was a null pointer
+        for (var c : java.util.Map.of(
+                "just text\n", "bad-shape: the file must be a mapping of sections (ports:, uplink:, vnics:, ...) (line 1, column 1)",
+                "ports: 5\n", "bad-shape: expected a list at 'ports' (line 1, column 8)",
+                "ports:\n  - \n", "bad-shape: an empty entry at 'ports[0]' (line 2, column 4)",
+                "ports: [ { name: a, devargs: x, mtu: high } ]\n", "bad-shape: expected a whole number at 'ports[0].mtu' (line 1, column 38)",
+                "colour: blue\n", "bad-shape: unknown key 'colour' (line 2, column 1); the keys there are aggregations, burstSize,").entrySet()) {
+            Files.writeString(f, c.getKey());
+            String m = assertThrows(InvalidConfigException.class, () -> ConfigFile.loadAny(f)).getMessage();
+            assertTrue(m.replace(f.toString(), "bad-shape").startsWith(c.getValue()), c.getKey() + " -> " + m);
+            assertFalse(m.contains("io.quiver") || m.contains("`"), m);
+        }
     }
 
     @Test

@@ -3,119 +3,89 @@ package io.quiver.control.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.quiver.configstore.ChangeResult;
+import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.Decision;
+import io.quiver.configstore.StoreOptions;
+import io.quiver.configstore.model.Requester;
+import io.quiver.configstore.model.VnicConfig;
+import io.quiver.configstore.policy.GuestPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
- * A guest controls every byte of its requests: whatever it sends, the decoder either returns a message that holds to
- * the wire rules or throws {@link GuestProtocolException}; nothing else escapes. Fixed seed, so a failure reproduces.
+ * A guest controls every byte of its requests (docs/testing.md, "Fuzzing"). Whatever it sends, the decoder returns a
+ * message that re-encodes to itself, or throws {@link GuestProtocolException} with a reason; nothing else escapes.
+ * A decoded request then goes where the daemon sends it: the permission check and the commit of a real store. What
+ * the check allows commits; what it denies the commit denies too, and leaves the VNIC as it was; the guest never
+ * changes its own policy, and the store stays consistent. The seed corpus holds every kind of message.
  */
 class GuestCodecFuzzTest {
-    private static final int ROUNDS = 200_000;
-    private static final long SEED = 0x5155_4956_4552L;
-    /** Bytes that matter to the grammar, or to UTF-8, or to neither. */
-    private static final byte[] INTERESTING = {'\n', '\r', ':', ' ', '0', '1', '9', '-', '=', '/', 'a', 'Z', 0, 0x7F,
-            (byte) 0x80, (byte) 0xBF, (byte) 0xC0, (byte) 0xC3, (byte) 0xE2, (byte) 0xED, (byte) 0xF0, (byte) 0xF4,
-            (byte) 0xF8, (byte) 0xFF};
+    static final Requester GUEST = Requester.guest("vm1");
+    static final GuestPolicy POLICY = GuestPolicy.parse("mtu=68..9000; ipv4-addresses=10.0.0.0/24");
+    static Path dir;
+    static ConfigStore store;
+    static GuestPolicy stored;
+    static long inputs;
 
-    @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void randomAndMutatedPayloadsDecodeOrFailWithAProtocolErrorOnly() {
-        SplittableRandom random = new SplittableRandom(SEED);
-        List<byte[]> corpus = new ArrayList<>();
-        for (GuestMessage m : GuestCodecTest.everyKind()) {
-            corpus.add(GuestCodec.encode(m));
-        }
-        int decoded = 0;
-        int refused = 0;
-        for (int round = 0; round < ROUNDS; round++) {
-            byte[] payload = round % 10 == 0 ? randomBytes(random) : mutate(random, corpus);
-            try {
-                GuestMessage m = GuestCodec.decode(payload, 0, payload.length);
-                decoded++;
-                byte[] again = GuestCodec.encode(m);
-                assertTrue(again.length <= GuestProtocol.MAX_DATAGRAM);
-                assertEquals(m, GuestCodec.decode(again), "a decoded message re-encodes to itself");
-                if (corpus.size() < 2_000 && random.nextInt(4) == 0) {
-                    corpus.add(payload);
-                }
-            } catch (GuestProtocolException e) {
-                refused++;
-                assertFalse(e.getMessage() == null || e.getMessage().isBlank(), "a refusal says why");
-            } catch (Throwable t) {
-                fail("round " + round + ": " + t + " for payload " + HexFormat.of().formatHex(payload), t);
+    @BeforeAll
+    static void open() throws Exception {
+        dir = Files.createTempDirectory("quiver-guest-fuzz");
+        store = ConfigStore.open(dir, StoreOptions.defaults());
+        Requester admin = Requester.admin("fuzz");
+        store.putVnic(admin, VnicConfig.create("vm1", "02:00:00:00:00:01").with("ipv4-addresses", "10.0.0.5/24")).orThrow();
+        store.setPolicy(admin, "vm1", POLICY).orThrow();
+        stored = store.policy("vm1").orElseThrow();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        try {
+            assertEquals(List.of(), store.verify(), "the store is consistent after " + inputs + " inputs");
+        } finally {
+            store.close();
+            try (var files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
             }
         }
-        assertEquals(ROUNDS, decoded + refused);
-        assertTrue(decoded > ROUNDS / 100, "mutations reach the accepting paths too: " + decoded + " decoded");
-        assertTrue(refused > ROUNDS / 2, refused + " refused");
     }
 
-    private static byte[] randomBytes(SplittableRandom random) {
-        byte[] b = new byte[random.nextInt(GuestProtocol.MAX_DATAGRAM + 40)];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) random.nextInt(256);
+    @FuzzTest(maxDuration = "30s")
+    void requestsDecodeAndAreCheckedAndCommittedOrRefused(byte[] payload) {
+        inputs++;
+        GuestMessage m;
+        try {
+            m = GuestCodec.decode(payload, 0, payload.length);
+        } catch (GuestProtocolException e) {
+            assertFalse(e.getMessage() == null || e.getMessage().isBlank(), "a refusal says why");
+            return;
         }
-        return b;
-    }
-
-    private static byte[] mutate(SplittableRandom random, List<byte[]> corpus) {
-        byte[] b = corpus.get(random.nextInt(corpus.size())).clone();
-        int edits = 1 + random.nextInt(3);
-        for (int e = 0; e < edits; e++) {
-            int at = b.length == 0 ? 0 : random.nextInt(b.length);
-            switch (random.nextInt(8)) {
-                case 0 -> {
-                    if (b.length > 0) {
-                        b[at] ^= (byte) (1 << random.nextInt(8));
-                    }
-                }
-                case 1 -> {
-                    if (b.length > 0) {
-                        b[at] = INTERESTING[random.nextInt(INTERESTING.length)];
-                    }
-                }
-                case 2 -> b = insert(b, at, new byte[] {INTERESTING[random.nextInt(INTERESTING.length)]});
-                case 3 -> b = remove(b, at, 1 + random.nextInt(4));
-                case 4 -> b = Arrays.copyOf(b, random.nextInt(b.length + 1));
-                case 5 -> {
-                    // A slice of another message: lines moved, repeated, or crossing kinds.
-                    byte[] other = corpus.get(random.nextInt(corpus.size()));
-                    int from = random.nextInt(other.length);
-                    b = insert(b, at, Arrays.copyOfRange(other, from, from + random.nextInt(other.length - from + 1)));
-                }
-                case 6 -> b = insert(b, at, "x".repeat(random.nextInt(600)).getBytes());
-                default -> {
-                    if (b.length > 0) {
-                        b[at] = (byte) random.nextInt(256);
-                    }
-                }
-            }
+        byte[] again = GuestCodec.encode(m);
+        assertTrue(again.length <= GuestProtocol.MAX_DATAGRAM, "a decoded message fits a datagram when re-encoded");
+        assertEquals(m, GuestCodec.decode(again, 0, again.length), "a decoded message re-encodes to itself");
+        if (!(m instanceof GuestRequest r) || r.op() != GuestRequest.Op.SET) {
+            return;
         }
-        return b;
-    }
-
-    private static byte[] insert(byte[] b, int at, byte[] what) {
-        byte[] out = new byte[b.length + what.length];
-        System.arraycopy(b, 0, out, 0, at);
-        System.arraycopy(what, 0, out, at, what.length);
-        System.arraycopy(b, at, out, at + what.length, b.length - at);
-        return out;
-    }
-
-    private static byte[] remove(byte[] b, int at, int n) {
-        n = Math.min(n, b.length - at);
-        byte[] out = new byte[b.length - n];
-        System.arraycopy(b, 0, out, 0, at);
-        System.arraycopy(b, at + n, out, at, b.length - at - n);
-        return out;
+        VnicConfig before = store.vnic("vm1").orElseThrow();
+        Decision decision = store.check(GUEST, "vm1", r.parameter(), r.value());
+        if (decision.allowed()) {
+            ChangeResult done = store.requestChange(GUEST, "vm1", r.parameter(), r.value());
+            assertTrue(done.committed(), "what the check allows, the commit does: " + r + " -> " + done.decision());
+        } else if (Arrays.hashCode(payload) % 16 == 0) { // a sample: every denial is journalled, so all would fill the disk
+            ChangeResult refused = store.requestChange(GUEST, "vm1", r.parameter(), r.value());
+            assertFalse(refused.committed(), r.toString());
+            assertEquals(decision.reason(), refused.decision().reason(), r.toString());
+            assertEquals(before, store.vnic("vm1").orElseThrow(), "a denied request changes nothing");
+        }
+        assertEquals(stored, store.policy("vm1").orElseThrow(), "a guest cannot change its policy");
+        if (inputs % 4096 == 0) {
+            assertEquals(List.of(), store.verify());
+        }
     }
 }
