@@ -123,8 +123,12 @@ class PacketTraceTest {
         return r;
     }
 
-    /** Every live packet, byte and drop count of the VNICs and ports. */
     static long[] liveCounts() {
+        return liveCounts(datapath);
+    }
+
+    /** Every live packet, byte and drop count of {@code datapath}'s VNICs A, B and C and of its ports. */
+    static long[] liveCounts(Datapath datapath) {
         List<Long> all = new ArrayList<>();
         for (String v : List.of("A", "B", "C")) {
             var k = datapath.vnic(v).counters();
