@@ -1,5 +1,6 @@
 package io.quiver.configstore;
 
+import io.quiver.configstore.files.DiskSync;
 import io.quiver.configstore.files.WriterLock;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.ChangeListener;
@@ -65,6 +66,8 @@ public final class ConfigStore extends OpenStore {
     private final ReentrantLock commitLock = new ReentrantLock();
     private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final ThreadLocal<long[]> scratch = ThreadLocal.withInitial(() -> new long[VnicParameter.MAX_WORDS]);
+    /** Flushes the maps before a checkpoint or a clean close vouches for them; null under {@link Durability#PROCESS}. */
+    private final DiskSync mapSync;
     private long commitsSinceCheckpoint;
     private volatile String failure;
     private volatile boolean closed;
@@ -75,6 +78,7 @@ public final class ConfigStore extends OpenStore {
         this.options = options;
         this.writerLock = writerLock;
         this.recovery = recovery;
+        this.mapSync = options.durability() == Durability.POWER_LOSS ? new DiskSync() : null;
     }
 
     /** Opens (creating it if the directory holds no store) the store in {@code dir} with default options. */
@@ -698,6 +702,9 @@ public final class ConfigStore extends OpenStore {
         if (++commitsSinceCheckpoint >= options.checkpointInterval()) {
             commitsSinceCheckpoint = 0;
             try {
+                if (mapSync != null) {
+                    maps.force(mapSync); // a checkpoint on disk before the maps it vouches for would skip their replay
+                }
                 writerLock.mark(WriterLock.State.OPEN, seq);
             } catch (RuntimeException e) {
                 // the change is committed and applied; the checkpoint only shortens a recovery's replay, so a failed
@@ -784,6 +791,11 @@ public final class ConfigStore extends OpenStore {
         }
     }
 
+    /** Files flushed to disk so far: a journal file per commit and the maps per checkpoint under {@link Durability#POWER_LOSS}. */
+    public long diskFlushes() {
+        return journal.diskFlushes() + (mapSync == null ? 0 : mapSync.flushes());
+    }
+
     /** Closes the files and marks the store closed cleanly (unless a commit failed: then the next open recovers). */
     @Override
     public void close() {
@@ -798,9 +810,15 @@ public final class ConfigStore extends OpenStore {
                 journal.close();
                 maps.close();
                 if (failure == null) {
+                    if (mapSync != null) {
+                        maps.force(mapSync); // "closed" means no recovery at the next open: the maps must be on disk
+                    }
                     writerLock.mark(WriterLock.State.CLOSED, last);
                 }
             } finally {
+                if (mapSync != null) {
+                    mapSync.close();
+                }
                 writerLock.close();
             }
         } finally {

@@ -1,6 +1,7 @@
 package io.quiver.configstore;
 
 import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.files.DiskSync;
 import io.quiver.configstore.files.GuestPolicyCodec;
 import io.quiver.configstore.files.SchemaVersion.Role;
 import io.quiver.configstore.files.VnicConfigCodec;
@@ -15,6 +16,7 @@ import io.quiver.configstore.journal.JournalRecord;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicNames;
 import io.quiver.configstore.policy.GuestPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -277,6 +279,17 @@ final class StateMaps implements AutoCloseable {
             return revision.of(current) >= seq;
         } catch (RuntimeException damaged) {
             return false; // a damaged entry is overwritten by the journal's version
+        }
+    }
+
+    /** Writes every map file to disk ({@link DiskSync}); the files stay usable. */
+    void force(DiskSync sync) {
+        for (String name : List.of(ChronicleFiles.VNICS, ChronicleFiles.POLICIES, ChronicleFiles.VNS, ChronicleFiles.ROUTES,
+                ChronicleFiles.SUBSCRIPTIONS)) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file)) {
+                sync.file(file);
+            }
         }
     }
 

@@ -55,7 +55,8 @@ final class StoreOpening {
             ChronicleFiles.restrictStoreFiles(dir);
             List<String> log = new ArrayList<>();
             maps = StateMaps.open(dir, recover, log);
-            journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log);
+            journal = Journal.openForWriting(dir, options.journalSegmentRecords(), recover, log,
+                    options.durability() == Durability.POWER_LOSS);
             long replayed = Recovery.replay(journal, maps, checkpoint);
             RecoveryReport report = new RecoveryReport(recover, checkpoint, replayed, journal.lastSequence(), log);
             ConfigStore store = new ConfigStore(dir, options, lock, maps, journal, report);

@@ -12,9 +12,10 @@ import java.time.InstantSource;
  * @param checkpointInterval    commits between two checkpoints of the writer lock file (bounds replay on recovery)
  * @param writerLockWait        how long {@link ConfigStore#open} waits for another writer to let go
  * @param clock                 the time stamped on audit records
+ * @param durability            what an acknowledged change survives
  */
 public record StoreOptions(int maxVnics, int journalSegmentRecords, int checkpointInterval, Duration writerLockWait,
-                           InstantSource clock) {
+                           InstantSource clock, Durability durability) {
     public static final int DEFAULT_MAX_VNICS = 4096;
     public static final int DEFAULT_JOURNAL_SEGMENT_RECORDS = 65_536;
     public static final int DEFAULT_CHECKPOINT_INTERVAL = 256;
@@ -31,33 +32,40 @@ public record StoreOptions(int maxVnics, int journalSegmentRecords, int checkpoi
         if (checkpointInterval < 1) {
             throw new IllegalArgumentException("checkpointInterval must be positive");
         }
-        if (writerLockWait == null || writerLockWait.isNegative() || clock == null) {
-            throw new IllegalArgumentException("writerLockWait and clock are required");
+        if (writerLockWait == null || writerLockWait.isNegative() || clock == null || durability == null) {
+            throw new IllegalArgumentException("writerLockWait, clock and durability are required");
         }
     }
 
+    /** An appliance's configuration is acknowledged once: what it acknowledged must survive a power loss. */
+    public static final Durability DEFAULT_DURABILITY = Durability.POWER_LOSS;
+
     public static StoreOptions defaults() {
         return new StoreOptions(DEFAULT_MAX_VNICS, DEFAULT_JOURNAL_SEGMENT_RECORDS, DEFAULT_CHECKPOINT_INTERVAL,
-                DEFAULT_WRITER_LOCK_WAIT, InstantSource.system());
+                DEFAULT_WRITER_LOCK_WAIT, InstantSource.system(), DEFAULT_DURABILITY);
     }
 
     public StoreOptions withMaxVnics(int n) {
-        return new StoreOptions(n, journalSegmentRecords, checkpointInterval, writerLockWait, clock);
+        return new StoreOptions(n, journalSegmentRecords, checkpointInterval, writerLockWait, clock, durability);
     }
 
     public StoreOptions withJournalSegmentRecords(int n) {
-        return new StoreOptions(maxVnics, n, checkpointInterval, writerLockWait, clock);
+        return new StoreOptions(maxVnics, n, checkpointInterval, writerLockWait, clock, durability);
     }
 
     public StoreOptions withCheckpointInterval(int n) {
-        return new StoreOptions(maxVnics, journalSegmentRecords, n, writerLockWait, clock);
+        return new StoreOptions(maxVnics, journalSegmentRecords, n, writerLockWait, clock, durability);
     }
 
     public StoreOptions withWriterLockWait(Duration d) {
-        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, d, clock);
+        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, d, clock, durability);
     }
 
     public StoreOptions withClock(InstantSource c) {
-        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, writerLockWait, c);
+        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, writerLockWait, c, durability);
+    }
+
+    public StoreOptions withDurability(Durability d) {
+        return new StoreOptions(maxVnics, journalSegmentRecords, checkpointInterval, writerLockWait, clock, d);
     }
 }

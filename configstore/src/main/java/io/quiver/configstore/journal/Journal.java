@@ -2,6 +2,7 @@ package io.quiver.configstore.journal;
 
 import io.quiver.configstore.files.ChronicleFiles.Segment;
 import io.quiver.configstore.files.ChronicleFiles;
+import io.quiver.configstore.files.DiskSync;
 import io.quiver.configstore.model.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,24 +27,29 @@ public final class Journal implements AutoCloseable {
     private final List<String> recoveryLog;
     private final TreeMap<Long, Path> files = new TreeMap<>();
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    /** Flushes each append to disk before it returns; null when appends stay in the page cache. */
+    private final DiskSync sync;
     private volatile long lastSequence;
     private boolean closed;
 
-    private Journal(Path dir, boolean writable, int newSegmentRecords, boolean recover, List<String> recoveryLog) {
+    private Journal(Path dir, boolean writable, int newSegmentRecords, boolean recover, List<String> recoveryLog,
+                    boolean sync) {
         this.dir = dir;
         this.writable = writable;
         this.newSegmentRecords = newSegmentRecords;
         this.recover = recover;
         this.recoveryLog = recoveryLog;
+        this.sync = sync ? new DiskSync() : null;
     }
 
     /**
      * Opens the journal of the store in {@code dir} for appending. With {@code recover}, Chronicle's recovery runs
      * on every segment (the last writer died, possibly holding a segment lock or mid-write: a torn record is dropped;
-     * it was never acknowledged).
+     * it was never acknowledged). With {@code sync}, each append is on disk before it returns.
      */
-    public static Journal openForWriting(Path dir, int newSegmentRecords, boolean recover, List<String> recoveryLog) {
-        Journal j = new Journal(dir, true, newSegmentRecords, recover, recoveryLog);
+    public static Journal openForWriting(Path dir, int newSegmentRecords, boolean recover, List<String> recoveryLog,
+                                         boolean sync) {
+        Journal j = new Journal(dir, true, newSegmentRecords, recover, recoveryLog, sync);
         try {
             j.list();
             if (j.files.isEmpty()) {
@@ -65,7 +71,7 @@ public final class Journal implements AutoCloseable {
 
     /** Opens the journal of the store in {@code dir} for reading only. */
     public static Journal openForReading(Path dir) {
-        Journal j = new Journal(dir, false, 0, false, new ArrayList<>());
+        Journal j = new Journal(dir, false, 0, false, new ArrayList<>(), false);
         j.list();
         j.lastSequence = j.findLast();
         return j;
@@ -176,13 +182,24 @@ public final class Journal implements AutoCloseable {
         Segment s = segmentFor(sequence);
         if (s == null) {
             ChronicleFiles.createSegment(dir, sequence, newSegmentRecords);
+            if (sync != null) {
+                DiskSync.directory(dir); // the new file's name, before a record in it is acknowledged
+            }
             synchronized (this) {
                 files.put(sequence, ChronicleFiles.segmentPath(dir, sequence));
             }
             s = segment(sequence);
         }
         s.map().put(sequence, JournalCodec.encode(record));
+        if (sync != null) {
+            sync.file(s.file());
+        }
         lastSequence = sequence;
+    }
+
+    /** Appends flushed to disk so far (0 unless opened with sync). */
+    public long diskFlushes() {
+        return sync == null ? 0 : sync.flushes();
     }
 
     /** The record at {@code sequence}, or null when there is none (yet). */
@@ -223,6 +240,9 @@ public final class Journal implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (sync != null) {
+            sync.close();
+        }
         for (Segment s : segments.values()) {
             s.map().close();
         }

@@ -1,5 +1,6 @@
 package io.quiver.control.cli;
 
+import io.quiver.configstore.Durability;
 import io.quiver.control.config.ConfigFile;
 import io.quiver.control.config.EmbeddedDefault;
 import io.quiver.control.daemon.Daemon;
@@ -72,6 +73,12 @@ public final class RunCommand implements Callable<Integer> {
             + "loopback included; a new random one is written there (mode 600) when FILE does not exist, and a FILE other users may read is refused")
     Path apiTokenFile;
 
+    @Option(names = "--store-durability", paramLabel = "power-loss|process", defaultValue = "power-loss",
+            description = "what an acknowledged change survives: power-loss (the journal is on disk before the change is "
+                    + "acknowledged; a disk flush per change) or process (the page cache: kill -9, not a power cut; microseconds) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String storeDurability;
+
     @Option(names = "--guest-rate", paramLabel = "PER_SECOND", defaultValue = "1",
             description = "configuration requests a guest may send per second, per VNIC (default: ${DEFAULT-VALUE})")
     double guestRate;
@@ -142,6 +149,15 @@ public final class RunCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--cpu-wake-latency-us takes microseconds (0 or more) or 'off', not '" + cpuWakeLatency + "'");
     }
 
+
+    private Durability durability() {
+        return switch (storeDurability) {
+            case "power-loss" -> Durability.POWER_LOSS;
+            case "process" -> Durability.PROCESS;
+            default -> throw new IllegalArgumentException("--store-durability is power-loss or process, not '" + storeDurability + "'");
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         try { // first: what starts next logs in the asked form
@@ -202,7 +218,8 @@ public final class RunCommand implements Callable<Integer> {
                     Integer.parseInt(api.substring(colon + 1)), token,
                     new GuestRequestService.Settings(guestRate, guestBurst, denialReplies, guestServicePriority,
                             GuestRequestService.Settings.cpuFor(guestServiceCpu, loaded.datapath().cpus(), cpusAllowed)),
-                    loaded.guestPolicies(), resetState, loaded.interfaces(), loaded.fabric(), loaded.tlsOffload(), QuiverCli::capture))) {
+                    loaded.guestPolicies(), resetState, loaded.interfaces(), loaded.fabric(), loaded.tlsOffload(), QuiverCli::capture,
+                    durability()))) {
                 Datapath datapath = daemon.datapath();
                 Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "quiver-shutdown"));
                 out.printf("quiver: REST API on http://%s:%d/, state in %s; try 'bin/quiver show-vnic' in another terminal%n",

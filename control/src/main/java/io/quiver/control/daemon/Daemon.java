@@ -13,6 +13,8 @@ import io.quiver.dataplane.datapath.Datapath;
 import io.quiver.dataplane.port.GuestInterface;
 import io.quiver.dataplane.vnic.AttachedVnic;
 import io.quiver.dataplane.datapath.DatapathConfig;
+import io.quiver.configstore.Durability;
+import io.quiver.configstore.StoreOptions;
 import io.quiver.configstore.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,18 +56,21 @@ public final class Daemon implements AutoCloseable {
      * @param interfaces    the VNICs whose guests Quiver attaches itself (a VM's vhost-user, a container's TAP), by VNIC
      * @param fabric        the fabric this appliance joins (docs/fabric.md); null: it runs alone
      * @param tlsOffload    the TLS handshake offload service (docs/tls-offload.md); null: none
+     * @param durability    what an acknowledged change survives (docs/configstore.md)
      */
     public record Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                           Map<String, String> filePolicies, boolean resetState, Map<String, GuestInterface> interfaces,
-                          FabricOptions fabric, TlsOffloadOptions tlsOffload, io.quiver.control.rest.ClientVerbs clientVerbs) {
+                          FabricOptions fabric, TlsOffloadOptions tlsOffload, io.quiver.control.rest.ClientVerbs clientVerbs,
+                          Durability durability) {
         public Options {
             filePolicies = Map.copyOf(filePolicies == null ? Map.of() : filePolicies);
             interfaces = Map.copyOf(interfaces == null ? Map.of() : interfaces);
+            durability = durability == null ? StoreOptions.DEFAULT_DURABILITY : durability;
         }
 
         public Options(Path stateDir, String apiHost, int apiPort, String token, GuestRequestService.Settings guestSettings,
                        Map<String, String> filePolicies, boolean resetState) {
-            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null, null, null);
+            this(stateDir, apiHost, apiPort, token, guestSettings, filePolicies, resetState, Map.of(), null, null, null, null);
         }
     }
 
@@ -78,7 +83,8 @@ public final class Daemon implements AutoCloseable {
         OwnerOnly.directory(stateDir);
         config = QuiverService.aggregationAtStart(stateDir, config, options.resetState());
         QuiverService.Prepared prepared = QuiverService.prepare(stateDir, config.vnics(), options.filePolicies(),
-                config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes(), config.priority().levels());
+                config.runtime().portNames(), options.resetState(), config.vnses(), config.vnsRoutes(), config.priority().levels(),
+                StoreOptions.defaults().withDurability(options.durability()));
         Datapath datapath;
         try {
             options.interfaces().forEach((vnic, attach) -> {

@@ -2,6 +2,7 @@ package io.quiver.control.service;
 
 import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.StoreOptions;
 import io.quiver.configstore.journal.AuditRecord;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.ConfigException;
@@ -128,14 +129,17 @@ public final class QuiverService implements AutoCloseable {
     /** As above, with the file's VNSes and routes: VNSes before the VNICs that name them, routes after. */
     public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
                                    List<String> ports, boolean reset, List<VnsConfig> fileVnses, List<VnsRoute> fileRoutes) {
-        return prepare(stateDir, fromFile, filePolicies, ports, reset, fileVnses, fileRoutes, List.of());
+        return prepare(stateDir, fromFile, filePolicies, ports, reset, fileVnses, fileRoutes, List.of(), StoreOptions.defaults());
     }
 
-    /** As above, with the file's subscription levels and flows, which go in after the VNICs they may name. */
+    /**
+     * As above, with the file's subscription levels and flows, which go in after the VNICs they may name, and the
+     * store's options (its durability).
+     */
     public static Prepared prepare(Path stateDir, List<AttachedVnic> fromFile, Map<String, String> filePolicies,
                                    List<String> ports, boolean reset, List<VnsConfig> fileVnses, List<VnsRoute> fileRoutes,
-                                   List<Subscription> fileLevels) {
-        ConfigStore store = ConfigStore.open(stateDir);
+                                   List<Subscription> fileLevels, StoreOptions storeOptions) {
+        ConfigStore store = ConfigStore.open(stateDir, storeOptions);
         try {
             Attachments attachments = new Attachments(stateDir);
             VnsReconciliation.putVnses(fileVnses, fileRoutes, store, reset);

@@ -1,6 +1,8 @@
 package io.quiver.perf.configstore;
 
 import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.Durability;
+import io.quiver.configstore.StoreOptions;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.policy.GuestPolicy;
@@ -26,7 +28,11 @@ final class BenchmarkStores {
     }
 
     static ConfigStore populate(Path dir, int vnics) {
-        ConfigStore store = ConfigStore.open(dir);
+        return populate(dir, vnics, StoreOptions.DEFAULT_DURABILITY);
+    }
+
+    static ConfigStore populate(Path dir, int vnics, Durability durability) {
+        ConfigStore store = ConfigStore.open(dir, StoreOptions.defaults().withDurability(durability));
         GuestPolicy policy = GuestPolicy.parse(POLICY);
         for (int i = 0; i < vnics; i++) {
             String name = "vm" + i;

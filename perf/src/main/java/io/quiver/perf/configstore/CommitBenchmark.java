@@ -2,6 +2,7 @@ package io.quiver.perf.configstore;
 
 import io.quiver.configstore.ChangeResult;
 import io.quiver.configstore.ConfigStore;
+import io.quiver.configstore.Durability;
 import io.quiver.configstore.model.Requester;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,11 +38,14 @@ public class CommitBenchmark {
     private final String[] mtus = new String[512];
     private final String[] buffers = new String[512];
     private int i;
+    /** What a commit's return promises: POWER_LOSS waits for the journal's fdatasync (docs/configstore.md). */
+    @Param({"POWER_LOSS", "PROCESS"})
+    public Durability durability;
 
     @Setup(Level.Trial)
     public void open() {
         dir = BenchmarkStores.tempDir();
-        store = BenchmarkStores.populate(dir, 64);
+        store = BenchmarkStores.populate(dir, 64, durability);
         vnic = "vm7";
         guest = Requester.guest(vnic);
         for (int k = 0; k < mtus.length; k++) {

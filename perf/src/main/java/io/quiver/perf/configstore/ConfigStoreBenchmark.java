@@ -70,7 +70,8 @@ public final class ConfigStoreBenchmark {
         for (RunResult r : run) {
             Result<?> primary = r.getPrimaryResult();
             Statistics s = primary.getStatistics();
-            String name = r.getParams().getBenchmark();
+            String name = r.getParams().getBenchmark() + r.getParams().getParamsKeys().stream()
+                    .map(k -> "[" + k + "=" + r.getParams().getParam(k) + "]").collect(java.util.stream.Collectors.joining());
             String unit = primary.getScoreUnit();
             double p99 = s.getPercentile(99.0);
             if (name.contains("PermissionCheck")) {
