@@ -6,6 +6,7 @@ import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.ChangeListener;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.journal.Snapshot;
 import io.quiver.configstore.model.ConfigException;
 import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Ipv4Prefix;
@@ -713,6 +714,9 @@ public final class ConfigStore extends OpenStore {
                         e.toString());
             }
         }
+        if (journal.segmentCount() > options.journalFilesKept()) {
+            compact(seq);
+        }
         if (!listeners.isEmpty()) {
             var change = record.toChange();
             for (ChangeListener l : listeners) {
@@ -722,6 +726,31 @@ public final class ConfigStore extends OpenStore {
                     LOG.error("configstore {}: change listener {} failed on commit {}", dir, l, seq, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Keeps the journal to {@link StoreOptions#journalFilesKept} files: the state at {@code seq} goes into a snapshot,
+     * {@code seq} becomes a checkpoint on disk, and only then do the oldest files go, so neither a recovery nor
+     * {@link #verify()} ever needs what was dropped. A failure leaves the files as they were, for the next commit
+     * to try again: the change itself is committed and applied.
+     */
+    private void compact(long seq) {
+        try {
+            boolean sync = options.durability() == Durability.POWER_LOSS;
+            Snapshot.write(dir, new Snapshot.State(seq, maps.snapshotRecords(seq, options.clock())), sync);
+            if (mapSync != null) {
+                maps.force(mapSync);
+            }
+            writerLock.mark(WriterLock.State.OPEN, seq, true);
+            commitsSinceCheckpoint = 0;
+            long dropped = journal.dropOldest(seq, options.journalFilesKept());
+            Snapshot.deleteOlderThan(dir, seq);
+            LOG.info("configstore {}: compacted the journal: state at {} in a snapshot, {} older records dropped; it now "
+                    + "starts at {}", dir, seq, dropped, journal.firstSequence());
+        } catch (RuntimeException e) {
+            LOG.warn("configstore {}: journal compaction at {} failed ({}); the files stay, the next commit tries again", dir, seq,
+                    e.toString());
         }
     }
 
@@ -775,7 +804,7 @@ public final class ConfigStore extends OpenStore {
     public List<String> verify() {
         commitLock.lock();
         try {
-            List<String> problems = new ArrayList<>(StoreVerifier.verify(journal, maps));
+            List<String> problems = new ArrayList<>(StoreVerifier.verify(dir, journal, maps));
             for (String name : maps.vnicNames()) {
                 VnicState s = states.get(name);
                 if (s == null || !s.config().equals(maps.vnic(name))) {

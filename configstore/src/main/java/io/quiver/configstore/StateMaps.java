@@ -12,7 +12,9 @@ import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsNames;
 import io.quiver.configstore.model.VnsRoute;
+import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnicNames;
 import io.quiver.configstore.policy.GuestPolicy;
@@ -158,6 +160,33 @@ final class StateMaps implements AutoCloseable {
 
     List<String> vnicNames() {
         return names(vnics);
+    }
+
+    /**
+     * The whole state as puts, one per VNIC, policy, VNS, route and subscription level, each carrying its own revision
+     * and all stamped {@code sequence}: the content of a {@link io.quiver.configstore.journal.Snapshot}.
+     */
+    List<JournalRecord> snapshotRecords(long sequence, java.time.InstantSource clock) {
+        long micros = clock.millis() * 1000;
+        Requester who = Requester.admin("snapshot");
+        List<JournalRecord> out = new ArrayList<>();
+        for (String n : vnicNames()) {
+            out.add(new JournalRecord(sequence, micros, who, Action.VNIC_PUT, n, "", "", null, "", vnic(n), null, null, null));
+        }
+        for (String n : policyNames()) {
+            out.add(new JournalRecord(sequence, micros, who, Action.POLICY_SET, n, "", "", null, "", null, policy(n), null, null));
+        }
+        for (String n : vnsNames()) {
+            out.add(new JournalRecord(sequence, micros, who, Action.VNS_PUT, n, "", "", null, "", null, null, vns(n), null));
+        }
+        for (VnsRoute r : routes()) {
+            out.add(new JournalRecord(sequence, micros, who, Action.ROUTE_ADD, r.vns(), "", "", null, "", null, null, null, r));
+        }
+        for (String n : subscriptionNames()) {
+            out.add(new JournalRecord(sequence, micros, who, Action.SUBSCRIPTION_PUT, n, "", "", null, "", null, null, null, null,
+                    subscription(n)));
+        }
+        return out;
     }
 
     List<String> policyNames() {

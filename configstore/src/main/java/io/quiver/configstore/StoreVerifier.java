@@ -3,21 +3,25 @@ package io.quiver.configstore;
 import io.quiver.configstore.journal.Action;
 import io.quiver.configstore.journal.Journal;
 import io.quiver.configstore.journal.JournalRecord;
+import io.quiver.configstore.journal.Snapshot;
 import io.quiver.configstore.model.Ipv4Prefix;
 import io.quiver.configstore.model.Subscription;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.model.VnsConfig;
 import io.quiver.configstore.model.VnsRoute;
 import io.quiver.configstore.policy.GuestPolicy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
  * Checks a store end to end: the journal is dense from its first to its last sequence and every record decodes; the
+ * snapshot, where retention dropped the journal's oldest files, holds their state; the
  * VNIC, policy, VNS, route and subscription maps hold exactly what the last committed record of each says (nothing missing, nothing
  * extra, no other value). Reads the whole journal.
  */
@@ -25,7 +29,7 @@ final class StoreVerifier {
     private StoreVerifier() {
     }
 
-    static List<String> verify(Journal journal, StateMaps maps) {
+    static List<String> verify(Path dir, Journal journal, StateMaps maps) {
         List<String> problems = new ArrayList<>();
         Map<String, VnicConfig> vnics = new HashMap<>();
         Map<String, GuestPolicy> policies = new HashMap<>();
@@ -33,7 +37,33 @@ final class StoreVerifier {
         Map<String, VnsRoute> routes = new HashMap<>();
         Map<String, Subscription> subscriptions = new HashMap<>();
         long last = journal.lastSequence();
-        for (long s = journal.firstSequence(); s >= 1 && s <= last; s++) {
+        long first = journal.firstSequence();
+        long replayFrom = first;
+        if (first > 1) { // retention dropped the oldest files: their state is in the snapshot taken when they went
+            Optional<Snapshot.State> snapshot;
+            try {
+                snapshot = Snapshot.newest(dir);
+            } catch (RuntimeException e) {
+                problems.add(e.getMessage());
+                snapshot = Optional.empty();
+            }
+            if (snapshot.isEmpty() || snapshot.get().sequence() < first - 1) {
+                problems.add("the journal starts at " + first + " and no snapshot holds the state its dropped files committed");
+            } else {
+                replayFrom = snapshot.get().sequence() + 1;
+                for (JournalRecord r : snapshot.get().records()) {
+                    switch (r.action()) {
+                        case VNIC_PUT -> vnics.put(r.vnic(), r.vnicAfter());
+                        case POLICY_SET -> policies.put(r.vnic(), r.policyAfter());
+                        case VNS_PUT -> vnses.put(r.vnic(), r.vnsAfter());
+                        case ROUTE_ADD -> routes.put(r.routeAfter().key(), r.routeAfter());
+                        case SUBSCRIPTION_PUT -> subscriptions.put(r.vnic(), r.subscriptionAfter());
+                        default -> problems.add("the snapshot at " + snapshot.get().sequence() + " holds a " + r.action() + " record");
+                    }
+                }
+            }
+        }
+        for (long s = first; s >= 1 && s <= last; s++) {
             JournalRecord r;
             try {
                 r = journal.read(s);
@@ -45,7 +75,7 @@ final class StoreVerifier {
                 problems.add("journal record " + s + " is missing (last is " + last + ")");
                 continue;
             }
-            if (!r.committed()) {
+            if (!r.committed() || s < replayFrom) { // a record the snapshot already holds the result of
                 continue;
             }
             Action action = r.action() == Action.RECONCILE ? (r.policyAfter() != null ? Action.POLICY_SET : Action.ADMIN_CHANGE) : r.action();

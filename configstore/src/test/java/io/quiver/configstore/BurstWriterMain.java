@@ -26,9 +26,11 @@ public final class BurstWriterMain {
         Path dir = Path.of(args[0]);
         int segmentRecords = Integer.parseInt(args[1]);
         long seed = Long.parseLong(args[2]);
+        // journal files kept: by default more than a burst makes, so every acknowledged request stays in the audit log
+        int kept = args.length > 3 ? Integer.parseInt(args[3]) : 1_000_000;
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         try (ConfigStore store = ConfigStore.open(dir, StoreOptions.defaults()
-                .withJournalSegmentRecords(segmentRecords).withCheckpointInterval(7))) {
+                .withJournalSegmentRecords(segmentRecords).withCheckpointInterval(7).withJournalFilesKept(kept))) {
             RecoveryReport report = store.recoveryReport();
             out.println("READY " + store.lastSequence() + " " + report.recovered() + " " + report.replayedRecords());
             out.flush();

@@ -9,6 +9,8 @@ import io.quiver.configstore.model.DenialReason;
 import io.quiver.configstore.model.Requester;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +35,19 @@ class PermissionCheckAllocationTest {
                 d = store.check(guest, "vm1", "mtu", "1400");
             }
             assertSame(Decision.ALLOWED, d);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 100_000; i++) {
-                d = store.check(guest, "vm1", "ipv4-addresses", value);
-                d = store.check(guest, "vm1", "mtu", "1400");
+            // steady state is what is promised: on a busy machine the JIT may compile the check only during the first
+            // rounds (until then the interpreter allocates), so the check passes once a round is compiled through
+            List<Long> rounds = new ArrayList<>();
+            for (int round = 0; round < 10 && (rounds.isEmpty() || rounds.getLast() >= 4096); round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100_000; i++) {
+                    d = store.check(guest, "vm1", "ipv4-addresses", value);
+                    d = store.check(guest, "vm1", "mtu", "1400");
+                }
+                rounds.add(threads.getCurrentThreadAllocatedBytes() - before);
+                assertSame(Decision.ALLOWED, d);
             }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertSame(Decision.ALLOWED, d);
-            assertTrue(allocated < 4096, "200000 checks allocated " + allocated + " bytes");
+            assertTrue(rounds.getLast() < 4096, "rounds of 200000 checks allocated " + rounds + " bytes");
             assertEquals(DenialReason.VALUE_NOT_ALLOWED, store.check(guest, "vm1", "mtu", "9000").reason());
         }
     }

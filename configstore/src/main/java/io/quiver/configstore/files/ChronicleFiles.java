@@ -33,6 +33,8 @@ public final class ChronicleFiles {
     public static final String JOURNAL_PREFIX = "journal-";
     public static final String SUFFIX = ".cm3";
     public static final String TMP_SUFFIX = ".tmp";
+    public static final String SNAPSHOT_PREFIX = "snapshot-";
+    public static final String SNAPSHOT_SUFFIX = ".bin";
     /** The key of the schema header in the VNIC and policy maps (VNIC names cannot start with '#'). */
     public static final String HEADER_KEY = "#schema";
     /** The key of the schema header in a journal segment (sequences start at 1). */
@@ -92,7 +94,23 @@ public final class ChronicleFiles {
     }
 
     private static boolean isStoreFile(String name) {
-        return name.equals(LOCK) || name.endsWith(SUFFIX) || name.endsWith(TMP_SUFFIX);
+        return name.equals(LOCK) || name.endsWith(SUFFIX) || name.endsWith(TMP_SUFFIX)
+                || name.startsWith(SNAPSHOT_PREFIX) && name.endsWith(SNAPSHOT_SUFFIX);
+    }
+
+    /** The snapshot of the state at {@code sequence} (journal/Snapshot). */
+    public static Path snapshotPath(Path dir, long sequence) {
+        return dir.resolve(String.format(Locale.ROOT, "%s%020d%s", SNAPSHOT_PREFIX, sequence, SNAPSHOT_SUFFIX));
+    }
+
+    /** The sequence named by a snapshot's file name, or -1 for any other file. */
+    public static long snapshotSequence(Path file) {
+        String n = file.getFileName().toString();
+        if (!n.startsWith(SNAPSHOT_PREFIX) || !n.endsWith(SNAPSHOT_SUFFIX)) {
+            return -1;
+        }
+        String digits = n.substring(SNAPSHOT_PREFIX.length(), n.length() - SNAPSHOT_SUFFIX.length());
+        return digits.length() == 20 && digits.chars().allMatch(Character::isDigit) ? Long.parseLong(digits) : -1;
     }
 
     /** The first sequence named by a journal segment's file name, or -1 for any other file. */

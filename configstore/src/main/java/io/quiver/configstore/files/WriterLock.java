@@ -180,6 +180,11 @@ public final class WriterLock implements AutoCloseable {
 
     /** Records the writer's state; the line is rewritten in place (one small write, no fsync needed for kill -9). */
     public void mark(State state, long checkpoint) {
+        mark(state, checkpoint, state != State.OPEN || checkpoint == 0);
+    }
+
+    /** As {@link #mark(State, long)}, on disk before it returns when {@code flush}. */
+    public void mark(State state, long checkpoint, boolean flush) {
         String line = "quiver-configstore schema=" + SchemaVersion.CURRENT + " state="
                 + state.name().toLowerCase(Locale.ROOT) + " pid=" + ProcessHandle.current().pid()
                 + " checkpoint=" + checkpoint;
@@ -193,7 +198,7 @@ public final class WriterLock implements AutoCloseable {
             while (b.hasRemaining()) {
                 channel.write(b, b.position());
             }
-            if (state != State.OPEN || checkpoint == 0) {
+            if (flush) {
                 channel.force(false);
             }
         } catch (IOException e) {

@@ -15,6 +15,11 @@ public final class AuditLog {
         this.journal = journal;
     }
 
+    /** The sequence of the oldest record kept (the journal's retention drops the oldest files); 0 when there is none. */
+    public long firstSequence() {
+        return journal.firstSequence();
+    }
+
     /** The sequence of the newest record; 0 when there is none. */
     public long lastSequence() {
         return journal.lastSequence();

@@ -1,5 +1,6 @@
 package io.quiver.configstore.journal;
 
+import io.quiver.configstore.model.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,6 +27,11 @@ public final class ChangeFeed {
      * journal records, and returns the new cursor (the last sequence examined, committed or not).
      */
     public long poll(long cursor, int maxRecords, Consumer<? super Change> consumer) {
+        long first = journal.firstSequence();
+        if (cursor >= 0 && cursor + 1 < first) {
+            throw new ConfigException("the changes after " + cursor + " are no longer in the journal, which starts at " + first
+                    + " (retention): read the whole state again, then follow from " + (first - 1));
+        }
         return journal.scan(cursor, maxRecords, r -> {
             if (r.committed()) {
                 consumer.accept(r.toChange());

@@ -84,12 +84,20 @@ public final class Journal implements AutoCloseable {
 
     private synchronized void list() {
         try (var stream = Files.list(dir)) {
+            TreeMap<Long, Path> now = new TreeMap<>();
             stream.forEach(p -> {
                 long first = ChronicleFiles.segmentFirstSequence(p);
                 if (first > 0) {
-                    files.putIfAbsent(first, p);
+                    now.put(first, p);
                 }
             });
+            if (!now.isEmpty()) { // the writer dropped the oldest files (retention): a reader forgets them too
+                files.headMap(now.firstKey()).clear();
+                var gone = segments.headMap(now.firstKey());
+                gone.values().forEach(g -> g.map().close());
+                gone.clear();
+            }
+            now.forEach(files::putIfAbsent);
         } catch (IOException e) {
             throw new ConfigException("cannot list the journal in " + dir + ": " + e.getMessage(), e);
         }
@@ -202,6 +210,52 @@ public final class Journal implements AutoCloseable {
         return sync == null ? 0 : sync.flushes();
     }
 
+    /** Journal files held now. */
+    public synchronized int segmentCount() {
+        return files.size();
+    }
+
+    /**
+     * Drops the oldest journal files, all of whose records are at or before {@code upTo}, until {@code keep} files are
+     * left (the last one, being written, always stays). The caller has made {@code upTo} a durable checkpoint and
+     * written a {@link Snapshot} at it first: nothing dropped is needed to recover or to verify.
+     *
+     * @return the records dropped
+     */
+    public long dropOldest(long upTo, int keep) {
+        if (!writable) {
+            throw new IllegalStateException("journal opened for reading");
+        }
+        long dropped = 0;
+        while (true) {
+            Map.Entry<Long, Path> oldest;
+            Segment s;
+            synchronized (this) {
+                if (files.size() <= Math.max(1, keep)) {
+                    break;
+                }
+                oldest = files.firstEntry();
+                s = segment(oldest.getKey());
+                if (s.lastPossibleSequence() > upTo) {
+                    break;
+                }
+                segments.remove(oldest.getKey());
+                files.remove(oldest.getKey());
+            }
+            s.map().close();
+            try {
+                Files.deleteIfExists(oldest.getValue());
+            } catch (IOException e) {
+                throw new ConfigException("cannot delete the old journal file " + oldest.getValue() + ": " + e.getMessage(), e);
+            }
+            dropped += s.capacity();
+        }
+        if (dropped > 0 && sync != null) {
+            DiskSync.directory(dir);
+        }
+        return dropped;
+    }
+
     /** The record at {@code sequence}, or null when there is none (yet). */
     public JournalRecord read(long sequence) {
         if (sequence < 1) {
@@ -220,7 +274,7 @@ public final class Journal implements AutoCloseable {
      * returns the sequence of the last one handed over ({@code afterSequence} when there was none).
      */
     public long scan(long afterSequence, int max, Consumer<? super JournalRecord> consumer) {
-        long s = Math.max(0, afterSequence);
+        long s = Math.max(Math.max(0, afterSequence), firstSequence() - 1); // records dropped by retention are gone
         for (int n = 0; n < max; n++) {
             JournalRecord r = read(s + 1);
             if (r == null) {
@@ -232,8 +286,11 @@ public final class Journal implements AutoCloseable {
         return s;
     }
 
-    /** The first sequence still held (the journal keeps everything in this version: 1, or 0 when empty). */
+    /** The first sequence still held: 1 until retention drops the oldest files; 0 when there are none. */
     public synchronized long firstSequence() {
+        if (!writable) {
+            list();
+        }
         return files.isEmpty() ? 0 : files.firstKey();
     }
 

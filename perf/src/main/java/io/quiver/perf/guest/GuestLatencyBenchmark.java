@@ -71,14 +71,18 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
      * default); on the lab's lcore CPU (CPU 1, the main CPU's neighbour), which spares the cross-CPU wake-up per request
      * and costs the lcore the request's service time (what {@code --guest-service-cpu auto}, the default, picks on a
      * machine whose only other CPU is the main one); and on the main CPU without the QoS request, where each request
-     * waits for the main CPU to leave its idle halt.
+     * waits for the main CPU to leave its idle halt. These three keep commits in the page cache
+     * ({@code --store-durability process}), so they measure Quiver's own path; the fourth is the daemon's default, a
+     * commit on disk before the reply (docs/configstore.md), whose p99 is the disk's flush.
      */
     private static final Map<String, List<String>> PLACEMENTS = new LinkedHashMap<>();
 
     static {
-        PLACEMENTS.put("main-cpu", List.of("--guest-service-cpu", "main"));
-        PLACEMENTS.put("lcore-cpu", List.of("--guest-service-cpu", LCORE_CPU));
-        PLACEMENTS.put("main-cpu-sleeping", List.of("--guest-service-cpu", "main", "--cpu-wake-latency-us", "off"));
+        PLACEMENTS.put("main-cpu", List.of("--guest-service-cpu", "main", "--store-durability", "process"));
+        PLACEMENTS.put("lcore-cpu", List.of("--guest-service-cpu", LCORE_CPU, "--store-durability", "process"));
+        PLACEMENTS.put("main-cpu-sleeping", List.of("--guest-service-cpu", "main", "--cpu-wake-latency-us", "off",
+                "--store-durability", "process"));
+        PLACEMENTS.put("main-cpu-power-loss-durable", List.of("--guest-service-cpu", "main"));
     }
 
     @Override
