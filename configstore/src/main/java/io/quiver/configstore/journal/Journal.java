@@ -265,7 +265,15 @@ public final class Journal implements AutoCloseable {
         if (s == null) {
             return null;
         }
-        byte[] bytes = s.map().get(sequence);
+        byte[] bytes;
+        try {
+            bytes = s.map().get(sequence);
+        } catch (IllegalStateException e) {
+            if (sequence < firstSequence()) {
+                return null; // retention dropped (and closed) its file while this read was on the way
+            }
+            throw e;
+        }
         return bytes == null ? null : JournalCodec.decode(bytes, sequence);
     }
 

@@ -25,7 +25,7 @@ final class MetricsExporter {
 
     MetricsExporter(QuiverService service, GuestRequestStats guests, io.quiver.control.fabric.FabricDirectory fabric,
                     TlsOffloadService tlsOffload) {
-        registry.register((MultiCollector) () -> snapshot(service.stats(guests)));
+        registry.register((MultiCollector) () -> snapshot(service.stats(guests), service.mbufs()));
         if (fabric != null) {
             registry.register((MultiCollector) () -> fabricSnapshot(fabric.view()));
         }
@@ -94,7 +94,7 @@ final class MetricsExporter {
         return out.toByteArray();
     }
 
-    private static MetricSnapshots snapshot(Views.Stats s) {
+    private static MetricSnapshots snapshot(Views.Stats s, Views.Mbufs pool) {
         var portRx = CounterSnapshot.builder().name("quiver_port_rx_packets").help("Packets received on a port");
         var portTx = CounterSnapshot.builder().name("quiver_port_tx_packets").help("Packets transmitted on a port");
         var portDrops = CounterSnapshot.builder().name("quiver_port_drops").help("Packets dropped on a port, by reason: its ingress decisions and its full TX queues");
@@ -119,6 +119,11 @@ final class MetricsExporter {
                         .labels(Labels.of("port", p.name(), "reason", e.getKey())).value(e.getValue()).build());
             }
         }
+        var mbufsInUse = GaugeSnapshot.builder().name("quiver_mbufs_in_use")
+                .help("Packet buffers in use (rings, bursts, frames held for resolution): a number that only grows is a leak");
+        mbufsInUse.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(pool.inUse()).build());
+        var mbufs = GaugeSnapshot.builder().name("quiver_mbufs").help("Packet buffers in the pool");
+        mbufs.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(pool.capacity()).build());
         var vnicRx = CounterSnapshot.builder().name("quiver_vnic_rx_packets").help("Packets delivered to a VNIC's guest");
         var vnicTx = CounterSnapshot.builder().name("quiver_vnic_tx_packets").help("Packets a VNIC's guest sent that passed the egress checks");
         var vnicFwd = CounterSnapshot.builder().name("quiver_vnic_forwarded_packets").help("Packets routed from a VNIC's forwarding ring");
@@ -214,6 +219,7 @@ final class MetricsExporter {
         }
         return MetricSnapshots.of(attached.build(), changes.build(), noMember.build(), lacpdus.build(), controlLost.build(), levelPackets.build(), levelBytes.build(), levelConnections.build(), levelOver.build(),
                 connections.build(), refused.build(), rules.build(), rulesRefused.build(), portRx.build(), portTx.build(), portDrops.build(), portNoMbuf.build(), link.build(),
-                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build());
+                vnicRx.build(), vnicTx.build(), vnicFwd.build(), vnicDrops.build(), vnicReq.build(), guest.build(), vns.build(), malformed.build(),
+                mbufsInUse.build(), mbufs.build());
     }
 }

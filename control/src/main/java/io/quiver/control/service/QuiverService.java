@@ -639,6 +639,12 @@ public final class QuiverService implements AutoCloseable {
         return out;
     }
 
+    /** The packet pool: buffers in use now (in rings, bursts, frames held for resolution) and its size. */
+    public Views.Mbufs mbufs() {
+        var pool = datapath.runtime().pool();
+        return new Views.Mbufs(pool.inUse(), pool.capacity());
+    }
+
     public Views.Stats stats(GuestRequestStats guests) {
         Views.Latency latency = latencyOf(guests.latency());
         java.util.Map<String, Views.Latency> stages = new LinkedHashMap<>();

@@ -17,6 +17,10 @@ public final class Views {
                            Map<String, Long> drops) {
     }
 
+    /** The packet pool's buffers: in use and in all. */
+    public record Mbufs(int inUse, int capacity) {
+    }
+
     /** A port; {@code drops} sums its {@code ingressDrops} (decided on what it received) and {@code egressDrops} (TX). */
     public record Port(String name, int ethdev, String devargs, String driver, int mtu, String role, String classifier,
                        boolean linkUp, long linkChanges, long rxPackets, long rxBytes, List<Long> rxPacketsByQueue, long txPackets, long txBytes,
