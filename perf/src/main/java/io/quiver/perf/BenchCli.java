@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 io.quiver.perf.cli.CliBenchmark.class, io.quiver.perf.aggr.AggregationBenchmark.class,
                 io.quiver.perf.aggr.AggregationRun.class, io.quiver.perf.fabric.FabricBenchmark.class,
                 io.quiver.perf.fabric.FabricRun.class, TlsHandshakeBenchmark.class,
-                GuestLatencyBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class, PriorityRun.class,
+                GuestLatencyBenchmark.class, io.quiver.perf.soak.SoakBenchmark.class, VmBenchmark.class, FibBenchmark.class, RoutedRun.class, PriorityBenchmark.class, PriorityRun.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCli {
     public static void main(String[] args) {

@@ -8,14 +8,12 @@ import io.quiver.control.lab.NamespaceLab;
 import io.quiver.control.host.Shell;
 import io.quiver.dataplane.lcore.CpuWakeLatency;
 import io.quiver.dataplane.runtime.FileTrees;
+import io.quiver.perf.measure.DaemonProcess;
 import io.quiver.perf.measure.JitCpu;
 import io.quiver.perf.measure.ResultFile;
 import io.quiver.perf.measure.Samples;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -176,18 +174,18 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
         Process daemon = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         Samples[] s = {new Samples(), new Samples(), new Samples(), new Samples(), new Samples(), new Samples()};
         try {
-            String api = apiUrl(work.resolve("daemon.log"), daemon);
+            String api = DaemonProcess.apiUrl(work.resolve("daemon.log"), daemon);
             HttpClient http = HttpClient.newHttpClient();
-            send(http, "PUT", api + "/v1/vnics/g1/policy", "{\"policy\":\"secondary-macs=02:00:00:00:07:01,02:00:00:00:07:02\"}");
+            DaemonProcess.send(http, "PUT", api + "/v1/vnics/g1/policy", "{\"policy\":\"secondary-macs=02:00:00:00:07:01,02:00:00:00:07:02\"}");
             load(java, flags, cp, warmup);
             warmUntilCompiled(java, flags, cp, daemon.pid(), http, api, log);
             for (int r = 1; r <= repeats; r++) {
-                send(http, "DELETE", api + "/v1/stats/guest-latency", null);
+                DaemonProcess.send(http, "DELETE", api + "/v1/stats/guest-latency", null);
                 long jitBefore = JitCpu.millis(daemon.pid());
                 JsonNode client = load(java, flags, cp, requests);
                 long jit = JitCpu.millis(daemon.pid()) - jitBefore;
                 s[5].add(jit);
-                JsonNode all = ResultFile.JSON.readTree(send(http, "GET", api + "/v1/stats", null));
+                JsonNode all = ResultFile.JSON.readTree(DaemonProcess.send(http, "GET", api + "/v1/stats", null));
                 JsonNode stats = all.get("guestRequestLatency");
                 all.get("guestRequestStages").fields().forEachRemaining(e -> log.printf("    stage %-8s p50 %8.1f us  p99 %8.1f us%n",
                         e.getKey(), e.getValue().get("p50Micros").asDouble(), e.getValue().get("p99Micros").asDouble()));
@@ -219,9 +217,9 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
         for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
             long before = JitCpu.millis(daemonPid);
             // a round does what a measured repeat does, the API calls around the load included: their code gets compiled too
-            send(http, "DELETE", api + "/v1/stats/guest-latency", null);
+            DaemonProcess.send(http, "DELETE", api + "/v1/stats/guest-latency", null);
             load(java, flags, cp, WARMUP_ROUND);
-            send(http, "GET", api + "/v1/stats", null);
+            DaemonProcess.send(http, "GET", api + "/v1/stats", null);
             long spent = JitCpu.millis(daemonPid) - before;
             if (spent <= SETTLED_MILLIS) {
                 log.printf("  warm-up: the daemon's JIT is quiet (%d ms over %d requests) after %d extra round(s)%n", spent, WARMUP_ROUND, round);
@@ -242,29 +240,5 @@ public final class GuestLatencyBenchmark implements Callable<Integer> {
             throw new IllegalStateException("the guest's load failed (exit code " + r.exitCode() + "): " + r.output());
         }
         return ResultFile.JSON.readTree(m.group(1));
-    }
-
-    private static String apiUrl(Path log, Process daemon) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Pattern p = Pattern.compile("REST API on (http://[^/]+)/");
-        while (System.nanoTime() < deadline && daemon.isAlive()) {
-            String text = Files.readString(log);
-            Matcher m = p.matcher(text);
-            if (m.find() && text.contains("quiver: running")) {
-                return m.group(1);
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the daemon did not start; see " + log);
-    }
-
-    private static String send(HttpClient http, String method, String url, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + url + ": " + r.body());
-        }
-        return r.body();
     }
 }
