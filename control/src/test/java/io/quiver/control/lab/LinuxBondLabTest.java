@@ -241,7 +241,12 @@ class LinuxBondLabTest {
         assertEquals(0, back.exitCode(), "the bond to the guest: " + back.output());
         // TCP one way (the namespace guest sends), then the other (the VM sends)
         assertEquals(0, vm.run("iperf3 -s -D", 10).exitCode());
+        // -D returns before the daemon listens, and under TCG the VM may take a while to get there: refused means not yet
         Shell.Result out = NamespaceLab.exec(GUEST, 60, "iperf3", "-c", BOND_IP, "-t", "2", "-J");
+        for (int tries = 0; tries < 20 && out.exitCode() != 0 && out.output().contains("Connection refused"); tries++) {
+            Thread.sleep(500);
+            out = NamespaceLab.exec(GUEST, 60, "iperf3", "-c", BOND_IP, "-t", "2", "-J");
+        }
         assertEquals(0, out.exitCode(), out.output());
         assertTrue(LabApi.JSON.readTree(out.output()).at("/end/sum_received/bytes").asLong() > 0, out.output());
         Shell.run(List.of("ip", "netns", "exec", GUEST, "iperf3", "-s", "-1", "-D"), 10);
