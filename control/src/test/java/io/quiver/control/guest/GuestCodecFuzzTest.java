@@ -13,6 +13,7 @@ import io.quiver.configstore.StoreOptions;
 import io.quiver.configstore.model.Requester;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.configstore.policy.GuestPolicy;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,9 +53,7 @@ class GuestCodecFuzzTest {
             assertEquals(List.of(), store.verify(), "the store is consistent after " + inputs + " inputs");
         } finally {
             store.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(dir);
         }
     }
 

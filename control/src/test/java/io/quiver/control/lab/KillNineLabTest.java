@@ -8,6 +8,8 @@ import io.quiver.configstore.ConfigStore;
 import io.quiver.configstore.StoreOptions;
 import io.quiver.configstore.model.VnicConfig;
 import io.quiver.control.daemon.QuiverProcess;
+import io.quiver.dataplane.runtime.EalOptions;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +157,7 @@ class KillNineLabTest {
                     assertBetween(where + ", g1 (guest)", guestAcked, guestNext - 1, g1.tcpSendBuffer());
                 }
             }
-            removeRuntimeDir(prefix);
+            FileTrees.delete(EalOptions.runtimeFolder(prefix)); // a killed EAL leaves its runtime folder behind
         }
         assertTrue(hostAcked > KILLS && guestAcked > KILLS, "both kept changing through the kills: host " + hostAcked
                 + ", guest " + guestAcked + " acknowledged");
@@ -195,19 +196,5 @@ class KillNineLabTest {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).PUT(HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), path + ": " + r.body());
-    }
-
-    /** A killed EAL leaves its runtime folder; each daemon here has its own prefix, so each folder goes. */
-    static void removeRuntimeDir(String prefix) throws Exception {
-        Path runtime = Path.of("/var/run/dpdk", prefix);
-        if (Files.isDirectory(runtime)) {
-            List<Path> all = new ArrayList<>();
-            try (var files = Files.walk(runtime)) {
-                files.forEach(all::add);
-            }
-            for (int i = all.size() - 1; i >= 0; i--) {
-                Files.deleteIfExists(all.get(i));
-            }
-        }
     }
 }

@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +71,7 @@ class RestApiFuzzTest {
                 daemon.close();
             }
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted((p, q) -> q.compareTo(p)).forEach(p -> p.toFile().delete());
-            }
+            FileTrees.delete(dir);
         }
     }
 

@@ -19,6 +19,7 @@ import io.quiver.dataplane.port.PortConfig;
 import io.quiver.dataplane.runtime.EalOptions;
 import io.quiver.dataplane.runtime.RuntimeConfig;
 import io.quiver.dataplane.vnic.AttachedVnic;
+import io.quiver.dataplane.runtime.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,9 +75,7 @@ class FramePathFuzzTest {
         if (datapath != null) {
             datapath.close();
         }
-        try (var files = Files.walk(dir)) {
-            files.sorted((p, q) -> q.compareTo(p)).forEach(p -> p.toFile().delete());
-        }
+        FileTrees.delete(dir);
     }
 
     @FuzzTest(maxDuration = "30s")

@@ -49,7 +49,6 @@ class MempoolExhaustionTest {
         try (Datapath dp = Datapath.start(new DatapathConfig(runtime, "uplink", List.of(), null, vnics, ThreadingMode.SHARED,
                 List.of(1), 32, 32, ClassifierChoice.SOFTWARE, null))) {
             var a = dp.vnic("A").counters();
-            var uplink = dp.ports().get("uplink");
             long pool = dp.runtime().pool().address();
             Thread.sleep(500);
             long delivered = a.rxPackets;
@@ -67,7 +66,6 @@ class MempoolExhaustionTest {
             long deliveredStarving = a.rxPackets - starving;
             assertTrue(held.size() > 100, "the pool ran dry with " + held.size() + " mbufs held here (the rest are the ports' descriptors)");
             assertTrue(deliveredStarving < 1000, "with no mbuf, next to nothing gets through: " + deliveredStarving);
-            assertTrue(uplink.deviceStats().rxNoMbuf() >= 0, "the port's statistics still read");
 
             held.forEach(Mbufs::free);
             long recovered = a.rxPackets;
