@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalRetentionTest {
     static final Requester ADMIN = Requester.admin("alice");
     static final StoreOptions SMALL = StoreOptions.defaults().withJournalSegmentRecords(16).withJournalFilesKept(3)
-            .withCheckpointInterval(8).withDurability(Durability.PROCESS);
+            .withCheckpointInterval(8);
     @TempDir
     Path dir;
 
@@ -77,6 +77,7 @@ class JournalRetentionTest {
                 }
             }
             assertEquals(journalBytes, journalBytes(dir), "the journal's files stopped growing");
+            assertEquals(0, deletedStillOpen(), "no descriptor holds a dropped journal file (its space is freed)");
             assertEquals(1, count(dir, ChronicleFiles.SNAPSHOT_PREFIX), "the newest snapshot alone");
             long first = store.audit().firstSequence();
             assertTrue(first > 300, "the oldest records went: the journal starts at " + first);
@@ -153,6 +154,22 @@ class JournalRetentionTest {
             }
         }
         assertTrue(acks.size() > 800, acks.size() + " acknowledged requests");
+    }
+
+    /** Descriptors of this process on files that were deleted: a dropped journal file kept open by a flush channel. */
+    static long deletedStillOpen() throws Exception {
+        long n = 0;
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    n += target.contains(ChronicleFiles.JOURNAL_PREFIX) && target.endsWith("(deleted)") ? 1 : 0;
+                } catch (java.io.IOException gone) {
+                    // closed while listed
+                }
+            }
+        }
+        return n;
     }
 
     static long journalBytes(Path dir) throws Exception {

@@ -32,6 +32,18 @@ public final class DiskSync implements AutoCloseable {
         }
     }
 
+    /** Closes {@code file}'s channel, if any: a deleted file's space is freed only once no descriptor holds it. */
+    public synchronized void forget(Path file) {
+        FileChannel c = channels.remove(file);
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // a read-only channel: closing loses nothing
+            }
+        }
+    }
+
     /** Files flushed so far. */
     public synchronized long flushes() {
         return flushes;

@@ -243,6 +243,9 @@ public final class Journal implements AutoCloseable {
                 files.remove(oldest.getKey());
             }
             s.map().close();
+            if (sync != null) {
+                sync.forget(oldest.getValue());
+            }
             try {
                 Files.deleteIfExists(oldest.getValue());
             } catch (IOException e) {
